@@ -1,0 +1,137 @@
+// swift-tools-version:6.1
+import Foundation
+import PackageDescription
+
+/// Absolute path of this package, so linker flags work whatever the linker's cwd.
+let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().path
+
+/// Every plugin library exports exactly one symbol, `swiftlet_plugin_entry`; the
+/// version script hides the rest so two versions of one plugin can be loaded at once.
+let pluginLinkerSettings: [LinkerSetting] = [
+    .unsafeFlags(["-Xlinker", "--version-script=\(packageRoot)/Plugins/plugin-exports.map"])
+]
+
+let package = Package(
+    name: "Swiftlet",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "swiftlet", targets: ["swiftlet"]),
+        .executable(name: "bitget-sim", targets: ["bitget-sim"]),
+        .executable(name: "swiftlet-bench", targets: ["SwiftletBench"]),
+        .library(name: "SwiftletPluginKit", targets: ["SwiftletPluginKit"]),
+        // Plugins: each its own shared library.
+        .library(name: "ExampleHeartbeat", type: .dynamic, targets: ["ExampleHeartbeat"]),
+        .library(name: "ExampleCHeartbeat", type: .dynamic, targets: ["ExampleCHeartbeat"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/vapor/websocket-kit", from: "2.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
+    ],
+    targets: [
+        // MARK: SDK and host
+        .target(
+            name: "CSwiftletSDK",
+            path: "Sources/CSwiftletSDK",
+            cSettings: [.headerSearchPath("../../sdk-headers")]
+        ),
+        .target(name: "SwiftletCore"),
+        .target(
+            name: "SwiftletTransport",
+            dependencies: [
+                "SwiftletCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "WebSocketKit", package: "websocket-kit"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "SwiftletPersistence",
+            dependencies: ["SwiftletCore", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .target(
+            name: "SwiftletHost",
+            dependencies: [
+                "CSwiftletSDK", "SwiftletCore", "SwiftletTransport", "SwiftletPersistence",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+        .target(name: "SwiftletPluginKit", dependencies: ["CSwiftletSDK", "SwiftletCore"]),
+        .executableTarget(
+            name: "swiftlet",
+            dependencies: [
+                "SwiftletHost", "SwiftletCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "SwiftletBench",
+            dependencies: ["SwiftletHost", "SwiftletCore", "CSwiftletSDK"],
+            path: "Benchmarks/SwiftletBench"
+        ),
+
+        // MARK: bitget-sim
+        .target(
+            name: "BitgetSim",
+            dependencies: [
+                "SwiftletCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "bitget-sim",
+            dependencies: [
+                "BitgetSim",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        // MARK: plugins (SwiftPM's default Plugins/ is for build plugins: paths are explicit)
+        .target(
+            name: "ExampleHeartbeat",
+            dependencies: ["SwiftletPluginKit"],
+            path: "Plugins/ExampleHeartbeat",
+            linkerSettings: pluginLinkerSettings
+        ),
+        .target(
+            name: "ExampleCHeartbeat",
+            path: "Plugins/ExampleC",
+            publicHeadersPath: "include",
+            cSettings: [.headerSearchPath("../../sdk-headers"), .unsafeFlags(["-fvisibility=hidden"])]
+        ),
+
+        // MARK: tests
+        .testTarget(name: "SwiftletCoreTests", dependencies: ["SwiftletCore"]),
+        .testTarget(
+            name: "SwiftletTransportTests",
+            dependencies: [
+                "SwiftletTransport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+            ]
+        ),
+        .testTarget(
+            name: "SwiftletHostTests",
+            dependencies: [
+                "SwiftletHost", "SwiftletCore", "CSwiftletSDK",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+            ]
+        ),
+        .testTarget(name: "BitgetSimTests", dependencies: ["BitgetSim", "SwiftletCore"]),
+    ]
+)

@@ -1,0 +1,1 @@
+#include "swiftlet/swiftlet.h"

@@ -1,0 +1,1 @@
+// Placeholder: the simulator library lands here (issue 3).

@@ -1,0 +1,1 @@
+print("bitget-sim: not built yet")
