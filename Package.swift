@@ -77,7 +77,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "SwiftletBench",
-            dependencies: ["SwiftletHost", "SwiftletCore", "CSwiftletSDK"],
+            dependencies: ["SwiftletHost", "SwiftletCore", "CSwiftletSDK", "BitgetCommon"],
             path: "Benchmarks/SwiftletBench"
         ),
 
@@ -101,6 +101,7 @@ let package = Package(
         ),
 
         // MARK: plugins (SwiftPM's default Plugins/ is for build plugins: paths are explicit)
+        .target(name: "BitgetCommon", dependencies: ["SwiftletCore"], path: "Plugins/BitgetCommon"),
         .target(
             name: "ExampleHeartbeat",
             dependencies: ["SwiftletPluginKit"],
@@ -133,5 +134,6 @@ let package = Package(
             ]
         ),
         .testTarget(name: "BitgetSimTests", dependencies: ["BitgetSim", "SwiftletCore"]),
+        .testTarget(name: "BitgetCommonTests", dependencies: ["BitgetCommon", "SwiftletCore"]),
     ]
 )
