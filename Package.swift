@@ -42,6 +42,7 @@ let package = Package(
             cSettings: [.headerSearchPath("../../sdk-headers")]
         ),
         .target(name: "SwiftletCore"),
+        .target(name: "SwiftletABI", dependencies: ["CSwiftletSDK", "SwiftletCore"]),
         .target(
             name: "SwiftletTransport",
             dependencies: [
@@ -61,12 +62,12 @@ let package = Package(
         .target(
             name: "SwiftletHost",
             dependencies: [
-                "CSwiftletSDK", "SwiftletCore", "SwiftletTransport", "SwiftletPersistence",
+                "CSwiftletSDK", "SwiftletABI", "SwiftletCore", "SwiftletTransport", "SwiftletPersistence",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
-        .target(name: "SwiftletPluginKit", dependencies: ["CSwiftletSDK", "SwiftletCore"]),
+        .target(name: "SwiftletPluginKit", dependencies: ["CSwiftletSDK", "SwiftletABI", "SwiftletCore"]),
         .executableTarget(
             name: "swiftlet",
             dependencies: [

@@ -1,0 +1,113 @@
+public import CSwiftletSDK
+public import SwiftletCore
+
+/// Encodes an `Event` as the C event struct of its kind (events.h), for delivery to a
+/// plugin or for emitting from Swift. Pointers inside are valid only inside `body`.
+public enum EventEncoding {
+    public static func withCEvent<R>(_ event: Event,
+                                     _ body: (UnsafePointer<swl_event_header_t>) throws -> R) rethrows -> R {
+        let storage = CStorage()
+        defer { withExtendedLifetime(storage) {} }
+        let context = event.context
+        func header<T>(_ kind: Int32, _ type: T.Type) -> swl_event_header_t {
+            swl_event_header_t(struct_size: UInt32(MemoryLayout<T>.size), kind: swl_event_kind_t(kind),
+                               exchange_time: context.exchangeTime, local_time: context.localTime,
+                               source: storage.string(context.source), symbol: storage.string(context.symbol))
+        }
+        func d(_ value: ExactDecimal) -> swl_decimal_t { ABIValue.cDecimal(value) }
+        func s(_ text: String) -> swl_str_t { storage.string(text) }
+
+        switch event.payload {
+        case .book(let book):
+            let kind = book.isSnapshot ? SWL_EVENT_BOOK_SNAPSHOT : SWL_EVENT_BOOK_DELTA
+            let bids = book.bids.map { swl_level_t(price: d($0.price), size: d($0.size)) }
+            let asks = book.asks.map { swl_level_t(price: d($0.price), size: d($0.size)) }
+            var e = swl_book_event_t(header: header(Int32(kind), swl_book_event_t.self),
+                                     bids: storage.array(bids), bid_count: bids.count,
+                                     asks: storage.array(asks), ask_count: asks.count, sequence: book.sequence)
+            return try pass(&e, body)
+        case .bookResync(let reason):
+            var e = swl_book_resync_event_t(header: header(Int32(SWL_EVENT_BOOK_RESYNC), swl_book_resync_event_t.self),
+                                            reason: s(reason))
+            return try pass(&e, body)
+        case .trade(let t):
+            var e = swl_trade_event_t(header: header(Int32(SWL_EVENT_TRADE), swl_trade_event_t.self),
+                                      trade_id: s(t.tradeID), taker_side: t.takerSide.rawValue, reserved: 0,
+                                      price: d(t.price), size: d(t.size))
+            return try pass(&e, body)
+        case .ticker(let t):
+            var e = swl_ticker_event_t(header: header(Int32(SWL_EVENT_TICKER), swl_ticker_event_t.self),
+                                       last_price: d(t.lastPrice), best_bid: d(t.bestBid),
+                                       best_bid_size: d(t.bestBidSize), best_ask: d(t.bestAsk),
+                                       best_ask_size: d(t.bestAskSize), base_volume_24h: d(t.baseVolume24h),
+                                       quote_volume_24h: d(t.quoteVolume24h))
+            return try pass(&e, body)
+        case .order(let o):
+            var e = swl_order_event_t(header: header(Int32(SWL_EVENT_ORDER_UPDATE), swl_order_event_t.self),
+                                      client_order_id: s(o.clientOrderID), exchange_order_id: s(o.exchangeOrderID),
+                                      state: o.state.rawValue, side: o.side.rawValue, type: o.type.rawValue,
+                                      position_side: o.positionSide.rawValue, price: d(o.price), size: d(o.size),
+                                      filled_size: d(o.filledSize), average_fill_price: d(o.averageFillPrice),
+                                      reason: s(o.reason))
+            return try pass(&e, body)
+        case .fill(let f):
+            var e = swl_fill_event_t(header: header(Int32(SWL_EVENT_FILL), swl_fill_event_t.self),
+                                     trade_id: s(f.tradeID), client_order_id: s(f.clientOrderID),
+                                     exchange_order_id: s(f.exchangeOrderID), side: f.side.rawValue,
+                                     is_maker: f.isMaker ? 1 : 0, price: d(f.price), size: d(f.size),
+                                     fee: d(f.fee), fee_asset: s(f.feeAsset),
+                                     position_side: f.positionSide.rawValue, reserved: 0)
+            return try pass(&e, body)
+        case .balance(let b):
+            var e = swl_balance_event_t(header: header(Int32(SWL_EVENT_BALANCE), swl_balance_event_t.self),
+                                        asset: s(b.asset), total: d(b.total), available: d(b.available),
+                                        locked: d(b.locked))
+            return try pass(&e, body)
+        case .position(let p):
+            var e = swl_position_event_t(header: header(Int32(SWL_EVENT_POSITION), swl_position_event_t.self),
+                                         side: p.side.rawValue, margin_mode: p.marginMode.rawValue,
+                                         size: d(p.size), entry_price: d(p.entryPrice), mark_price: d(p.markPrice),
+                                         unrealized_pnl: d(p.unrealizedPnL), realized_pnl: d(p.realizedPnL),
+                                         margin: d(p.margin), leverage: d(p.leverage),
+                                         liquidation_price: d(p.liquidationPrice), margin_asset: s(p.marginAsset))
+            return try pass(&e, body)
+        case .fundingInfo(let f):
+            var e = swl_funding_info_event_t(header: header(Int32(SWL_EVENT_FUNDING_INFO), swl_funding_info_event_t.self),
+                                             rate: d(f.rate), next_funding_time: f.nextFundingTime,
+                                             mark_price: d(f.markPrice), index_price: d(f.indexPrice))
+            return try pass(&e, body)
+        case .fundingPayment(let f):
+            var e = swl_funding_payment_event_t(
+                header: header(Int32(SWL_EVENT_FUNDING_PAYMENT), swl_funding_payment_event_t.self),
+                payment_id: s(f.paymentID), amount: d(f.amount), rate: d(f.rate), asset: s(f.asset))
+            return try pass(&e, body)
+        case .candle(let c):
+            let candle = swl_candle_t(open_time: c.candle.openTime, open: d(c.candle.open), high: d(c.candle.high),
+                                      low: d(c.candle.low), close: d(c.candle.close),
+                                      base_volume: d(c.candle.baseVolume), quote_volume: d(c.candle.quoteVolume))
+            var e = swl_candle_event_t(header: header(Int32(SWL_EVENT_CANDLE), swl_candle_event_t.self),
+                                       feed: s(c.feed), interval: s(c.interval), candle: candle,
+                                       closed: c.isClosed ? 1 : 0, reserved: 0)
+            return try pass(&e, body)
+        case .error(let r):
+            var e = swl_error_event_t(header: header(Int32(SWL_EVENT_ERROR), swl_error_event_t.self),
+                                      status: r.status, reserved: 0, code: s(r.code), message: s(r.message))
+            return try pass(&e, body)
+        case .connection(let c):
+            var e = swl_connection_event_t(header: header(Int32(SWL_EVENT_CONNECTION), swl_connection_event_t.self),
+                                           stream: s(c.stream), state: c.state.rawValue, reserved: 0,
+                                           detail: s(c.detail))
+            return try pass(&e, body)
+        case .timer(let id):
+            var e = swl_timer_event_t(header: header(Int32(SWL_EVENT_TIMER), swl_timer_event_t.self), timer_id: id)
+            return try pass(&e, body)
+        }
+    }
+
+    private static func pass<T, R>(_ event: inout T,
+                                   _ body: (UnsafePointer<swl_event_header_t>) throws -> R) rethrows -> R {
+        try withUnsafePointer(to: &event) { pointer in
+            try pointer.withMemoryRebound(to: swl_event_header_t.self, capacity: 1) { try body($0) }
+        }
+    }
+}

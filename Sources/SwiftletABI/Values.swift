@@ -1,0 +1,90 @@
+public import CSwiftletSDK
+public import SwiftletCore
+
+/// Conversions of the ABI's value types (types.h) to and from Swift.
+public enum ABIValue {
+    /// A borrowed `swl_str_t` as a Swift string; throws on NULL-with-length or invalid UTF-8.
+    public static func string(_ value: swl_str_t, field: StaticString) throws(ABIError) -> String {
+        if value.len == 0 { return "" }
+        guard let pointer = value.ptr else {
+            throw ABIError(SWL_ERR_INVALID_ARGUMENT, "\(field): NULL pointer with length \(value.len)")
+        }
+        let bytes = UnsafeRawBufferPointer(start: pointer, count: value.len)
+        guard let text = String(validating: bytes.bindMemory(to: UInt8.self), as: UTF8.self) else {
+            throw ABIError(SWL_ERR_INVALID_ARGUMENT, "\(field): not valid UTF-8")
+        }
+        return text
+    }
+
+    /// A C decimal as an `ExactDecimal`; throws when the scale is outside 0...18.
+    @inlinable
+    public static func decimal(_ value: swl_decimal_t, field: StaticString) throws(ABIError) -> ExactDecimal {
+        guard value.scale >= 0, value.scale <= ExactDecimal.maxScale else {
+            throw ABIError(SWL_ERR_INVALID_ARGUMENT, "\(field): decimal scale \(value.scale) outside 0...18")
+        }
+        return ExactDecimal(uncheckedMantissa: value.mantissa, scale: value.scale)
+    }
+
+    /// An `ExactDecimal` as a C decimal.
+    @inlinable
+    public static func cDecimal(_ value: ExactDecimal) -> swl_decimal_t {
+        swl_decimal_t(mantissa: value.mantissa, scale: value.scale, reserved: 0)
+    }
+
+    /// Calls `body` with a borrowed `swl_str_t` view of `text`.
+    public static func withCString<R>(_ text: String, _ body: (swl_str_t) throws -> R) rethrows -> R {
+        var copy = text
+        return try copy.withUTF8 { buffer in
+            try body(swl_str_t(ptr: UnsafeRawPointer(buffer.baseAddress)?.assumingMemoryBound(to: CChar.self),
+                               len: buffer.count))
+        }
+    }
+
+    /// Writes `text` into a caller-owned output buffer (host.h output rules).
+    public static func writeOutput(_ text: String, to out: UnsafeMutablePointer<CChar>?, capacity: Int,
+                                   length: UnsafeMutablePointer<Int>?) throws(ABIError) {
+        let utf8 = Array(text.utf8)
+        length?.pointee = utf8.count
+        guard utf8.count <= capacity else {
+            throw ABIError(SWL_ERR_BUFFER_TOO_SMALL, "needs \(utf8.count) bytes, buffer has \(capacity)")
+        }
+        guard let out else {
+            if utf8.isEmpty { return }
+            throw ABIError(SWL_ERR_INVALID_ARGUMENT, "output buffer is NULL")
+        }
+        utf8.withUnsafeBufferPointer { source in
+            UnsafeMutableRawPointer(out).copyMemory(from: source.baseAddress!, byteCount: source.count)
+        }
+    }
+}
+
+/// Owns C copies of strings and arrays for as long as an encoded value is in use.
+/// Not thread-safe; one per encoding.
+public final class CStorage {
+    private var allocations: [UnsafeMutableRawPointer] = []
+
+    public init() {}
+
+    deinit {
+        for allocation in allocations { allocation.deallocate() }
+    }
+
+    /// A `swl_str_t` pointing at a copy of `text` that lives as long as this storage.
+    public func string(_ text: String) -> swl_str_t {
+        let utf8 = Array(text.utf8)
+        guard !utf8.isEmpty else { return swl_str_t(ptr: nil, len: 0) }
+        let memory = UnsafeMutableRawPointer.allocate(byteCount: utf8.count, alignment: 1)
+        allocations.append(memory)
+        utf8.withUnsafeBytes { memory.copyMemory(from: $0.baseAddress!, byteCount: utf8.count) }
+        return swl_str_t(ptr: memory.assumingMemoryBound(to: CChar.self), len: utf8.count)
+    }
+
+    /// A C array copy of `values` that lives as long as this storage.
+    public func array<T>(_ values: [T]) -> UnsafePointer<T>? {
+        guard !values.isEmpty else { return nil }
+        let memory = UnsafeMutablePointer<T>.allocate(capacity: values.count)
+        allocations.append(UnsafeMutableRawPointer(memory))
+        _ = UnsafeMutableBufferPointer(start: memory, count: values.count).initialize(from: values)
+        return UnsafePointer(memory)
+    }
+}
