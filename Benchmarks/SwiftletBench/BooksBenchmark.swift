@@ -1,0 +1,98 @@
+import BitgetCommon
+import Dispatch
+import Foundation
+
+/// Order-book hot-path benchmark: replays a Bitget `books` corpus (one frame per line)
+/// through the real path, parse + apply + checksum verification, via `BookTracker`.
+///
+/// Throughput rounds time the whole replay; a separate latency round timestamps every
+/// frame (monotonic clock) from bytes-in to book-updated, so clock reads do not slow the
+/// throughput figures.
+enum BooksBenchmark {
+    /// Timed replays; the best and the median are reported.
+    static let rounds = 7
+
+    struct Failure: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    static func run(corpusPath: String) throws {
+        guard let data = FileManager.default.contents(atPath: corpusPath) else {
+            throw Failure(description: "cannot read books corpus at \(corpusPath)")
+        }
+        let bytes = [UInt8](data)
+        let lines = lineRanges(bytes)
+        try bytes.withUnsafeBytes { buffer in
+            let levels = try verify(buffer, lines)
+            print("books: \(lines.count) frames, \(levels) levels, \(bytes.count) bytes; every checksum verified")
+
+            var rates: [Double] = []
+            for _ in 0..<rounds { rates.append(try throughput(buffer, lines)) }
+            rates.sort()
+            let best = rates.last!, median = rates[rates.count / 2]
+            let levelsPerFrame = Double(levels) / Double(lines.count)
+            print("books: messages/s best \(format(best))  median \(format(median))  (\(rounds) rounds)")
+            print("books: levels/s   best \(format(best * levelsPerFrame))  median \(format(median * levelsPerFrame))")
+
+            var latencies = try latency(buffer, lines)
+            latencies.sort()
+            func percentile(_ p: Double) -> UInt64 { latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))] }
+            print("books: latency frame-in -> book-updated  p50 \(percentile(0.50)) ns  p99 \(percentile(0.99)) ns  "
+                + "p99.9 \(percentile(0.999)) ns  max \(latencies.last!) ns")
+        }
+    }
+
+    /// One untimed replay that checks every frame applies cleanly; returns the level count.
+    private static func verify(_ buffer: UnsafeRawBufferPointer, _ lines: [Range<Int>]) throws -> Int {
+        var tracker = BookTracker()
+        var levels = 0
+        for (number, line) in lines.enumerated() {
+            let outcome = try tracker.process(UnsafeRawBufferPointer(rebasing: buffer[line]))
+            guard outcome == .applied else { throw Failure(description: "line \(number + 1): \(outcome)") }
+            levels += tracker.lastFrame!.bids.count + tracker.lastFrame!.asks.count
+        }
+        return levels
+    }
+
+    /// Frames per second for one full replay.
+    private static func throughput(_ buffer: UnsafeRawBufferPointer, _ lines: [Range<Int>]) throws -> Double {
+        var tracker = BookTracker()
+        var failures = 0
+        let start = DispatchTime.now().uptimeNanoseconds
+        for line in lines {
+            if try tracker.process(UnsafeRawBufferPointer(rebasing: buffer[line])) != .applied { failures += 1 }
+        }
+        let elapsed = DispatchTime.now().uptimeNanoseconds - start
+        guard failures == 0 else { throw Failure(description: "\(failures) frames not applied") }
+        return Double(lines.count) / (Double(elapsed) / 1e9)
+    }
+
+    /// Nanoseconds from frame-in to book-updated, per frame.
+    private static func latency(_ buffer: UnsafeRawBufferPointer, _ lines: [Range<Int>]) throws -> [UInt64] {
+        var tracker = BookTracker()
+        var latencies = [UInt64](repeating: 0, count: lines.count)
+        for (index, line) in lines.enumerated() {
+            let start = DispatchTime.now().uptimeNanoseconds
+            let outcome = try tracker.process(UnsafeRawBufferPointer(rebasing: buffer[line]))
+            latencies[index] = DispatchTime.now().uptimeNanoseconds - start
+            guard outcome == .applied else { throw Failure(description: "line \(index + 1): \(outcome)") }
+        }
+        return latencies
+    }
+
+    /// Byte ranges of the non-empty lines.
+    private static func lineRanges(_ bytes: [UInt8]) -> [Range<Int>] {
+        var ranges: [Range<Int>] = []
+        var start = 0
+        for (index, byte) in bytes.enumerated() where byte == UInt8(ascii: "\n") {
+            if index > start { ranges.append(start..<index) }
+            start = index + 1
+        }
+        if start < bytes.count { ranges.append(start..<bytes.count) }
+        return ranges
+    }
+
+    private static func format(_ value: Double) -> String {
+        value >= 1e6 ? String(format: "%.2fM", value / 1e6) : String(format: "%.0fk", value / 1e3)
+    }
+}

@@ -1,0 +1,245 @@
+import SwiftletCore
+
+/// Decodes Bitget v2 `books`/`books1`/`books5`/`books15` WebSocket pushes:
+/// `{"action":…,"arg":{"instType":…,"channel":…,"instId":…},"data":[{"asks":[[p,s],…],
+/// "bids":[…],"checksum":…,"seq":…,"ts":…}],"ts":…}`.
+///
+/// This is the order-book hot path, so it is a hand-written scanner over the UTF-8 bytes:
+/// Foundation's `JSONDecoder` (or `JSONSerialization`) builds dictionaries, strings and
+/// boxed numbers for every level and runs one to two orders of magnitude slower than
+/// this, which a full-depth feed cannot afford. The parser keeps its level arrays between
+/// calls, so after the first few frames parsing allocates nothing. Keys may come in any
+/// order and unknown keys are skipped; malformed input throws `BookFrameError`, never traps.
+public struct BookFrameParser: Sendable {
+    /// Longest price or size text accepted, in bytes (a level's checksum piece
+    /// `":price:size"` must fit `CRC32.maxShift`).
+    public static let maxNumberLength = 23
+
+    private var bids: [ParsedLevel] = []
+    private var asks: [ParsedLevel] = []
+
+    /// Creates a parser; `levelCapacity` levels per side are reserved up front.
+    public init(levelCapacity: Int = 512) {
+        bids.reserveCapacity(levelCapacity)
+        asks.reserveCapacity(levelCapacity)
+    }
+
+    /// Parses one frame. Its byte ranges and texts refer to `bytes`.
+    ///
+    /// The returned frame shares the parser's level storage: drop it before the next call
+    /// or that call has to copy the levels instead of reusing them.
+    public mutating func parse(_ bytes: UnsafeRawBufferPointer) throws(BookFrameError) -> BookFrame {
+        bids.removeAll(keepingCapacity: true)
+        asks.removeAll(keepingCapacity: true)
+        var scanner = JSONScanner(bytes)
+        // Level texts are located by 32-bit offsets; no WebSocket frame comes near 2 GiB.
+        guard bytes.count < Int(Int32.max) else { throw scanner.error(.syntax) }
+        var header = Header()
+        try scanner.expect(UInt8(ascii: "{"))
+        if try scanner.peek() != UInt8(ascii: "}") {
+            repeat {
+                let key = try scanner.string("")
+                try scanner.expect(UInt8(ascii: ":"))
+                if scanner.matches(key, "action") {
+                    header.action = try action(&scanner)
+                } else if scanner.matches(key, "arg") {
+                    try argument(&scanner, into: &header)
+                } else if scanner.matches(key, "data") {
+                    guard !header.sawData else { throw scanner.error(.duplicateField, "data") }
+                    header.sawData = true
+                    try data(&scanner, into: &header)
+                } else {
+                    try scanner.skipValue()
+                }
+            } while try scanner.nextElement(close: UInt8(ascii: "}"))
+        } else {
+            scanner.index += 1
+        }
+        try trailingWhitespace(&scanner)
+        return try header.frame(bids: bids, asks: asks, byteCount: bytes.count, scanner: scanner)
+    }
+
+    /// The fields collected while scanning; checked once the whole object is read, since
+    /// JSON does not fix the key order.
+    private struct Header {
+        var action: BookAction?
+        var channel: BookChannel?
+        var instType: Range<Int>?
+        var instId: Range<Int>?
+        var sequence: Int64?
+        var checksum: Int32?
+        var exchangeTimeMs: Int64?
+        var sawData = false
+        var sawAsks = false
+        var sawBids = false
+
+        func frame(bids: [ParsedLevel], asks: [ParsedLevel], byteCount: Int,
+                   scanner: JSONScanner) throws(BookFrameError) -> BookFrame {
+            guard let action else { throw scanner.error(.missingField, "action") }
+            guard let channel else { throw scanner.error(.missingField, "arg.channel") }
+            guard let instType else { throw scanner.error(.missingField, "arg.instType") }
+            guard let instId else { throw scanner.error(.missingField, "arg.instId") }
+            guard sawData else { throw scanner.error(.missingField, "data") }
+            guard sawAsks else { throw scanner.error(.missingField, "data.asks") }
+            guard sawBids else { throw scanner.error(.missingField, "data.bids") }
+            if channel.isIncremental {
+                guard sequence != nil else { throw scanner.error(.missingField, "data.seq") }
+                guard checksum != nil else { throw scanner.error(.missingField, "data.checksum") }
+            }
+            return BookFrame(
+                action: action, channel: channel, instTypeRange: instType, instIdRange: instId,
+                sequence: sequence, checksum: checksum, exchangeTimeMs: exchangeTimeMs,
+                bids: ParsedLevels(storage: bids), asks: ParsedLevels(storage: asks),
+                byteCount: byteCount)
+        }
+    }
+
+    private func action(_ scanner: inout JSONScanner) throws(BookFrameError) -> BookAction {
+        let value = try scanner.string("action")
+        if scanner.matches(value, "update") { return .update }
+        if scanner.matches(value, "snapshot") { return .snapshot }
+        throw BookFrameError(.unsupportedAction, field: "action", at: value.lowerBound)
+    }
+
+    private func argument(_ scanner: inout JSONScanner, into header: inout Header) throws(BookFrameError) {
+        guard try scanner.peek() == UInt8(ascii: "{") else { throw scanner.error(.typeMismatch, "arg") }
+        scanner.index += 1
+        if try scanner.peek() == UInt8(ascii: "}") {
+            scanner.index += 1
+            return
+        }
+        repeat {
+            let key = try scanner.string("")
+            try scanner.expect(UInt8(ascii: ":"))
+            if scanner.matches(key, "instId") {
+                header.instId = try scanner.string("arg.instId")
+            } else if scanner.matches(key, "channel") {
+                header.channel = try channel(&scanner)
+            } else if scanner.matches(key, "instType") {
+                header.instType = try scanner.string("arg.instType")
+            } else {
+                try scanner.skipValue()
+            }
+        } while try scanner.nextElement(close: UInt8(ascii: "}"), "arg")
+    }
+
+    private func channel(_ scanner: inout JSONScanner) throws(BookFrameError) -> BookChannel {
+        let value = try scanner.string("arg.channel")
+        if scanner.matches(value, "books") { return .books }
+        if scanner.matches(value, "books1") { return .books1 }
+        if scanner.matches(value, "books5") { return .books5 }
+        if scanner.matches(value, "books15") { return .books15 }
+        throw BookFrameError(.unsupportedChannel, field: "arg.channel", at: value.lowerBound)
+    }
+
+    /// `data`: an array holding exactly one book object.
+    private mutating func data(_ scanner: inout JSONScanner, into header: inout Header) throws(BookFrameError) {
+        guard try scanner.peek() == UInt8(ascii: "[") else { throw scanner.error(.typeMismatch, "data") }
+        scanner.index += 1
+        guard try scanner.peek() == UInt8(ascii: "{") else {
+            let code: BookFrameError.Code = try scanner.peek() == UInt8(ascii: "]") ? .unexpectedDataCount : .typeMismatch
+            throw scanner.error(code, "data")
+        }
+        scanner.index += 1
+        if try scanner.peek() != UInt8(ascii: "}") {
+            repeat {
+                let key = try scanner.string("")
+                try scanner.expect(UInt8(ascii: ":"))
+                try member(key, &scanner, into: &header)
+            } while try scanner.nextElement(close: UInt8(ascii: "}"), "data")
+        } else {
+            scanner.index += 1
+        }
+        guard try scanner.peek() == UInt8(ascii: "]") else {
+            let code: BookFrameError.Code = try scanner.peek() == UInt8(ascii: ",") ? .unexpectedDataCount : .syntax
+            throw scanner.error(code, "data")
+        }
+        scanner.index += 1
+    }
+
+    private mutating func member(_ key: Range<Int>, _ scanner: inout JSONScanner,
+                                 into header: inout Header) throws(BookFrameError) {
+        if scanner.matches(key, "asks") {
+            guard !header.sawAsks else { throw scanner.error(.duplicateField, "data.asks") }
+            header.sawAsks = true
+            try Self.levels(&scanner, into: &asks, "data.asks")
+        } else if scanner.matches(key, "bids") {
+            guard !header.sawBids else { throw scanner.error(.duplicateField, "data.bids") }
+            header.sawBids = true
+            try Self.levels(&scanner, into: &bids, "data.bids")
+        } else if scanner.matches(key, "checksum") {
+            let start = scanner.index
+            let value = try scanner.integer("data.checksum")
+            guard let checksum = Int32(exactly: value) else {
+                throw BookFrameError(.invalidNumber, field: "data.checksum", at: start)
+            }
+            header.checksum = checksum
+        } else if scanner.matches(key, "seq") {
+            header.sequence = try scanner.integer("data.seq")
+        } else if scanner.matches(key, "ts") {
+            header.exchangeTimeMs = try scanner.integerOrString("data.ts")
+        } else {
+            try scanner.skipValue()
+        }
+    }
+
+    /// `[[price, size], …]` with both as decimal strings; extra elements in a level are skipped.
+    private static func levels(_ scanner: inout JSONScanner, into levels: inout [ParsedLevel],
+                               _ field: StaticString) throws(BookFrameError) {
+        guard try scanner.peek() == UInt8(ascii: "[") else { throw scanner.error(.typeMismatch, field) }
+        scanner.index += 1
+        if try scanner.peek() == UInt8(ascii: "]") {
+            scanner.index += 1
+            return
+        }
+        repeat {
+            guard try scanner.peek() == UInt8(ascii: "[") else { throw scanner.error(.typeMismatch, field) }
+            scanner.index += 1
+            let price = try scanner.string(field)
+            try scanner.expect(UInt8(ascii: ","), field)
+            let size = try scanner.string(field)
+            while try scanner.nextElement(close: UInt8(ascii: "]"), field) {
+                try scanner.skipValue()
+            }
+            levels.append(ParsedLevel(
+                price: try decimal(price, scanner, field), size: try decimal(size, scanner, field),
+                priceStart: Int32(truncatingIfNeeded: price.lowerBound),
+                sizeStart: Int32(truncatingIfNeeded: size.lowerBound),
+                priceLength: UInt8(truncatingIfNeeded: price.count),
+                sizeLength: UInt8(truncatingIfNeeded: size.count)))
+        } while try scanner.nextElement(close: UInt8(ascii: "]"), field)
+    }
+
+    /// A non-negative plain decimal, at most `maxNumberLength` bytes, written canonically:
+    /// digits, optionally `.` and digits, no sign, no superfluous leading zero, no bare
+    /// point. Bitget writes numbers that way, and it guarantees that `(mantissa, scale)`
+    /// reproduces the text byte for byte (`ExactDecimal.description`), which the checksum
+    /// relies on.
+    @inline(__always)
+    private static func decimal(_ range: Range<Int>, _ scanner: JSONScanner,
+                                _ field: StaticString) throws(BookFrameError) -> ExactDecimal {
+        let count = range.count
+        guard count <= maxNumberLength else {
+            throw BookFrameError(.numberTooLong, field: field, at: range.lowerBound)
+        }
+        let text = scanner.base + range.lowerBound
+        guard let value = ExactDecimal.parse(utf8: UnsafeRawBufferPointer(start: text, count: count)) else {
+            throw BookFrameError(.invalidNumber, field: field, at: range.lowerBound)
+        }
+        let first = text[0] &- UInt8(ascii: "0")
+        let canonical = first < 10 && (first != 0 || count == 1 || text[1] == UInt8(ascii: "."))
+            && text[count - 1] != UInt8(ascii: ".")
+        guard canonical else { throw BookFrameError(.nonCanonicalNumber, field: field, at: range.lowerBound) }
+        return value
+    }
+
+    private func trailingWhitespace(_ scanner: inout JSONScanner) throws(BookFrameError) {
+        do {
+            _ = try scanner.peek()
+        } catch {
+            if error.code == .truncated { return }
+            throw error
+        }
+        throw scanner.error(.syntax)
+    }
+}

@@ -1,0 +1,84 @@
+import SwiftletCore
+
+/// Keeps one `OrderBook` per subscribed instrument and channel, fed raw `books` frames.
+///
+/// `process` is the whole hot path: parse, find the book, apply, verify. Books are found
+/// by comparing the frame's `instType`/`channel`/`instId` bytes with the known ones (the
+/// last one hit is tried first), so no `String` is built per frame. A connection carries
+/// at most a few dozen book subscriptions, which a linear scan handles well.
+public struct BookTracker: Sendable {
+    /// One tracked book and the key bytes that select it.
+    private struct Entry: Sendable {
+        var instType: [UInt8]
+        var channel: BookChannel
+        var instId: [UInt8]
+        var book: OrderBook
+    }
+
+    private var parser = BookFrameParser()
+    private var entries: [Entry] = []
+    private var lastIndex = 0
+    private let sequencePolicy: SequencePolicy
+
+    /// Creates an empty tracker; every book it creates uses `sequencePolicy`.
+    public init(sequencePolicy: SequencePolicy = .consecutive) {
+        self.sequencePolicy = sequencePolicy
+    }
+
+    /// The frame most recently processed (its levels are the ones that changed).
+    public private(set) var lastFrame: BookFrame?
+    /// Index of the book the last frame went to, for `book(at:)`.
+    public var lastBookIndex: Int { lastIndex }
+    /// Number of books tracked.
+    public var bookCount: Int { entries.count }
+
+    /// Parses `bytes` and applies it to its instrument's book, creating the book on first
+    /// sight. Throws `BookFrameError` for a malformed frame, leaving every book unchanged:
+    /// if the frame was a lost update, the next update's `seq` reveals it.
+    public mutating func process(_ bytes: UnsafeRawBufferPointer) throws(BookFrameError) -> BookOutcome {
+        lastFrame = nil // let the parser reuse its level storage
+        let frame = try parser.parse(bytes)
+        let index = entryIndex(for: frame, in: bytes)
+        lastIndex = index
+        lastFrame = frame
+        return entries[index].book.apply(frame, from: bytes)
+    }
+
+    /// `process` for a frame held as a `String`.
+    public mutating func process(_ text: String) throws(BookFrameError) -> BookOutcome {
+        var text = text
+        let result = text.withUTF8 { utf8 in
+            Result { () throws(BookFrameError) in try process(UnsafeRawBufferPointer(utf8)) }
+        }
+        return try result.get()
+    }
+
+    /// The book at `index` (`0..<bookCount`).
+    public func book(at index: Int) -> OrderBook { entries[index].book }
+
+    /// The book for an instrument and channel, if a frame for it has been seen.
+    public func book(instType: String, channel: BookChannel = .books, instId: String) -> OrderBook? {
+        entries.first { $0.channel == channel && $0.instType.elementsEqual(instType.utf8)
+            && $0.instId.elementsEqual(instId.utf8) }?.book
+    }
+
+    /// The entry for the frame's instrument, created if new.
+    private mutating func entryIndex(for frame: BookFrame, in bytes: UnsafeRawBufferPointer) -> Int {
+        let instType = UnsafeRawBufferPointer(rebasing: bytes[frame.instTypeRange])
+        let instId = UnsafeRawBufferPointer(rebasing: bytes[frame.instIdRange])
+        if lastIndex < entries.count, Self.matches(entries[lastIndex], frame.channel, instType, instId) {
+            return lastIndex
+        }
+        if let index = entries.firstIndex(where: { Self.matches($0, frame.channel, instType, instId) }) {
+            return index
+        }
+        entries.append(Entry(instType: Array(instType), channel: frame.channel, instId: Array(instId),
+                             book: OrderBook(sequencePolicy: sequencePolicy)))
+        return entries.count - 1
+    }
+
+    private static func matches(_ entry: Entry, _ channel: BookChannel,
+                                _ instType: UnsafeRawBufferPointer, _ instId: UnsafeRawBufferPointer) -> Bool {
+        entry.channel == channel && entry.instId.elementsEqual(instId) && entry.instType.elementsEqual(instType)
+    }
+}

@@ -1,0 +1,203 @@
+/// A cursor over JSON text in UTF-8 with the few primitives `BookFrameParser` needs.
+///
+/// Every read is bounds-checked against `end` and reports `truncated` instead of reading
+/// past it, so no input can make it crash. Nothing here allocates.
+struct JSONScanner {
+    let base: UnsafePointer<UInt8>
+    let end: Int
+    var index = 0
+
+    /// Deepest nesting `skipValue` follows inside an unknown field.
+    static let maxSkipDepth = 32
+
+    init(_ bytes: UnsafeRawBufferPointer) {
+        // An empty buffer may have no base address; any non-null pointer works with end 0.
+        base = bytes.baseAddress.map { $0.assumingMemoryBound(to: UInt8.self) }
+            ?? UnsafePointer(bitPattern: 1)!
+        end = bytes.count
+    }
+
+    @inline(__always)
+    func error(_ code: BookFrameError.Code, _ field: StaticString = "") -> BookFrameError {
+        BookFrameError(code, field: field, at: index)
+    }
+
+    /// The next non-whitespace byte, which is not consumed.
+    @inline(__always)
+    mutating func peek() throws(BookFrameError) -> UInt8 {
+        while index < end {
+            let byte = base[index]
+            // JSON whitespace is space, tab, LF, CR; all are <= 0x20 and nothing else is allowed.
+            if byte > 0x20 { return byte }
+            guard byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 else {
+                throw error(.syntax)
+            }
+            index += 1
+        }
+        throw error(.truncated)
+    }
+
+    /// Consumes `byte` (after whitespace) or throws.
+    @inline(__always)
+    mutating func expect(_ byte: UInt8, _ field: StaticString = "") throws(BookFrameError) {
+        guard try peek() == byte else { throw error(.syntax, field) }
+        index += 1
+    }
+
+    /// After a member or element: true if a `,` followed, false if `close` did.
+    @inline(__always)
+    mutating func nextElement(close: UInt8, _ field: StaticString = "") throws(BookFrameError) -> Bool {
+        let byte = try peek()
+        index += 1
+        if byte == UInt8(ascii: ",") { return true }
+        if byte == close { return false }
+        index -= 1
+        throw error(.syntax, field)
+    }
+
+    /// Reads a string whose opening quote is next; returns the byte range of its content
+    /// (escapes left as they are). Throws `typeMismatch` if the value is not a string.
+    @inline(__always)
+    mutating func string(_ field: StaticString) throws(BookFrameError) -> Range<Int> {
+        guard try peek() == UInt8(ascii: "\"") else { throw error(.typeMismatch, field) }
+        index += 1
+        let start = index
+        while index < end {
+            let byte = base[index]
+            if byte == UInt8(ascii: "\"") {
+                index += 1
+                return start..<(index - 1)
+            }
+            if byte == UInt8(ascii: "\\") { index += 1 }
+            else if byte < 0x20 { throw error(.syntax, field) }
+            index += 1
+        }
+        throw error(.truncated, field)
+    }
+
+    /// Reads a JSON integer (no fraction or exponent); throws `typeMismatch` for other types.
+    @inline(__always)
+    mutating func integer(_ field: StaticString) throws(BookFrameError) -> Int64 {
+        let first = try peek()
+        guard first == UInt8(ascii: "-") || (first >= UInt8(ascii: "0") && first <= UInt8(ascii: "9")) else {
+            throw error(.typeMismatch, field)
+        }
+        return try digits(field, stopAt: nil)
+    }
+
+    /// Reads an integer given either as a JSON number or as a string of digits (Bitget
+    /// sends millisecond timestamps both ways).
+    mutating func integerOrString(_ field: StaticString) throws(BookFrameError) -> Int64 {
+        guard try peek() == UInt8(ascii: "\"") else { return try integer(field) }
+        index += 1
+        return try digits(field, stopAt: UInt8(ascii: "\""))
+    }
+
+    /// Optional `-` then decimal digits; with `stopAt`, that byte must follow and is consumed.
+    private mutating func digits(_ field: StaticString, stopAt terminator: UInt8?) throws(BookFrameError) -> Int64 {
+        var negative = false
+        if index < end, base[index] == UInt8(ascii: "-") {
+            negative = true
+            index += 1
+        }
+        var magnitude: UInt64 = 0
+        var count = 0
+        while index < end {
+            let digit = base[index] &- UInt8(ascii: "0")
+            guard digit < 10 else { break }
+            let (times10, overflow1) = magnitude.multipliedReportingOverflow(by: 10)
+            let (sum, overflow2) = times10.addingReportingOverflow(UInt64(digit))
+            guard !overflow1, !overflow2 else { throw error(.invalidNumber, field) }
+            magnitude = sum
+            count += 1
+            index += 1
+        }
+        guard index < end else { throw error(.truncated, field) }
+        guard count > 0 else { throw error(.invalidNumber, field) }
+        if let terminator {
+            guard base[index] == terminator else { throw error(.invalidNumber, field) }
+            index += 1
+        } else {
+            let next = base[index]
+            guard next != UInt8(ascii: "."), next != UInt8(ascii: "e"), next != UInt8(ascii: "E") else {
+                throw error(.invalidNumber, field)
+            }
+        }
+        if negative {
+            guard magnitude <= UInt64(Int64.max) + 1 else { throw error(.invalidNumber, field) }
+            return Int64(truncatingIfNeeded: 0 &- magnitude)
+        }
+        guard magnitude <= UInt64(Int64.max) else { throw error(.invalidNumber, field) }
+        return Int64(magnitude)
+    }
+
+    /// True if the bytes in `range` equal `literal` (ASCII).
+    @inline(__always)
+    func matches(_ range: Range<Int>, _ literal: StaticString) -> Bool {
+        let count = literal.utf8CodeUnitCount
+        guard range.count == count else { return false }
+        let text = literal.utf8Start
+        var offset = 0
+        while offset < count {
+            if base[range.lowerBound + offset] != text[offset] { return false }
+            offset += 1
+        }
+        return true
+    }
+
+    /// Skips any JSON value: used for fields the parser does not need.
+    mutating func skipValue(depth: Int = 0) throws(BookFrameError) {
+        guard depth < Self.maxSkipDepth else { throw error(.nestingTooDeep) }
+        switch try peek() {
+        case UInt8(ascii: "\""):
+            _ = try string("")
+        case UInt8(ascii: "{"):
+            index += 1
+            if try peek() == UInt8(ascii: "}") {
+                index += 1
+                return
+            }
+            repeat {
+                _ = try string("")
+                try expect(UInt8(ascii: ":"))
+                try skipValue(depth: depth + 1)
+            } while try nextElement(close: UInt8(ascii: "}"))
+        case UInt8(ascii: "["):
+            index += 1
+            if try peek() == UInt8(ascii: "]") {
+                index += 1
+                return
+            }
+            repeat {
+                try skipValue(depth: depth + 1)
+            } while try nextElement(close: UInt8(ascii: "]"))
+        case UInt8(ascii: "t"): try literal("true")
+        case UInt8(ascii: "f"): try literal("false")
+        case UInt8(ascii: "n"): try literal("null")
+        default:
+            try skipNumber()
+        }
+    }
+
+    private mutating func literal(_ word: StaticString) throws(BookFrameError) {
+        let count = word.utf8CodeUnitCount
+        guard end - index >= count else { throw error(.truncated) }
+        guard matches(index..<(index + count), word) else { throw error(.syntax) }
+        index += count
+    }
+
+    /// Skips a JSON number token (validated loosely: sign, digits, fraction, exponent).
+    private mutating func skipNumber() throws(BookFrameError) {
+        let start = index
+        while index < end {
+            let byte = base[index]
+            let isNumberByte = (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
+                || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "+") || byte == UInt8(ascii: ".")
+                || byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E")
+            guard isNumberByte else { break }
+            index += 1
+        }
+        guard index < end else { throw error(.truncated) }
+        guard index > start else { throw error(.syntax) }
+    }
+}

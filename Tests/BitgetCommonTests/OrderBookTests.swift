@@ -1,0 +1,165 @@
+import BitgetCommon
+import Foundation
+import SwiftletCore
+import Testing
+
+@Suite struct OrderBookTests {
+    static let bids = [("100.50", "1.0"), ("100.40", "2.000"), ("100.30", "0.5")]
+    static let asks = [("100.60", "3"), ("100.70", "0.25")]
+
+    /// A tracker holding the small book above, snapshot seq 10.
+    func trackerWithBook() throws -> BookTracker {
+        var tracker = BookTracker()
+        let checksum = referenceChecksum(bids: Self.bids, asks: Self.asks)
+        let outcome = try tracker.process(booksFrame("snapshot", bids: Self.bids, asks: Self.asks, seq: 10,
+                                                     checksum: checksum))
+        #expect(outcome == .applied)
+        return tracker
+    }
+
+    func book(_ tracker: BookTracker) -> OrderBook { tracker.book(at: tracker.lastBookIndex) }
+
+    @Test func snapshotBuildsSortedSidesWithExactTexts() throws {
+        let tracker = try trackerWithBook()
+        let book = book(tracker)
+        #expect(book.status == .live)
+        #expect(book.sequence == 10)
+        #expect(prices(book.bids) == ["100.50", "100.40", "100.30"])
+        #expect(sizes(book.asks) == ["3", "0.25"])
+        #expect(book.bestBid?.price.mantissa == 10_050 && book.bestBid?.price.scale == 2)
+        #expect(book.bestAsk?.size == ExactDecimal(3))
+        #expect(book.bids.count == 3 && book.asks.count == 2)
+        #expect(tracker.book(instType: "SPOT", instId: "BTCUSDT")?.bids.count == 3)
+        #expect(tracker.book(instType: "USDT-FUTURES", instId: "BTCUSDT") == nil)
+    }
+
+    @Test func updatesInsertReplaceAndDelete() throws {
+        var tracker = try trackerWithBook()
+        let bids = [("100.55", "4.1"), ("100.40", "2.500"), ("100.50", "1.0")]
+        let asks = [("100.60", "3"), ("100.65", "0.1")]
+        let changes = [("100.55", "4.1"), ("100.40", "2.500"), ("100.30", "0"), ("99.00", "0")]
+        let outcome = try tracker.process(booksFrame(
+            "update", bids: changes, asks: [("100.70", "0"), ("100.65", "0.1")], seq: 11,
+            checksum: referenceChecksum(bids: [bids[0], bids[2], bids[1]], asks: asks)))
+        #expect(outcome == .applied)
+        let book = book(tracker)
+        #expect(prices(book.bids) == ["100.55", "100.50", "100.40"])
+        #expect(sizes(book.bids) == ["4.1", "1.0", "2.500"])
+        #expect(prices(book.asks) == ["100.60", "100.65"])
+        #expect(book.sequence == 11)
+        #expect(tracker.lastFrame?.bids.count == 4)
+    }
+
+    @Test func checksumMatchesDocumentationExampleWhenOneSideRunsOut() throws {
+        // Bitget's docs: one bid, three asks -> "3366.1:7:3366.8:9:3368:8:3372:8".
+        let expected = Int32(bitPattern: Array("3366.1:7:3366.8:9:3368:8:3372:8".utf8).withUnsafeBytes(CRC32.checksum))
+        var tracker = BookTracker()
+        let frame = booksFrame("snapshot", bids: [("3366.1", "7")], asks: [("3366.8", "9"), ("3368", "8"), ("3372", "8")],
+                               seq: 1, checksum: expected)
+        #expect(try tracker.process(frame) == .applied)
+        var book = book(tracker)
+        #expect(book.computeChecksum() == expected)
+    }
+
+    @Test func checksumCoversOnlyTheTop25Levels() throws {
+        let bids = (0..<40).map { (String(format: "%d.%02d", 500 - $0, $0), "1.\($0)") }
+        let asks = (0..<30).map { (String(format: "%d.5", 600 + $0), "0.00\($0 + 1)") }
+        var tracker = BookTracker()
+        let outcome = try tracker.process(booksFrame("snapshot", bids: bids, asks: asks, seq: 1,
+                                                     checksum: referenceChecksum(bids: bids, asks: asks)))
+        #expect(outcome == .applied)
+        // A change below the top 25 leaves the checksum as it was.
+        let deep = try tracker.process(booksFrame("update", bids: [("461.39", "0")], asks: [], seq: 2,
+                                                  checksum: referenceChecksum(bids: bids, asks: asks)))
+        #expect(deep == .applied)
+        #expect(book(tracker).bids.count == 39)
+    }
+
+    @Test func checksumMismatchEmptiesTheBookUntilTheNextSnapshot() throws {
+        var tracker = try trackerWithBook()
+        let outcome = try tracker.process(booksFrame("update", bids: [("100.45", "1")], asks: [], seq: 11, checksum: 42))
+        guard case .resyncNeeded(.checksumMismatch(sequence: 11, expected: 42, computed: _)) = outcome else {
+            Issue.record("expected a checksum mismatch, got \(outcome)")
+            return
+        }
+        #expect(book(tracker).bids.isEmpty && book(tracker).bestAsk == nil)
+        if case .needsResync(let reason) = book(tracker).status {
+            #expect(reason.description.hasPrefix("checksum mismatch at seq 11"))
+        } else {
+            Issue.record("book should need a resync")
+        }
+        let ignored = try tracker.process(booksFrame("update", bids: [], asks: [], seq: 12, checksum: 0))
+        #expect(ignored == .ignored(.awaitingSnapshot))
+        let snapshot = booksFrame("snapshot", bids: Self.bids, asks: Self.asks, seq: 20,
+                                  checksum: referenceChecksum(bids: Self.bids, asks: Self.asks))
+        #expect(try tracker.process(snapshot) == .applied)
+        #expect(book(tracker).status == .live)
+    }
+
+    @Test func sequenceGapNeedsResync() throws {
+        var tracker = try trackerWithBook()
+        let checksum = referenceChecksum(bids: Self.bids, asks: Self.asks)
+        let outcome = try tracker.process(booksFrame("update", bids: [], asks: [], seq: 12, checksum: checksum))
+        #expect(outcome == .resyncNeeded(.sequenceGap(previous: 10, received: 12)))
+        #expect(try tracker.process(booksFrame("update", bids: [], asks: [], seq: 13, checksum: checksum))
+            == .ignored(.awaitingSnapshot))
+    }
+
+    @Test func increasingPolicyAcceptsSkippedNumbersButNotGoingBack() throws {
+        var tracker = BookTracker(sequencePolicy: .increasing)
+        let checksum = referenceChecksum(bids: Self.bids, asks: Self.asks)
+        #expect(try tracker.process(booksFrame("snapshot", bids: Self.bids, asks: Self.asks, seq: 10, checksum: checksum))
+            == .applied)
+        #expect(try tracker.process(booksFrame("update", bids: [], asks: [], seq: 15, checksum: checksum)) == .applied)
+        #expect(try tracker.process(booksFrame("update", bids: [], asks: [], seq: 15, checksum: checksum))
+            == .resyncNeeded(.sequenceGap(previous: 15, received: 15)))
+    }
+
+    @Test func crossedBookNeedsResync() throws {
+        var tracker = try trackerWithBook()
+        let bids = [("100.60", "1"), ("100.50", "1.0"), ("100.40", "2.000"), ("100.30", "0.5")]
+        let outcome = try tracker.process(booksFrame("update", bids: [("100.60", "1")], asks: [], seq: 11,
+                                                     checksum: referenceChecksum(bids: bids, asks: Self.asks)))
+        guard case .resyncNeeded(.crossedBook(sequence: 11, bestBid: let bid, bestAsk: let ask)) = outcome else {
+            Issue.record("expected a crossed book, got \(outcome)")
+            return
+        }
+        #expect(bid == ask)
+    }
+
+    @Test func updateBeforeSnapshotIsIgnored() throws {
+        var tracker = BookTracker()
+        let outcome = try tracker.process(booksFrame("update", bids: [("1", "1")], asks: [], seq: 1, checksum: 0))
+        #expect(outcome == .ignored(.awaitingSnapshot))
+        #expect(book(tracker).status == .awaitingSnapshot)
+    }
+
+    @Test func fixedDepthSnapshotsReplaceTheBookWithoutChecksum() throws {
+        var tracker = BookTracker()
+        #expect(try tracker.process(try TestData.fixture("ws_books5_snapshot.json")) == .applied)
+        let book = try #require(tracker.book(instType: "SPOT", channel: .books5, instId: "BTCUSDT"))
+        #expect(prices(book.bids) == ["26274.8", "26274.7"])
+        #expect(sizes(book.bids) == ["0.0009", "0.0027"])
+        #expect(book.bestAsk?.price.description == "26274.9")
+        #expect(tracker.book(instType: "SPOT", channel: .books, instId: "BTCUSDT") == nil)
+    }
+
+    @Test func unsortedSnapshotsAreSortedAndZeroSizesSkipped() throws {
+        let bids = [("100.30", "0.5"), ("100.50", "1.0"), ("100.40", "2.000"), ("100.45", "0")]
+        var tracker = BookTracker()
+        let sorted = [("100.50", "1.0"), ("100.40", "2.000"), ("100.30", "0.5")]
+        let outcome = try tracker.process(booksFrame("snapshot", bids: bids, asks: Self.asks, seq: 1,
+                                                     checksum: referenceChecksum(bids: sorted, asks: Self.asks)))
+        #expect(outcome == .applied)
+        #expect(prices(book(tracker).bids) == sorted.map(\.0))
+    }
+
+    @Test func pricesWithDifferentScalesShareOneOrder() throws {
+        let bids = [("100.5", "1"), ("100.45", "1"), ("100", "1")]
+        var tracker = BookTracker()
+        let outcome = try tracker.process(booksFrame("snapshot", bids: [bids[2], bids[0], bids[1]], asks: Self.asks,
+                                                     seq: 1, checksum: referenceChecksum(bids: bids, asks: Self.asks)))
+        #expect(outcome == .applied)
+        #expect(prices(book(tracker).bids) == ["100.5", "100.45", "100"])
+    }
+}
