@@ -201,7 +201,7 @@ typedef struct swl_candle {
 typedef struct swl_candle_event {
     swl_event_header_t header;      /* kind CANDLE */
     swl_str_t feed;                 /* e.g. "bitget_spot_candles" */
-    swl_str_t interval;             /* normalized: "1m","5m","15m","30m","1h","4h","6h","12h","1d","3d","1w","1M" */
+    swl_str_t interval;             /* normalized name (ext/candles.h): "1m", "3m", ... "1M" */
     swl_candle_t candle;
     int32_t closed;                 /* 1 when the period has ended and the candle is final */
     int32_t reserved;
