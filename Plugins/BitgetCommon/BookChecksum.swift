@@ -12,11 +12,9 @@ struct BookChecksum: Sendable {
     /// Levels per side that the checksum covers.
     static let depth = 25
 
-    /// Running CRC after `":"` from zero, used to drop the first piece's leading colon.
-    private static let colon: UInt32 = {
-        var byte = UInt8(ascii: ":")
-        return withUnsafeBytes(of: &byte) { CRC32.update(0, $0) }
-    }()
+    /// Running CRC after `":"` from zero (the first piece drops its leading colon with it).
+    @inline(__always)
+    private static func colon(_ tables: UnsafePointer<UInt32>) -> UInt32 { tables[Int(UInt8(ascii: ":"))] }
 
     /// Running value after each pair, valid for the first `validPairs` pairs.
     private var pairCRC = [UInt32](repeating: 0, count: depth)
@@ -31,11 +29,11 @@ struct BookChecksum: Sendable {
     /// CRC (from zero, not finished) and length of `":" + price + ":" + size` for a level
     /// whose texts are in `frame`.
     @inline(__always)
-    static func piece(_ level: ParsedLevel, in frame: UnsafePointer<UInt8>) -> (crc: UInt32, length: UInt8) {
-        let tables = CRC32.tables
+    static func piece(_ level: ParsedLevel, in frame: UnsafePointer<UInt8>,
+                      tables: UnsafePointer<UInt32>) -> (crc: UInt32, length: UInt8) {
         let price = UnsafeRawBufferPointer(start: frame + Int(level.priceStart), count: Int(level.priceLength))
         let size = UnsafeRawBufferPointer(start: frame + Int(level.sizeStart), count: Int(level.sizeLength))
-        var crc = CRC32.update(colon, price, tables: tables)
+        var crc = CRC32.update(colon(tables), price, tables: tables)
         crc = (crc >> 8) ^ tables[Int((crc ^ UInt32(UInt8(ascii: ":"))) & 0xFF)]
         crc = CRC32.update(crc, size, tables: tables)
         return (crc, 2 &+ level.priceLength &+ level.sizeLength)
@@ -63,6 +61,7 @@ struct BookChecksum: Sendable {
     private static func chain(pairs: Range<Int>, bids: UnsafeBufferPointer<StoredLevel>,
                               asks: UnsafeBufferPointer<StoredLevel>, states: UnsafeMutablePointer<UInt32>) {
         let shifts = CRC32.shiftTables
+        let colon = colon(CRC32.tables)
         var isFirst = pairs.lowerBound == 0
         var running = isFirst ? CRC32.initial : states[pairs.lowerBound - 1]
         @inline(__always) func add(_ level: StoredLevel) {

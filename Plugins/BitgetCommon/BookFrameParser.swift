@@ -195,42 +195,75 @@ public struct BookFrameParser: Sendable {
         repeat {
             guard try scanner.peek() == UInt8(ascii: "[") else { throw scanner.error(.typeMismatch, field) }
             scanner.index += 1
-            let price = try scanner.string(field)
+            let (price, priceStart) = try decimal(&scanner, field)
             try scanner.expect(UInt8(ascii: ","), field)
-            let size = try scanner.string(field)
+            let (size, sizeStart) = try decimal(&scanner, field)
             while try scanner.nextElement(close: UInt8(ascii: "]"), field) {
                 try scanner.skipValue()
             }
             levels.append(ParsedLevel(
-                price: try decimal(price, scanner, field), size: try decimal(size, scanner, field),
-                priceStart: Int32(truncatingIfNeeded: price.lowerBound),
-                sizeStart: Int32(truncatingIfNeeded: size.lowerBound),
-                priceLength: UInt8(truncatingIfNeeded: price.count),
-                sizeLength: UInt8(truncatingIfNeeded: size.count)))
+                price: price.value, size: size.value,
+                priceStart: Int32(truncatingIfNeeded: priceStart), sizeStart: Int32(truncatingIfNeeded: sizeStart),
+                priceLength: price.length, sizeLength: size.length))
         } while try scanner.nextElement(close: UInt8(ascii: "]"), field)
     }
 
-    /// A non-negative plain decimal, at most `maxNumberLength` bytes, written canonically:
-    /// digits, optionally `.` and digits, no sign, no superfluous leading zero, no bare
-    /// point. Bitget writes numbers that way, and it guarantees that `(mantissa, scale)`
-    /// reproduces the text byte for byte (`ExactDecimal.description`), which the checksum
-    /// relies on.
+    /// Reads a price or size string: a non-negative plain decimal of at most
+    /// `maxNumberLength` bytes, written canonically (digits, optionally `.` and digits; no
+    /// sign, no superfluous leading zero, no bare point). Bitget writes numbers that way, and
+    /// it guarantees that `(mantissa, scale)` reproduces the text byte for byte
+    /// (`ExactDecimal.description`), which the checksum relies on.
+    ///
+    /// The common case is decoded in the same pass that finds the closing quote; anything
+    /// unusual (more than 18 digits, a stray byte) goes to `ExactDecimal.parse(utf8:)`, which
+    /// stays the authority on what a decimal is. Returns the value, text length and start.
     @inline(__always)
-    private static func decimal(_ range: Range<Int>, _ scanner: JSONScanner,
-                                _ field: StaticString) throws(BookFrameError) -> ExactDecimal {
-        let count = range.count
-        guard count <= maxNumberLength else {
-            throw BookFrameError(.numberTooLong, field: field, at: range.lowerBound)
+    private static func decimal(_ scanner: inout JSONScanner, _ field: StaticString)
+        throws(BookFrameError) -> ((value: ExactDecimal, length: UInt8), Int) {
+        guard try scanner.peek() == UInt8(ascii: "\"") else { throw scanner.error(.typeMismatch, field) }
+        let start = scanner.index + 1
+        let base = scanner.base
+        var index = start
+        var mantissa: UInt64 = 0
+        var point = -1
+        while index < scanner.end {
+            let digit = base[index] &- UInt8(ascii: "0")
+            if digit < 10 {
+                mantissa = mantissa &* 10 &+ UInt64(digit)
+            } else if base[index] == UInt8(ascii: "."), point < 0 {
+                point = index
+            } else {
+                break
+            }
+            index += 1
         }
-        let text = scanner.base + range.lowerBound
-        guard let value = ExactDecimal.parse(utf8: UnsafeRawBufferPointer(start: text, count: count)) else {
-            throw BookFrameError(.invalidNumber, field: field, at: range.lowerBound)
+        guard index < scanner.end else {
+            scanner.index = index
+            throw scanner.error(.truncated, field)
         }
-        let first = text[0] &- UInt8(ascii: "0")
-        let canonical = first < 10 && (first != 0 || count == 1 || text[1] == UInt8(ascii: "."))
-            && text[count - 1] != UInt8(ascii: ".")
-        guard canonical else { throw BookFrameError(.nonCanonicalNumber, field: field, at: range.lowerBound) }
-        return value
+        let count = index - start
+        let value: ExactDecimal
+        if base[index] == UInt8(ascii: "\""), count - (point < 0 ? 0 : 1) <= 18, count > 0 {
+            scanner.index = index + 1
+            let scale = point < 0 ? 0 : Int32(index - 1 - point)
+            value = ExactDecimal(uncheckedMantissa: Int64(mantissa), scale: scale)
+        } else {
+            scanner.index = start - 1
+            let range = try scanner.string(field)
+            guard range.count <= maxNumberLength else {
+                throw BookFrameError(.numberTooLong, field: field, at: start)
+            }
+            guard let parsed = ExactDecimal.parse(utf8: UnsafeRawBufferPointer(start: base + start, count: range.count))
+            else { throw BookFrameError(.invalidNumber, field: field, at: start) }
+            value = parsed
+        }
+        let length = scanner.index - 1 - start
+        guard length <= maxNumberLength else { throw BookFrameError(.numberTooLong, field: field, at: start) }
+        let first = base[start] &- UInt8(ascii: "0")
+        let canonical = first < 10 && (first != 0 || length == 1 || base[start + 1] == UInt8(ascii: "."))
+            && base[start + length - 1] != UInt8(ascii: ".")
+        guard canonical else { throw BookFrameError(.nonCanonicalNumber, field: field, at: start) }
+        return ((value, UInt8(truncatingIfNeeded: length)), start)
     }
 
     private func trailingWhitespace(_ scanner: inout JSONScanner) throws(BookFrameError) {

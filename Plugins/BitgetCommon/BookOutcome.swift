@@ -18,6 +18,9 @@ public enum ResyncReason: Sendable, Equatable, CustomStringConvertible {
     /// An update's `seq` does not follow the previous one (frames lost, reordered, or the
     /// exchange reset its sequence).
     case sequenceGap(previous: Int64, received: Int64)
+    /// A price whose decimals, combined with the other prices' magnitudes, do not fit the
+    /// book's 64-bit price keys (e.g. `97000.01` next to `0.00000000000001`).
+    case priceOutOfRange(sequence: Int64?)
     /// After the update the best bid is at or above the best ask.
     case crossedBook(sequence: Int64?, bestBid: ExactDecimal, bestAsk: ExactDecimal)
 
@@ -28,6 +31,8 @@ public enum ResyncReason: Sendable, Equatable, CustomStringConvertible {
             "checksum mismatch at seq \(sequence.map(String.init) ?? "none"): exchange \(expected), book \(computed)"
         case let .sequenceGap(previous, received):
             "sequence gap: seq \(received) after \(previous)"
+        case let .priceOutOfRange(sequence):
+            "price out of range at seq \(sequence.map(String.init) ?? "none"): too many decimals for the book's magnitudes"
         case let .crossedBook(sequence, bestBid, bestAsk):
             "crossed book at seq \(sequence.map(String.init) ?? "none"): best bid \(bestBid) >= best ask \(bestAsk)"
         }

@@ -1,29 +1,18 @@
 public import SwiftletCore
 
-/// A level as the book keeps it, packed into 24 bytes so inserts move little memory:
-/// the two decimals and the CRC of its checksum piece (see `BookChecksum`).
+/// A level as the book keeps it, packed into 24 bytes so inserts move little memory.
 struct StoredLevel: Sendable {
-    var priceMantissa: Int64
+    /// The price as an integer at the side's `keyScale`, negated on the ask side, so both
+    /// sides sort ascending from worst to best and search compares plain integers.
+    var key: Int64
     var sizeMantissa: Int64
+    /// CRC of the level's checksum piece `":price:size"` (see `BookChecksum`).
     var pieceCRC: UInt32
+    /// Scales as received: with the parser's canonical-text rule they reproduce the texts.
     var priceScale: Int8
     var sizeScale: Int8
     /// Length of `":price:size"`, at most `CRC32.maxShift`.
     var pieceLength: UInt8
-
-    @inline(__always)
-    var price: ExactDecimal { ExactDecimal(uncheckedMantissa: priceMantissa, scale: Int32(priceScale)) }
-    @inline(__always)
-    var size: ExactDecimal { ExactDecimal(uncheckedMantissa: sizeMantissa, scale: Int32(sizeScale)) }
-
-    @inline(__always)
-    init(_ level: ParsedLevel, in frame: UnsafePointer<UInt8>) {
-        priceMantissa = level.price.mantissa
-        sizeMantissa = level.size.mantissa
-        priceScale = Int8(truncatingIfNeeded: level.price.scale)
-        sizeScale = Int8(truncatingIfNeeded: level.size.scale)
-        (pieceCRC, pieceLength) = BookChecksum.piece(level, in: frame)
-    }
 }
 
 /// One side of an `OrderBook`, best level first: index 0 is the best bid (highest) or the
@@ -32,11 +21,20 @@ struct StoredLevel: Sendable {
 public struct BookSide: RandomAccessCollection, Sendable {
     /// Which side this is.
     public let side: Side
-    /// Sorted worst first, so changes near the top of the book move few elements.
+    /// Sorted by `key`, worst first, so changes near the top of the book move few elements.
     private(set) var levels: [StoredLevel] = []
+    /// Decimal places of every `key`: the largest price scale seen since the side was emptied.
+    private var keyScale: Int32 = 0
+    /// +1 for bids, -1 for asks.
+    private let sign: Int64
+
+    /// A price that cannot share 64-bit keys with the side's other prices (its scale would
+    /// push some key past `Int64.max`); the book resyncs rather than mis-order it.
+    struct KeyOverflow: Error {}
 
     init(_ side: Side, capacity: Int) {
         self.side = side
+        sign = side == .buy ? 1 : -1
         levels.reserveCapacity(capacity)
     }
 
@@ -46,81 +44,110 @@ public struct BookSide: RandomAccessCollection, Sendable {
     /// The level `rank` places from the top (0 = best).
     public subscript(rank: Int) -> BookLevel {
         let level = levels[levels.count - 1 - rank]
-        return BookLevel(price: level.price, size: level.size)
+        let scaleGap = keyScale - Int32(level.priceScale)
+        let magnitude = level.key.magnitude / UInt64(ExactDecimal.powerOfTen(scaleGap))
+        return BookLevel(price: ExactDecimal(uncheckedMantissa: Int64(magnitude), scale: Int32(level.priceScale)),
+                         size: ExactDecimal(uncheckedMantissa: level.sizeMantissa, scale: Int32(level.sizeScale)))
+    }
+
+    /// The best level's price (at the key scale), if any.
+    var bestPrice: ExactDecimal? {
+        levels.last.map { ExactDecimal(uncheckedMantissa: $0.key * sign, scale: keyScale) }
     }
 
     /// Empties the side.
     mutating func removeAll() {
         levels.removeAll(keepingCapacity: true)
+        keyScale = 0
     }
 
     /// Applies one level change (size zero deletes) and returns the rank it touched: every
     /// rank from there down may have changed. Returns `nil` when nothing changed (deleting
     /// a price that is not in the book).
     @inline(__always)
-    mutating func apply(_ level: ParsedLevel, from frame: UnsafePointer<UInt8>) -> Int? {
-        let index = position(of: level.price)
+    mutating func apply(_ level: ParsedLevel, from frame: UnsafePointer<UInt8>,
+                        tables: UnsafePointer<UInt32>) throws(KeyOverflow) -> Int? {
+        let key = try key(for: level.price)
         let count = levels.count
-        let found = index < count && Self.compare(levels[index].price, level.price) == 0
+        let index = position(of: key)
+        let found = index < count && levels[index].key == key
         if level.size.mantissa == 0 {
             guard found else { return nil }
             levels.remove(at: index)
             return count - 1 - index
         }
+        let stored = Self.stored(level, key: key, from: frame, tables: tables)
         if found {
-            levels[index] = StoredLevel(level, in: frame)
+            levels[index] = stored
             return count - 1 - index
         }
-        levels.insert(StoredLevel(level, in: frame), at: index)
+        levels.insert(stored, at: index)
         return count - index
     }
 
     /// Replaces the side with `snapshot` (best first, as Bitget sends it; any order works).
-    mutating func replace(with snapshot: ParsedLevels, from frame: UnsafePointer<UInt8>) {
+    mutating func replace(with snapshot: ParsedLevels, from frame: UnsafePointer<UInt8>,
+                          tables: UnsafePointer<UInt32>) throws(KeyOverflow) {
         removeAll()
         // Walk worst to best so a sorted snapshot only ever appends.
         for level in snapshot.storage.reversed() where level.size.mantissa != 0 {
-            if let best = levels.last, !isBetter(level.price, than: best.price) {
-                _ = apply(level, from: frame)
+            let key = try key(for: level.price)
+            if let best = levels.last, key <= best.key {
+                _ = try apply(level, from: frame, tables: tables)
             } else {
-                levels.append(StoredLevel(level, in: frame))
+                levels.append(Self.stored(level, key: key, from: frame, tables: tables))
             }
         }
     }
 
-    /// The best level's price, if any.
-    var bestPrice: ExactDecimal? { levels.last?.price }
-
-    /// True if `a` is strictly better than `b` on this side.
     @inline(__always)
-    private func isBetter(_ a: ExactDecimal, than b: ExactDecimal) -> Bool {
-        let order = Self.compare(a, b)
-        return side == .buy ? order > 0 : order < 0
+    private static func stored(_ level: ParsedLevel, key: Int64, from frame: UnsafePointer<UInt8>,
+                               tables: UnsafePointer<UInt32>) -> StoredLevel {
+        let piece = BookChecksum.piece(level, in: frame, tables: tables)
+        return StoredLevel(key: key, sizeMantissa: level.size.mantissa, pieceCRC: piece.crc,
+                           priceScale: Int8(truncatingIfNeeded: level.price.scale),
+                           sizeScale: Int8(truncatingIfNeeded: level.size.scale), pieceLength: piece.length)
     }
 
-    /// The first storage index whose price is not worse than `price` (binary search).
+    /// The key of `price`, raising the side's key scale first if `price` has more decimals.
     @inline(__always)
-    private func position(of price: ExactDecimal) -> Int {
+    private mutating func key(for price: ExactDecimal) throws(KeyOverflow) -> Int64 {
+        if price.scale == keyScale { return price.mantissa &* sign }
+        if price.scale > keyScale { try raiseKeyScale(to: price.scale) }
+        let (scaled, overflow) = price.mantissa.multipliedReportingOverflow(
+            by: ExactDecimal.powerOfTen(keyScale - price.scale))
+        guard !overflow else { throw KeyOverflow() }
+        return scaled &* sign
+    }
+
+    /// Rewrites every key with `scale` decimals (rare: Bitget keeps one price precision).
+    private mutating func raiseKeyScale(to scale: Int32) throws(KeyOverflow) {
+        let factor = ExactDecimal.powerOfTen(scale - keyScale)
+        for index in levels.indices {
+            let (scaled, overflow) = levels[index].key.multipliedReportingOverflow(by: factor)
+            guard !overflow else { throw KeyOverflow() }
+            levels[index].key = scaled
+        }
+        keyScale = scale
+    }
+
+    /// The first index whose key is not below `key`: a branch-free binary search (the
+    /// comparisons are unpredictable, so conditional moves beat branches).
+    @inline(__always)
+    private func position(of key: Int64) -> Int {
         levels.withUnsafeBufferPointer { buffer in
-            var low = 0
-            var high = buffer.count
-            let isBid = side == .buy
-            while low < high {
-                let middle = (low &+ high) >> 1
-                let order = Self.compare(buffer[middle].price, price)
-                let worse = isBid ? order < 0 : order > 0
-                if worse { low = middle &+ 1 } else { high = middle }
+            var count = buffer.count
+            guard count > 0 else { return 0 }
+            var base = 0
+            while count > 1 {
+                let half = count >> 1
+                // All keys of a side share a sign, so the difference cannot overflow; its
+                // sign bit, spread, is all ones exactly when the probe is below `key`.
+                let below = (buffer[base &+ half].key &- key) >> 63
+                base &+= half & Int(below)
+                count &-= half
             }
-            return low
+            return buffer[base].key < key ? base &+ 1 : base
         }
-    }
-
-    /// -1, 0 or 1; same-scale prices (the normal case) compare without leaving this module.
-    @inline(__always)
-    static func compare(_ a: ExactDecimal, _ b: ExactDecimal) -> Int {
-        if a.scale == b.scale {
-            return a.mantissa < b.mantissa ? -1 : (a.mantissa == b.mantissa ? 0 : 1)
-        }
-        return ExactDecimal.compare(a, b)
     }
 }

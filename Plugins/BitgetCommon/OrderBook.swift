@@ -58,19 +58,24 @@ public struct OrderBook: Sendable {
         guard let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else {
             return .ignored(.awaitingSnapshot)
         }
-        switch frame.action {
-        case .snapshot:
-            bids.replace(with: frame.bids, from: base)
-            asks.replace(with: frame.asks, from: base)
-            checksum.invalidate(fromRank: 0)
-        case .update:
-            guard status == .live else { return .ignored(.awaitingSnapshot) }
-            if frame.channel.isIncremental, let previous = sequence, let received = frame.sequence {
-                let follows = sequencePolicy == .consecutive ? received == previous &+ 1 : received > previous
-                if !follows { return resync(.sequenceGap(previous: previous, received: received)) }
+        let tables = CRC32.tables
+        do throws(BookSide.KeyOverflow) {
+            switch frame.action {
+            case .snapshot:
+                try bids.replace(with: frame.bids, from: base, tables: tables)
+                try asks.replace(with: frame.asks, from: base, tables: tables)
+                checksum.invalidate(fromRank: 0)
+            case .update:
+                guard status == .live else { return .ignored(.awaitingSnapshot) }
+                if frame.channel.isIncremental, let previous = sequence, let received = frame.sequence {
+                    let follows = sequencePolicy == .consecutive ? received == previous &+ 1 : received > previous
+                    if !follows { return resync(.sequenceGap(previous: previous, received: received)) }
+                }
+                try Self.apply(frame.bids, to: &bids, from: base, tables: tables, invalidating: &checksum)
+                try Self.apply(frame.asks, to: &asks, from: base, tables: tables, invalidating: &checksum)
             }
-            Self.apply(frame.bids, to: &bids, from: base, invalidating: &checksum)
-            Self.apply(frame.asks, to: &asks, from: base, invalidating: &checksum)
+        } catch {
+            return resync(.priceOutOfRange(sequence: frame.sequence))
         }
         sequence = frame.sequence
         exchangeTimeMs = frame.exchangeTimeMs
@@ -80,7 +85,8 @@ public struct OrderBook: Sendable {
                 return resync(.checksumMismatch(sequence: frame.sequence, expected: expected, computed: computed))
             }
         }
-        if let bid = bids.bestPrice, let ask = asks.bestPrice, BookSide.compare(bid, ask) >= 0 {
+        if let bid = bids.bestPrice, let ask = asks.bestPrice,
+           bid.scale == ask.scale ? bid.mantissa >= ask.mantissa : ExactDecimal.compare(bid, ask) >= 0 {
             return resync(.crossedBook(sequence: frame.sequence, bestBid: bid, bestAsk: ask))
         }
         status = .live
@@ -90,9 +96,10 @@ public struct OrderBook: Sendable {
     /// Static, so that mutating one side does not also capture (and copy) the whole book.
     @inline(__always)
     private static func apply(_ changes: ParsedLevels, to side: inout BookSide, from base: UnsafePointer<UInt8>,
-                              invalidating checksum: inout BookChecksum) {
+                              tables: UnsafePointer<UInt32>,
+                              invalidating checksum: inout BookChecksum) throws(BookSide.KeyOverflow) {
         for level in changes.storage {
-            if let rank = side.apply(level, from: base) { checksum.invalidate(fromRank: rank) }
+            if let rank = try side.apply(level, from: base, tables: tables) { checksum.invalidate(fromRank: rank) }
         }
     }
 

@@ -162,4 +162,14 @@ import Testing
         #expect(outcome == .applied)
         #expect(prices(book(tracker).bids) == ["100.5", "100.45", "100"])
     }
+
+    @Test func pricesThatCannotShareIntegerKeysNeedResync() throws {
+        var tracker = BookTracker()
+        let bids = [("97000.01", "1")]
+        #expect(try tracker.process(booksFrame("snapshot", bids: bids, asks: [], seq: 1,
+                                               checksum: referenceChecksum(bids: bids, asks: []))) == .applied)
+        let outcome = try tracker.process(booksFrame("update", bids: [("0.00000000000001", "1")], asks: [], seq: 2,
+                                                     checksum: 0))
+        #expect(outcome == .resyncNeeded(.priceOutOfRange(sequence: 2)))
+    }
 }
