@@ -226,16 +226,18 @@ public struct BookFrameParser: Sendable {
         var index = start
         var mantissa: UInt64 = 0
         var point = -1
-        while index < scanner.end {
-            let digit = base[index] &- UInt8(ascii: "0")
-            if digit < 10 {
-                mantissa = mantissa &* 10 &+ UInt64(digit)
-            } else if base[index] == UInt8(ascii: "."), point < 0 {
-                point = index
-            } else {
-                break
-            }
+        // Integer digits, then (after a '.') fraction digits: two tight loops.
+        while index < scanner.end, case let digit = base[index] &- UInt8(ascii: "0"), digit < 10 {
+            mantissa = mantissa &* 10 &+ UInt64(digit)
             index += 1
+        }
+        if index < scanner.end, base[index] == UInt8(ascii: ".") {
+            point = index
+            index += 1
+            while index < scanner.end, case let digit = base[index] &- UInt8(ascii: "0"), digit < 10 {
+                mantissa = mantissa &* 10 &+ UInt64(digit)
+                index += 1
+            }
         }
         guard index < scanner.end else {
             scanner.index = index

@@ -1,10 +1,8 @@
 public import SwiftletCore
 
-/// A level as the book keeps it, packed into 24 bytes so inserts move little memory.
+/// A level as the book keeps it (apart from its price key), packed into 16 bytes so
+/// inserts move little memory.
 struct StoredLevel: Sendable {
-    /// The price as an integer at the side's `keyScale`, negated on the ask side, so both
-    /// sides sort ascending from worst to best and search compares plain integers.
-    var key: Int64
     var sizeMantissa: Int64
     /// CRC of the level's checksum piece `":price:size"` (see `BookChecksum`).
     var pieceCRC: UInt32
@@ -21,7 +19,12 @@ struct StoredLevel: Sendable {
 public struct BookSide: RandomAccessCollection, Sendable {
     /// Which side this is.
     public let side: Side
-    /// Sorted by `key`, worst first, so changes near the top of the book move few elements.
+    /// Each level's price as an integer at `keyScale`, negated on the ask side, so both
+    /// sides sort ascending from worst to best and search compares plain integers. Kept
+    /// apart from `levels` so the binary search walks a small, dense array.
+    private var keys: [Int64] = []
+    /// The levels in the order of `keys`: worst first, so changes near the top of the book
+    /// move few elements.
     private(set) var levels: [StoredLevel] = []
     /// Decimal places of every `key`: the largest price scale seen since the side was emptied.
     private var keyScale: Int32 = 0
@@ -35,6 +38,7 @@ public struct BookSide: RandomAccessCollection, Sendable {
     init(_ side: Side, capacity: Int) {
         self.side = side
         sign = side == .buy ? 1 : -1
+        keys.reserveCapacity(capacity)
         levels.reserveCapacity(capacity)
     }
 
@@ -45,18 +49,19 @@ public struct BookSide: RandomAccessCollection, Sendable {
     public subscript(rank: Int) -> BookLevel {
         let level = levels[levels.count - 1 - rank]
         let scaleGap = keyScale - Int32(level.priceScale)
-        let magnitude = level.key.magnitude / UInt64(ExactDecimal.powerOfTen(scaleGap))
+        let magnitude = keys[levels.count - 1 - rank].magnitude / UInt64(ExactDecimal.powerOfTen(scaleGap))
         return BookLevel(price: ExactDecimal(uncheckedMantissa: Int64(magnitude), scale: Int32(level.priceScale)),
                          size: ExactDecimal(uncheckedMantissa: level.sizeMantissa, scale: Int32(level.sizeScale)))
     }
 
     /// The best level's price (at the key scale), if any.
     var bestPrice: ExactDecimal? {
-        levels.last.map { ExactDecimal(uncheckedMantissa: $0.key * sign, scale: keyScale) }
+        keys.last.map { ExactDecimal(uncheckedMantissa: $0 * sign, scale: keyScale) }
     }
 
     /// Empties the side.
     mutating func removeAll() {
+        keys.removeAll(keepingCapacity: true)
         levels.removeAll(keepingCapacity: true)
         keyScale = 0
     }
@@ -70,17 +75,19 @@ public struct BookSide: RandomAccessCollection, Sendable {
         let key = try key(for: level.price)
         let count = levels.count
         let index = position(of: key)
-        let found = index < count && levels[index].key == key
+        let found = index < count && keys[index] == key
         if level.size.mantissa == 0 {
             guard found else { return nil }
+            keys.remove(at: index)
             levels.remove(at: index)
             return count - 1 - index
         }
-        let stored = Self.stored(level, key: key, from: frame, tables: tables)
+        let stored = Self.stored(level, from: frame, tables: tables)
         if found {
             levels[index] = stored
             return count - 1 - index
         }
+        keys.insert(key, at: index)
         levels.insert(stored, at: index)
         return count - index
     }
@@ -92,19 +99,20 @@ public struct BookSide: RandomAccessCollection, Sendable {
         // Walk worst to best so a sorted snapshot only ever appends.
         for level in snapshot.storage.reversed() where level.size.mantissa != 0 {
             let key = try key(for: level.price)
-            if let best = levels.last, key <= best.key {
+            if let best = keys.last, key <= best {
                 _ = try apply(level, from: frame, tables: tables)
             } else {
-                levels.append(Self.stored(level, key: key, from: frame, tables: tables))
+                keys.append(key)
+                levels.append(Self.stored(level, from: frame, tables: tables))
             }
         }
     }
 
     @inline(__always)
-    private static func stored(_ level: ParsedLevel, key: Int64, from frame: UnsafePointer<UInt8>,
+    private static func stored(_ level: ParsedLevel, from frame: UnsafePointer<UInt8>,
                                tables: UnsafePointer<UInt32>) -> StoredLevel {
         let piece = BookChecksum.piece(level, in: frame, tables: tables)
-        return StoredLevel(key: key, sizeMantissa: level.size.mantissa, pieceCRC: piece.crc,
+        return StoredLevel(sizeMantissa: level.size.mantissa, pieceCRC: piece.crc,
                            priceScale: Int8(truncatingIfNeeded: level.price.scale),
                            sizeScale: Int8(truncatingIfNeeded: level.size.scale), pieceLength: piece.length)
     }
@@ -123,10 +131,10 @@ public struct BookSide: RandomAccessCollection, Sendable {
     /// Rewrites every key with `scale` decimals (rare: Bitget keeps one price precision).
     private mutating func raiseKeyScale(to scale: Int32) throws(KeyOverflow) {
         let factor = ExactDecimal.powerOfTen(scale - keyScale)
-        for index in levels.indices {
-            let (scaled, overflow) = levels[index].key.multipliedReportingOverflow(by: factor)
+        for index in keys.indices {
+            let (scaled, overflow) = keys[index].multipliedReportingOverflow(by: factor)
             guard !overflow else { throw KeyOverflow() }
-            levels[index].key = scaled
+            keys[index] = scaled
         }
         keyScale = scale
     }
@@ -135,7 +143,7 @@ public struct BookSide: RandomAccessCollection, Sendable {
     /// comparisons are unpredictable, so conditional moves beat branches).
     @inline(__always)
     private func position(of key: Int64) -> Int {
-        levels.withUnsafeBufferPointer { buffer in
+        keys.withUnsafeBufferPointer { buffer in
             var count = buffer.count
             guard count > 0 else { return 0 }
             var base = 0
@@ -143,11 +151,11 @@ public struct BookSide: RandomAccessCollection, Sendable {
                 let half = count >> 1
                 // All keys of a side share a sign, so the difference cannot overflow; its
                 // sign bit, spread, is all ones exactly when the probe is below `key`.
-                let below = (buffer[base &+ half].key &- key) >> 63
+                let below = (buffer[base &+ half] &- key) >> 63
                 base &+= half & Int(below)
                 count &-= half
             }
-            return buffer[base].key < key ? base &+ 1 : base
+            return buffer[base] < key ? base &+ 1 : base
         }
     }
 }

@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import SwiftletCore
 
 /// Keeps one `OrderBook` per subscribed instrument and channel, fed raw `books` frames.
@@ -66,19 +71,25 @@ public struct BookTracker: Sendable {
     private mutating func entryIndex(for frame: BookFrame, in bytes: UnsafeRawBufferPointer) -> Int {
         let instType = UnsafeRawBufferPointer(rebasing: bytes[frame.instTypeRange])
         let instId = UnsafeRawBufferPointer(rebasing: bytes[frame.instIdRange])
-        if lastIndex < entries.count, Self.matches(entries[lastIndex], frame.channel, instType, instId) {
-            return lastIndex
+        let known = entries.withUnsafeBufferPointer { entries -> Int? in
+            if lastIndex < entries.count, Self.matches(entries[lastIndex], frame.channel, instType, instId) {
+                return lastIndex
+            }
+            return entries.firstIndex { Self.matches($0, frame.channel, instType, instId) }
         }
-        if let index = entries.firstIndex(where: { Self.matches($0, frame.channel, instType, instId) }) {
-            return index
-        }
+        if let known { return known }
         entries.append(Entry(instType: Array(instType), channel: frame.channel, instId: Array(instId),
                              book: OrderBook(sequencePolicy: sequencePolicy)))
         return entries.count - 1
     }
 
-    private static func matches(_ entry: Entry, _ channel: BookChannel,
+    private static func matches(_ entry: borrowing Entry, _ channel: BookChannel,
                                 _ instType: UnsafeRawBufferPointer, _ instId: UnsafeRawBufferPointer) -> Bool {
-        entry.channel == channel && entry.instId.elementsEqual(instId) && entry.instType.elementsEqual(instType)
+        entry.channel == channel && same(entry.instId, instId) && same(entry.instType, instType)
+    }
+
+    @inline(__always)
+    private static func same(_ stored: [UInt8], _ bytes: UnsafeRawBufferPointer) -> Bool {
+        stored.count == bytes.count && stored.withUnsafeBytes { memcmp($0.baseAddress!, bytes.baseAddress!, bytes.count) == 0 }
     }
 }

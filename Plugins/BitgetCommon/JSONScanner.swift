@@ -105,10 +105,15 @@ struct JSONScanner {
         while index < end {
             let digit = base[index] &- UInt8(ascii: "0")
             guard digit < 10 else { break }
-            let (times10, overflow1) = magnitude.multipliedReportingOverflow(by: 10)
-            let (sum, overflow2) = times10.addingReportingOverflow(UInt64(digit))
-            guard !overflow1, !overflow2 else { throw error(.invalidNumber, field) }
-            magnitude = sum
+            // Up to 19 digits cannot overflow UInt64; only longer numbers pay for checks.
+            if count < 19 {
+                magnitude = magnitude &* 10 &+ UInt64(digit)
+            } else {
+                let (times10, overflow1) = magnitude.multipliedReportingOverflow(by: 10)
+                let (sum, overflow2) = times10.addingReportingOverflow(UInt64(digit))
+                guard !overflow1, !overflow2 else { throw error(.invalidNumber, field) }
+                magnitude = sum
+            }
             count += 1
             index += 1
         }
