@@ -9,7 +9,7 @@ public enum BookAction: Sendable, Hashable {
 }
 
 /// The Bitget depth channels this parser understands.
-public enum BookChannel: Sendable, Hashable, CaseIterable {
+public enum BookChannel: Sendable, Hashable {
     /// Full depth: one snapshot, then incremental updates carrying `seq` and `checksum`.
     case books
     /// Best level only, a snapshot every push.
