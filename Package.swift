@@ -121,7 +121,7 @@ let package = Package(
         .testTarget(
             name: "SwiftletTransportTests",
             dependencies: [
-                "SwiftletTransport",
+                "SwiftletTransport", "SwiftletPersistence",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
             ]
@@ -129,7 +129,8 @@ let package = Package(
         .testTarget(
             name: "SwiftletHostTests",
             dependencies: [
-                "SwiftletHost", "SwiftletCore", "CSwiftletSDK",
+                "SwiftletHost", "SwiftletCore", "SwiftletABI", "SwiftletTransport", "CSwiftletSDK",
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
             ]

@@ -1,1 +1,32 @@
-print("bench")
+import Foundation
+
+/// `swift run -c release swiftlet-bench [abi|books|sim|all]` — prints figures; asserts nothing.
+let arguments = Array(CommandLine.arguments.dropFirst())
+let selected = Set(arguments.isEmpty ? ["all"] : arguments)
+let all = selected.contains("all")
+
+func locateCorpus() -> String? {
+    var directory = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+    while directory.path != "/" {
+        let candidate = directory.appendingPathComponent("../shared/bench/books_btcusdt_100k.jsonl").standardized
+        if FileManager.default.fileExists(atPath: candidate.path) { return candidate.path }
+        directory.deleteLastPathComponent()
+    }
+    return nil
+}
+
+do {
+    if all || selected.contains("abi") {
+        try ABIBenchmark.run()
+    }
+    if all || selected.contains("books") {
+        guard let corpus = locateCorpus() else {
+            print("books: corpus ../shared/bench/books_btcusdt_100k.jsonl not found above \(FileManager.default.currentDirectoryPath)")
+            exit(1)
+        }
+        try BooksBenchmark.run(corpusPath: corpus)
+    }
+} catch {
+    print("benchmark failed: \(error)")
+    exit(1)
+}

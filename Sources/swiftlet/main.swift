@@ -1,1 +1,12 @@
-print("swiftlet")
+import ArgumentParser
+
+/// The `swiftlet` command line.
+struct Swiftlet: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "swiftlet",
+        abstract: "A trading-bot host whose connectors and strategies are versioned plugins.",
+        subcommands: [Plugins.self, Demo.self]
+    )
+}
+
+await Swiftlet.main()

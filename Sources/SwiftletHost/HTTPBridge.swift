@@ -1,0 +1,66 @@
+import CSwiftletSDK
+import SwiftletABI
+import SwiftletTransport
+
+/// Converts HTTP requests and responses between host.h structs and the transport.
+enum HTTPBridge {
+    static func request(_ request: UnsafePointer<swl_http_request_t>) throws(ABIError) -> HTTPRequest {
+        let size = UnsafeRawPointer(request).load(as: UInt32.self)
+        guard Int(size) >= MemoryLayout<swl_http_request_t>.size else {
+            throw ABIError(SWL_ERR_ABI, "swl_http_request_t struct_size \(size) is too small")
+        }
+        let r = request.pointee
+        let timeout: Duration = r.timeout > 0 ? .nanoseconds(r.timeout) : .seconds(10)
+        return HTTPRequest(method: try ABIValue.string(r.method, field: "method"),
+                           url: try ABIValue.string(r.url, field: "url"),
+                           headers: try headers(r.headers, r.header_count),
+                           body: try HostTable.bytes(of: r.body, field: "body"),
+                           timeout: timeout)
+    }
+
+    static func headers(_ pointer: UnsafePointer<swl_http_header_t>?, _ count: Int) throws(ABIError) -> [HTTPHeader] {
+        guard count > 0 else { return [] }
+        guard let pointer else { throw ABIError(SWL_ERR_INVALID_ARGUMENT, "headers is NULL with count \(count)") }
+        var result: [HTTPHeader] = []
+        for header in UnsafeBufferPointer(start: pointer, count: count) {
+            result.append(HTTPHeader(name: try ABIValue.string(header.name, field: "header name"),
+                                     value: try ABIValue.string(header.value, field: "header value")))
+        }
+        return result
+    }
+
+    /// Calls the plugin's completion with a borrowed `swl_http_response_t`.
+    static func complete(_ result: Result<HTTPResponse, TransportError>,
+                         target: Unchecked<(swl_http_callback_t, UnsafeMutableRawPointer?)>) {
+        let storage = CStorage()
+        var response = swl_http_response_t()
+        response.struct_size = UInt32(MemoryLayout<swl_http_response_t>.size)
+        switch result {
+        case .success(let reply):
+            response.status = swl_status_t(SWL_OK)
+            response.http_status = Int32(reply.status)
+            let headers = reply.headers.map { swl_http_header_t(name: storage.string($0.name), value: storage.string($0.value)) }
+            response.headers = storage.array(headers)
+            response.header_count = headers.count
+            reply.body.withUnsafeBufferPointer { body in
+                response.body = swl_str_t(ptr: UnsafeRawPointer(body.baseAddress)?.assumingMemoryBound(to: CChar.self),
+                                          len: body.count)
+                withExtendedLifetime(storage) { target.value.0(target.value.1, &response) }
+            }
+            return
+        case .failure(let error):
+            response.status = statusOf(error)
+            response.error = storage.string(error.message)
+        }
+        withExtendedLifetime(storage) { target.value.0(target.value.1, &response) }
+    }
+
+    private static func statusOf(_ error: TransportError) -> swl_status_t {
+        do {
+            try HostTable.mapTransport { () throws(TransportError) in throw error }
+            return swl_status_t(SWL_ERR_INTERNAL)
+        } catch {
+            return error.status
+        }
+    }
+}

@@ -1,0 +1,97 @@
+public import Logging
+import CSwiftletSDK
+import NIOCore
+import NIOPosix
+public import SwiftletCore
+import SwiftletABI
+public import SwiftletPersistence
+public import SwiftletTransport
+
+/// Settings of a host process.
+public struct HostConfiguration: Sendable {
+    /// SQLite file for plugin key-value state; nil keeps it in memory (tests).
+    public var stateDatabasePath: String?
+    /// What `swl_host_t.host_name` says.
+    public var hostName: String
+    /// Threads of the host's event loop group (HTTP, WebSocket, timers).
+    public var eventLoopThreads: Int
+
+    public init(stateDatabasePath: String? = nil, hostName: String = "swiftlet 0.1.0", eventLoopThreads: Int = 2) {
+        self.stateDatabasePath = stateDatabasePath
+        self.hostName = hostName
+        self.eventLoopThreads = eventLoopThreads
+    }
+}
+
+/// The host services every plugin instance borrows through its `swl_host_t`, and the
+/// factory of plugin instances.
+public final class HostRuntime: Sendable {
+    public let configuration: HostConfiguration
+    public let logger: Logger
+    public let http: HTTPService
+    public let webSockets: WebSocketService
+    public let timers: TimerService
+    public let credentials: CredentialStore
+    public let keyValue: KeyValueStore
+    public let events: EventBus
+    private let eventLoopGroup: MultiThreadedEventLoopGroup
+
+    public init(configuration: HostConfiguration = HostConfiguration(),
+                logger: Logger = Logger(label: "swiftlet.host")) throws(HostError) {
+        self.configuration = configuration
+        self.logger = logger
+        eventLoopGroup = MultiThreadedEventLoopGroup(numberOfThreads: max(1, configuration.eventLoopThreads))
+        http = HTTPService(eventLoopGroup: eventLoopGroup)
+        webSockets = WebSocketService(eventLoopGroup: eventLoopGroup)
+        timers = TimerService(eventLoop: eventLoopGroup.next())
+        credentials = CredentialStore()
+        events = EventBus()
+        do {
+            if let path = configuration.stateDatabasePath {
+                keyValue = try KeyValueStore(path: path)
+            } else {
+                keyValue = try KeyValueStore.inMemory()
+            }
+        } catch {
+            throw HostError("cannot open plugin state database: \(error.message)")
+        }
+    }
+
+    /// Creates an instance of a loaded plugin.
+    /// - Parameters:
+    ///   - name: how logs and events name it; defaults to the plugin id.
+    ///   - config: the JSON object passed to the plugin's `create`.
+    ///   - credentials: names of the credentials it may sign with.
+    public func instantiate(_ library: PluginLibrary, name: String? = nil, config: String = "{}",
+                            credentials: Set<String> = []) throws(HostError) -> PluginInstance {
+        let context = InstanceContext(runtime: self, pluginID: library.info.id,
+                                      instanceName: name ?? library.info.id, allowedCredentials: credentials)
+        guard let create = library.descriptor.pointee.create else {
+            throw HostError("\(library.info.key): descriptor has no create function")
+        }
+        var record = ABIError.emptyRecord()
+        var created: UnsafePointer<swl_plugin_t>?
+        let status = context.exclusive {
+            ABIValue.withCString(config) { create(UnsafePointer(context.hostTable), $0, &created, &record) }
+        }
+        guard status == SWL_OK else {
+            throw HostError(plugin: library.info.key, ABIError.read(record, status: status))
+        }
+        guard let created else {
+            throw HostError("\(library.info.key): create succeeded but returned no instance")
+        }
+        let size = UnsafeRawPointer(created).load(as: UInt32.self)
+        guard Int(size) >= MemoryLayout<swl_plugin_t>.size, created.pointee.destroy != nil else {
+            throw HostError("\(library.info.key): instance struct_size \(size) is too small or destroy is missing")
+        }
+        return PluginInstance(library: library, context: context, plugin: created)
+    }
+
+    /// Stops the shared services. Instances must have been destroyed first.
+    public func shutdown() async {
+        timers.cancelAll()
+        await webSockets.shutdown()
+        try? await http.shutdown()
+        try? await eventLoopGroup.shutdownGracefully()
+    }
+}

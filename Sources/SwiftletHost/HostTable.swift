@@ -1,0 +1,232 @@
+import CSwiftletSDK
+import Foundation
+import Logging
+import SwiftletABI
+import SwiftletCore
+import SwiftletPersistence
+import SwiftletTransport
+
+/// The C functions behind `swl_host_t` (host.h). Each finds its `InstanceContext`
+/// through `host_data`, checks its arguments, and maps every failure to a status plus
+/// a message in the caller's error record.
+enum HostTable {
+    static func make() -> swl_host_t {
+        var table = swl_host_t()
+        table.struct_size = UInt32(MemoryLayout<swl_host_t>.size)
+        table.abi_major = UInt16(SWL_ABI_MAJOR)
+        table.abi_minor = UInt16(SWL_ABI_MINOR)
+        table.log = { host, level, message in
+            guard let context = InstanceContext.from(host) else { return }
+            let text = (try? ABIValue.string(message, field: "message")) ?? "<log message was not valid UTF-8>"
+            context.logger.log(level: HostTable.logLevel(level), "\(text)")
+        }
+        table.now_ns = { _ in Clocks.wallNanoseconds() }
+        table.monotonic_ns = { _ in Clocks.monotonicNanoseconds() }
+        table.timer_start = { host, delay, interval, callback, user, outID, error in
+            HostTable.call(host, error) { context throws(ABIError) in
+                guard let callback else { throw ABIError(SWL_ERR_INVALID_ARGUMENT, "timer callback is NULL") }
+                guard delay >= 0, interval >= 0 else {
+                    throw ABIError(SWL_ERR_INVALID_ARGUMENT, "timer delay and interval must be >= 0")
+                }
+                let target = Unchecked((callback, user))
+                let repeats = interval > 0
+                let id = context.runtime.timers.start(
+                    delay: .nanoseconds(delay), interval: repeats ? .nanoseconds(interval) : nil
+                ) { [weak context] id in
+                    guard let context else { return }
+                    context.deliver {
+                        // A one-shot timer is finished once it fired.
+                        if !repeats { guard context.releaseTimer(id) else { return } }
+                        else { guard context.ownsTimer(id) else { return } }
+                        target.value.0(target.value.1, id)
+                    }
+                }
+                context.adoptTimer(id)
+                outID?.pointee = id
+            }
+        }
+        table.timer_cancel = { host, id, error in
+            HostTable.call(host, error) { context throws(ABIError) in
+                guard context.releaseTimer(id) else {
+                    throw ABIError(SWL_ERR_NOT_FOUND, "no active timer \(id)")
+                }
+                context.runtime.timers.cancel(id)
+            }
+        }
+        table.http_request = { host, request, callback, user, outID, error in
+            HostTable.call(host, error) { context throws(ABIError) in
+                guard let request else { throw ABIError(SWL_ERR_INVALID_ARGUMENT, "request is NULL") }
+                guard let callback else { throw ABIError(SWL_ERR_INVALID_ARGUMENT, "HTTP callback is NULL") }
+                let httpRequest = try HTTPBridge.request(request)
+                let target = Unchecked((callback, user))
+                let id = try HostTable.mapTransport { () throws(TransportError) in
+                    try context.runtime.http.execute(httpRequest) { [weak context] result in
+                        context?.deliver { HTTPBridge.complete(result, target: target) }
+                    }
+                }
+                outID?.pointee = id
+            }
+        }
+        table.ws_open = { host, params, outID, error in
+            HostTable.call(host, error) { context throws(ABIError) in
+                guard let params else { throw ABIError(SWL_ERR_INVALID_ARGUMENT, "params is NULL") }
+                let open = try WebSocketBridge.openParameters(params)
+                let id = try HostTable.mapTransport { () throws(TransportError) in
+                    try context.runtime.webSockets.open(url: open.url, headers: open.headers) { [weak context] id, event in
+                        guard let owner = context else { return }
+                        owner.deliver { WebSocketBridge.dispatch(event, id: id, to: open.callbacks, context: owner) }
+                    }
+                }
+                context.adoptSocket(id)
+                outID?.pointee = id
+            }
+        }
+        table.ws_send = { host, id, data, isBinary, error in
+            HostTable.call(host, error) { context throws(ABIError) in
+                guard context.ownsSocket(id) else { throw ABIError(SWL_ERR_NOT_FOUND, "no connection \(id)") }
+                let bytes = try HostTable.bytes(of: data, field: "data")
+                try HostTable.mapTransport { () throws(TransportError) in try context.runtime.webSockets.send(id, bytes, isBinary: isBinary != 0) }
+            }
+        }
+        table.ws_close = { host, id, error in
+            HostTable.call(host, error) { context throws(ABIError) in
+                guard context.ownsSocket(id) else { throw ABIError(SWL_ERR_NOT_FOUND, "no connection \(id)") }
+                try HostTable.mapTransport { () throws(TransportError) in try context.runtime.webSockets.close(id) }
+            }
+        }
+        table.sign = { host, credential, algorithm, payload, out, capacity, outLength, error in
+            HostTable.call(host, error) { context throws(ABIError) in
+                let name = try HostTable.allowedCredential(credential, context)
+                let method: SignatureAlgorithm
+                switch Int(algorithm) {
+                case Int(SWL_SIGN_HMAC_SHA256_BASE64): method = .hmacSHA256Base64
+                case Int(SWL_SIGN_HMAC_SHA256_HEX): method = .hmacSHA256Hex
+                default: throw ABIError(SWL_ERR_INVALID_ARGUMENT, "unknown signature algorithm \(algorithm)")
+                }
+                let data = try HostTable.bytes(of: payload, field: "payload")
+                let signature = try HostTable.mapTransport { () throws(TransportError) in
+                    try context.runtime.credentials.sign(credential: name, algorithm: method, payload: data)
+                }
+                try ABIValue.writeOutput(signature, to: out, capacity: capacity, length: outLength)
+            }
+        }
+        table.credential_field = { host, credential, field, out, capacity, outLength, error in
+            HostTable.call(host, error) { context throws(ABIError) in
+                let name = try HostTable.allowedCredential(credential, context)
+                let fieldName = try ABIValue.string(field, field: "field")
+                let value = try HostTable.mapTransport { () throws(TransportError) in try context.runtime.credentials.field(credential: name, named: fieldName) }
+                try ABIValue.writeOutput(value, to: out, capacity: capacity, length: outLength)
+            }
+        }
+        table.kv_put = { host, key, value, error in
+            HostTable.call(host, error) { context throws(ABIError) in
+                let keyText = try HostTable.nonEmptyKey(key)
+                let bytes = try HostTable.bytes(of: value, field: "value")
+                try HostTable.mapPersistence { () throws(PersistenceError) in try context.runtime.keyValue.put(namespace: context.pluginID, key: keyText, value: bytes) }
+            }
+        }
+        table.kv_get = { host, key, out, capacity, outLength, error in
+            HostTable.call(host, error) { context throws(ABIError) in
+                let keyText = try HostTable.nonEmptyKey(key)
+                let stored = try HostTable.mapPersistence { () throws(PersistenceError) in try context.runtime.keyValue.get(namespace: context.pluginID, key: keyText) }
+                guard let stored else { throw ABIError(SWL_ERR_NOT_FOUND, "no key \"\(keyText)\"") }
+                outLength?.pointee = stored.count
+                guard stored.count <= capacity else {
+                    throw ABIError(SWL_ERR_BUFFER_TOO_SMALL, "value needs \(stored.count) bytes, buffer has \(capacity)")
+                }
+                if let out, !stored.isEmpty {
+                    stored.withUnsafeBytes { UnsafeMutableRawPointer(out).copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
+                }
+            }
+        }
+        table.kv_delete = { host, key, error in
+            HostTable.call(host, error) { context throws(ABIError) in
+                let keyText = try HostTable.nonEmptyKey(key)
+                try HostTable.mapPersistence { () throws(PersistenceError) in try context.runtime.keyValue.delete(namespace: context.pluginID, key: keyText) }
+            }
+        }
+        table.emit = { host, event, error in
+            HostTable.call(host, error) { context throws(ABIError) in
+                var decoded = try EventDecoding.decode(event)
+                if decoded.context.source.isEmpty { decoded.context.source = context.instanceName }
+                context.runtime.events.publish(decoded)
+            }
+        }
+        table.get_extension = { _, _ in nil }
+        return table
+    }
+
+    /// Runs one host service call: resolves the instance, maps errors to status codes.
+    private static func call(_ host: UnsafePointer<swl_host_t>?, _ error: UnsafeMutablePointer<swl_error_t>?,
+                             _ body: (InstanceContext) throws(ABIError) -> Void) -> swl_status_t {
+        guard let context = InstanceContext.from(host) else {
+            ABIError(SWL_ERR_INVALID_ARGUMENT, "host table pointer is NULL or foreign").write(to: error)
+            return swl_status_t(SWL_ERR_INVALID_ARGUMENT)
+        }
+        do {
+            try body(context)
+            return swl_status_t(SWL_OK)
+        } catch let failure {
+            failure.write(to: error)
+            return failure.status
+        }
+    }
+
+    private static func logLevel(_ level: swl_log_level_t) -> Logger.Level {
+        switch Int(level) {
+        case Int(SWL_LOG_TRACE): .trace
+        case Int(SWL_LOG_DEBUG): .debug
+        case Int(SWL_LOG_INFO): .info
+        case Int(SWL_LOG_WARNING): .warning
+        default: .error
+        }
+    }
+
+    static func bytes(of value: swl_str_t, field: StaticString) throws(ABIError) -> [UInt8] {
+        if value.len == 0 { return [] }
+        guard let pointer = value.ptr else {
+            throw ABIError(SWL_ERR_INVALID_ARGUMENT, "\(field): NULL pointer with length \(value.len)")
+        }
+        return Array(UnsafeRawBufferPointer(start: pointer, count: value.len))
+    }
+
+    private static func nonEmptyKey(_ key: swl_str_t) throws(ABIError) -> String {
+        let text = try ABIValue.string(key, field: "key")
+        guard !text.isEmpty, text.utf8.count <= 256 else {
+            throw ABIError(SWL_ERR_INVALID_ARGUMENT, "key must be 1...256 bytes")
+        }
+        return text
+    }
+
+    private static func allowedCredential(_ credential: swl_str_t, _ context: InstanceContext) throws(ABIError) -> String {
+        let name = try ABIValue.string(credential, field: "credential")
+        guard context.allowedCredentials.contains(name) else {
+            throw ABIError(SWL_ERR_NOT_FOUND, "credential \"\(name)\" is not granted to \(context.instanceName)")
+        }
+        return name
+    }
+
+    static func mapTransport<R>(_ body: () throws(TransportError) -> R) throws(ABIError) -> R {
+        do {
+            return try body()
+        } catch {
+            let status: Int32 = switch error.kind {
+            case .invalidRequest: Int32(SWL_ERR_INVALID_ARGUMENT)
+            case .io: Int32(SWL_ERR_IO)
+            case .timeout: Int32(SWL_ERR_TIMEOUT)
+            case .notFound, .unknownCredential: Int32(SWL_ERR_NOT_FOUND)
+            case .notOpen: Int32(SWL_ERR_STATE)
+            case .bufferTooSmall: Int32(SWL_ERR_BUFFER_TOO_SMALL)
+            }
+            throw ABIError(status, error.message)
+        }
+    }
+
+    private static func mapPersistence<R>(_ body: () throws(PersistenceError) -> R) throws(ABIError) -> R {
+        do {
+            return try body()
+        } catch {
+            throw ABIError(SWL_ERR_IO, error.message)
+        }
+    }
+}

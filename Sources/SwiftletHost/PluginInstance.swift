@@ -1,0 +1,94 @@
+public import CSwiftletSDK
+import Foundation
+public import SwiftletABI
+public import SwiftletCore
+
+/// A created plugin instance and the host's handle on it.
+///
+/// Every call into the plugin goes through `exclusive`, so the host never calls one
+/// instance concurrently (plugin.h). `destroy` is idempotent and runs at deinit at the
+/// latest.
+public final class PluginInstance: @unchecked Sendable {
+    public let library: PluginLibrary
+    /// The name logs and events use for it.
+    public var name: String { context.instanceName }
+    let context: InstanceContext
+    private let plugin: UnsafePointer<swl_plugin_t>
+    private var destroyed = false
+    private var strategyTable: UnsafePointer<swl_strategy_t>?
+
+    init(library: PluginLibrary, context: InstanceContext, plugin: UnsafePointer<swl_plugin_t>) {
+        self.library = library
+        self.context = context
+        self.plugin = plugin
+        if library.info.kinds.contains(.strategy) {
+            let table = try? library.extensionTable(SWL_EXT_STRATEGY, minimumSize: MemoryLayout<swl_strategy_t>.size)
+            strategyTable = table?.assumingMemoryBound(to: swl_strategy_t.self)
+        }
+    }
+
+    deinit { destroy() }
+
+    /// The host services table this instance was given. Tools and benchmarks use it to
+    /// call host services exactly as the plugin would.
+    public var hostTable: UnsafePointer<swl_host_t> { UnsafePointer(context.hostTable) }
+
+    /// Starts the instance.
+    public func start() throws(HostError) {
+        try invoke("start") { plugin, error in plugin.pointee.start?(plugin, error) ?? swl_status_t(SWL_OK) }
+    }
+
+    /// Stops the instance; afterwards no callback reaches it and the timers and
+    /// connections it left open are released.
+    public func stop() throws(HostError) {
+        defer { context.deactivate() }
+        try invoke("stop") { plugin, error in plugin.pointee.stop?(plugin, error) ?? swl_status_t(SWL_OK) }
+    }
+
+    /// Destroys the instance (stopping it first if needed). Safe to call twice.
+    public func destroy() {
+        let alreadyDestroyed = context.exclusive { () -> Bool in
+            defer { destroyed = true }
+            return destroyed
+        }
+        if alreadyDestroyed { return }
+        if context.isActive { try? stop() }
+        context.drainCallbacks()
+        context.exclusive { plugin.pointee.destroy?(plugin) }
+    }
+
+    /// Runs `body` with the raw instance pointer, exclusive of every other call into it.
+    /// For calling extension tables; `body` must not keep the pointer.
+    public func exclusive<R>(_ body: (UnsafePointer<swl_plugin_t>) throws -> R) throws(HostError) -> R {
+        do {
+            return try context.exclusive {
+                guard !destroyed else { throw HostError("\(name) is destroyed") }
+                return try body(plugin)
+            }
+        } catch let error as HostError {
+            throw error
+        } catch {
+            throw HostError("\(name): \(error)")
+        }
+    }
+
+    /// Delivers one event to a strategy plugin (`swl_strategy_t.on_event`).
+    public func deliver(_ event: Event) throws(HostError) {
+        guard let strategyTable, let onEvent = strategyTable.pointee.on_event else {
+            throw HostError("\(name) is not a strategy")
+        }
+        try invoke("on_event") { plugin, error in
+            EventEncoding.withCEvent(event) { onEvent(plugin, $0, error) }
+        }
+    }
+
+    /// Calls one plugin function that reports a status and an error record.
+    private func invoke(_ function: String,
+                        _ body: (UnsafePointer<swl_plugin_t>, UnsafeMutablePointer<swl_error_t>) -> swl_status_t) throws(HostError) {
+        var record = ABIError.emptyRecord()
+        let status = try exclusive { plugin in body(plugin, &record) }
+        guard status == SWL_OK else {
+            throw HostError("\(name) \(function) failed: \(ABIError.read(record, status: status).description)")
+        }
+    }
+}

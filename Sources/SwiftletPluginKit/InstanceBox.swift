@@ -1,0 +1,82 @@
+/// Holds a Swift plugin instance behind the `swl_plugin_t` the host sees, and the
+/// C trampolines of its lifecycle functions.
+final class InstanceBox {
+    let plugin: any SwiftletPlugin
+    let host: PluginHost
+    let table: UnsafeMutablePointer<swl_plugin_t>
+
+    private init(plugin: any SwiftletPlugin, host: PluginHost) {
+        self.plugin = plugin
+        self.host = host
+        table = .allocate(capacity: 1)
+        table.initialize(to: swl_plugin_t())
+    }
+
+    /// Wraps `plugin` in a new `swl_plugin_t`, retained until `destroy`.
+    static func make(_ plugin: any SwiftletPlugin, host: PluginHost) -> UnsafePointer<swl_plugin_t> {
+        let box = InstanceBox(plugin: plugin, host: host)
+        box.table.pointee.struct_size = UInt32(MemoryLayout<swl_plugin_t>.size)
+        box.table.pointee.plugin_data = Unmanaged.passRetained(box).toOpaque()
+        box.table.pointee.start = { raw, record in
+            guard let box = InstanceBox.from(raw) else { return InstanceBox.nullInstance(record) }
+            do throws(PluginError) {
+                try box.plugin.start()
+                return swl_status_t(SWL_OK)
+            } catch {
+                return InstanceBox.fail(error, error: record)
+            }
+        }
+        box.table.pointee.stop = { raw, error in
+            guard let box = InstanceBox.from(raw) else { return InstanceBox.nullInstance(error) }
+            box.plugin.stop()
+            box.host.releaseAll()
+            return swl_status_t(SWL_OK)
+        }
+        box.table.pointee.destroy = { raw in
+            guard let data = raw?.pointee.plugin_data else { return }
+            let box = Unmanaged<InstanceBox>.fromOpaque(data).takeRetainedValue()
+            box.table.deinitialize(count: 1)
+            box.table.deallocate()
+        }
+        return UnsafePointer(box.table)
+    }
+
+    /// The box behind an instance pointer the host passed in.
+    static func from(_ plugin: UnsafePointer<swl_plugin_t>?) -> InstanceBox? {
+        guard let data = plugin?.pointee.plugin_data else { return nil }
+        return Unmanaged<InstanceBox>.fromOpaque(data).takeUnretainedValue()
+    }
+
+    static func nullInstance(_ error: UnsafeMutablePointer<swl_error_t>?) -> swl_status_t {
+        fail(PluginError(SWL_ERR_INVALID_ARGUMENT, "plugin instance is NULL"), error: error)
+    }
+
+    static func fail(_ failure: PluginError, error: UnsafeMutablePointer<swl_error_t>?) -> swl_status_t {
+        failure.write(to: error)
+        return failure.status
+    }
+}
+
+/// The kit's `swl_strategy_t`: decodes each event and calls `StrategyPlugin.onEvent`.
+enum StrategyTrampolines {
+    static var table: UnsafeRawPointer { storage.value }
+
+    private static let storage: Unchecked<UnsafeRawPointer> = {
+        let table = UnsafeMutablePointer<swl_strategy_t>.allocate(capacity: 1)
+        table.initialize(to: swl_strategy_t())
+        table.pointee.struct_size = UInt32(MemoryLayout<swl_strategy_t>.size)
+        table.pointee.on_event = { raw, event, record in
+            guard let box = InstanceBox.from(raw) else { return InstanceBox.nullInstance(record) }
+            guard let strategy = box.plugin as? any StrategyPlugin else {
+                return InstanceBox.fail(PluginError(SWL_ERR_UNSUPPORTED, "not a strategy"), error: record)
+            }
+            do throws(PluginError) {
+                try strategy.onEvent(try EventDecoding.decode(event))
+                return swl_status_t(SWL_OK)
+            } catch {
+                return InstanceBox.fail(error, error: record)
+            }
+        }
+        return Unchecked(UnsafeRawPointer(table))
+    }()
+}

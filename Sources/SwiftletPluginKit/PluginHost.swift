@@ -1,0 +1,327 @@
+import Foundation
+
+/// The host services, for Swift plugins: a thin, typed layer over `swl_host_t`
+/// (host.h). Callbacks are closures; the kit keeps them alive until they can no longer
+/// fire and releases them when the instance stops.
+///
+/// Use it from the instance's own calls and callbacks (the host serializes those).
+public final class PluginHost: @unchecked Sendable {
+    /// The raw table, for calls the kit does not wrap.
+    public let raw: UnsafePointer<swl_host_t>
+    private let lock = NSLock()
+    private var timers: [UInt64: TimerBox] = [:]
+    private var sockets: [UInt64: SocketBox] = [:]
+
+    init(_ raw: UnsafePointer<swl_host_t>) {
+        self.raw = raw
+    }
+
+    /// Severity of a log line.
+    public enum LogLevel: Int32, Sendable { case trace = 0, debug, info, warning, error }
+
+    /// Writes one line to the host's log.
+    public func log(_ level: LogLevel, _ message: String) {
+        ABIValue.withCString(message) { raw.pointee.log?(raw, level.rawValue, $0) }
+    }
+
+    /// Wall-clock time, ns since the epoch.
+    public var now: Int64 { raw.pointee.now_ns?(raw) ?? 0 }
+    /// Monotonic time in ns, for durations.
+    public var monotonic: Int64 { raw.pointee.monotonic_ns?(raw) ?? 0 }
+
+    // MARK: timers
+
+    /// Starts a timer: first after `delay`, then every `interval` (nil: once).
+    @discardableResult
+    public func startTimer(after delay: Duration, every interval: Duration? = nil,
+                           _ fire: @escaping (UInt64) -> Void) throws(PluginError) -> UInt64 {
+        let box = TimerBox(fire: fire, repeats: interval != nil)
+        let user = Unmanaged.passUnretained(box).toOpaque()
+        var id: UInt64 = 0
+        try check { error in
+            raw.pointee.timer_start!(raw, delay.nanoseconds, interval?.nanoseconds ?? 0, { user, id in
+                guard let user else { return }
+                Unmanaged<TimerBox>.fromOpaque(user).takeUnretainedValue().fire(id)
+            }, user, &id, error)
+        }
+        box.host = self
+        lock.withLock { timers[id] = box }
+        return id
+    }
+
+    /// Cancels a timer; its closure is not called again.
+    public func cancelTimer(_ id: UInt64) throws(PluginError) {
+        lock.withLock { _ = timers.removeValue(forKey: id) }
+        try check { raw.pointee.timer_cancel!(raw, id, $0) }
+    }
+
+    fileprivate func timerFinished(_ id: UInt64) {
+        lock.withLock { _ = timers.removeValue(forKey: id) }
+    }
+
+    // MARK: HTTP
+
+    /// A completed HTTP exchange (any status code).
+    public struct HTTPResponse: Sendable {
+        public let status: Int
+        public let headers: [(name: String, value: String)]
+        public let body: [UInt8]
+        /// The body as UTF-8 text.
+        public var text: String { String(decoding: body, as: UTF8.self) }
+    }
+
+    /// Sends an HTTP request; `completion` runs once, later, on the instance's context.
+    @discardableResult
+    public func request(method: String = "GET", url: String, headers: [(String, String)] = [],
+                        body: String = "", timeout: Duration = .seconds(10),
+                        completion: @escaping (Result<HTTPResponse, PluginError>) -> Void) throws(PluginError) -> UInt64 {
+        let box = Unmanaged.passRetained(CompletionBox(completion))
+        var id: UInt64 = 0
+        let storage = CStorage()
+        let cHeaders = headers.map { swl_http_header_t(name: storage.string($0.0), value: storage.string($0.1)) }
+        var request = swl_http_request_t()
+        request.struct_size = UInt32(MemoryLayout<swl_http_request_t>.size)
+        request.method = storage.string(method)
+        request.url = storage.string(url)
+        request.headers = storage.array(cHeaders)
+        request.header_count = cHeaders.count
+        request.body = storage.string(body)
+        request.timeout = timeout.nanoseconds
+        do throws(PluginError) {
+            try check { error in
+                withExtendedLifetime(storage) {
+                    raw.pointee.http_request!(raw, &request, { user, response in
+                        guard let user else { return }
+                        let box = Unmanaged<CompletionBox>.fromOpaque(user).takeRetainedValue()
+                        box.complete(PluginHost.decode(response))
+                    }, box.toOpaque(), &id, error)
+                }
+            }
+        } catch {
+            box.release()
+            throw error
+        }
+        return id
+    }
+
+    private static func decode(_ response: UnsafePointer<swl_http_response_t>?) -> Result<HTTPResponse, PluginError> {
+        guard let response else { return .failure(PluginError(SWL_ERR_INTERNAL, "no response")) }
+        let r = response.pointee
+        guard r.status == SWL_OK else {
+            let message = (try? ABIValue.string(r.error, field: "error")) ?? "request failed"
+            return .failure(PluginError(r.status, message))
+        }
+        var headers: [(String, String)] = []
+        if let pointer = r.headers {
+            for header in UnsafeBufferPointer(start: pointer, count: r.header_count) {
+                headers.append(((try? ABIValue.string(header.name, field: "name")) ?? "",
+                                (try? ABIValue.string(header.value, field: "value")) ?? ""))
+            }
+        }
+        let body = r.body.len > 0 && r.body.ptr != nil
+            ? Array(UnsafeRawBufferPointer(start: r.body.ptr, count: r.body.len)) : []
+        return .success(HTTPResponse(status: Int(r.http_status), headers: headers, body: body))
+    }
+
+    // MARK: WebSocket
+
+    /// State changes of a host-owned WebSocket.
+    public enum SocketState: Sendable, Equatable { case open, closed(String), failed(String) }
+
+    /// Opens a WebSocket owned by the host; frames and state changes arrive in order.
+    @discardableResult
+    public func openWebSocket(url: String, headers: [(String, String)] = [],
+                              onMessage: @escaping (_ data: UnsafeRawBufferPointer, _ isBinary: Bool) -> Void,
+                              onState: @escaping (SocketState) -> Void) throws(PluginError) -> UInt64 {
+        let box = SocketBox(onMessage: onMessage, onState: onState)
+        let storage = CStorage()
+        let cHeaders = headers.map { swl_http_header_t(name: storage.string($0.0), value: storage.string($0.1)) }
+        var params = swl_ws_open_params_t()
+        params.struct_size = UInt32(MemoryLayout<swl_ws_open_params_t>.size)
+        params.url = storage.string(url)
+        params.headers = storage.array(cHeaders)
+        params.header_count = cHeaders.count
+        params.callbacks.struct_size = UInt32(MemoryLayout<swl_ws_callbacks_t>.size)
+        params.callbacks.user = Unmanaged.passUnretained(box).toOpaque()
+        params.callbacks.on_message = { user, _, data, isBinary in
+            guard let user else { return }
+            let box = Unmanaged<SocketBox>.fromOpaque(user).takeUnretainedValue()
+            box.onMessage(UnsafeRawBufferPointer(start: data.ptr, count: data.len), isBinary != 0)
+        }
+        params.callbacks.on_state = { user, id, state, detail in
+            guard let user else { return }
+            let box = Unmanaged<SocketBox>.fromOpaque(user).takeUnretainedValue()
+            let text = (try? ABIValue.string(detail, field: "detail")) ?? ""
+            switch Int(state) {
+            case Int(SWL_WS_OPEN): box.onState(.open)
+            case Int(SWL_WS_CLOSED):
+                box.onState(.closed(text))
+                box.host?.socketFinished(id)
+            default:
+                box.onState(.failed(text))
+                box.host?.socketFinished(id)
+            }
+        }
+        var id: UInt64 = 0
+        try check { error in withExtendedLifetime(storage) { raw.pointee.ws_open!(raw, &params, &id, error) } }
+        box.host = self
+        lock.withLock { sockets[id] = box }
+        return id
+    }
+
+    /// Sends a text message.
+    public func send(_ id: UInt64, text: String) throws(PluginError) {
+        try check { error in ABIValue.withCString(text) { raw.pointee.ws_send!(raw, id, $0, 0, error) } }
+    }
+
+    /// Closes a WebSocket; the state callback reports `.closed`.
+    public func closeWebSocket(_ id: UInt64) throws(PluginError) {
+        try check { raw.pointee.ws_close!(raw, id, $0) }
+    }
+
+    fileprivate func socketFinished(_ id: UInt64) {
+        lock.withLock { _ = sockets.removeValue(forKey: id) }
+    }
+
+    // MARK: signing and credentials
+
+    /// Signs `payload` with the named credential's secret (which stays in the host).
+    public func sign(_ payload: String, credential: String,
+                     algorithm: Int32 = Int32(SWL_SIGN_HMAC_SHA256_BASE64)) throws(PluginError) -> String {
+        try readText { out, capacity, length, error in
+            ABIValue.withCString(credential) { name in
+                ABIValue.withCString(payload) { raw.pointee.sign!(raw, name, swl_sign_algorithm_t(algorithm), $0, out, capacity, length, error) }
+            }
+        }
+    }
+
+    /// A non-secret field of a credential: "api_key" or "passphrase".
+    public func credentialField(_ field: String, credential: String) throws(PluginError) -> String {
+        try readText { out, capacity, length, error in
+            ABIValue.withCString(credential) { name in
+                ABIValue.withCString(field) { raw.pointee.credential_field!(raw, name, $0, out, capacity, length, error) }
+            }
+        }
+    }
+
+    // MARK: key-value state
+
+    /// Stores a value durably under `key` (namespaced by plugin id).
+    public func store(_ value: [UInt8], forKey key: String) throws(PluginError) {
+        try check { error in
+            ABIValue.withCString(key) { k in
+                value.withUnsafeBufferPointer { buffer in
+                    raw.pointee.kv_put!(raw, k, swl_str_t(ptr: UnsafeRawPointer(buffer.baseAddress)?.assumingMemoryBound(to: CChar.self),
+                                                          len: buffer.count), error)
+                }
+            }
+        }
+    }
+
+    /// The value stored under `key`, or nil.
+    public func load(key: String) throws(PluginError) -> [UInt8]? {
+        var capacity = 256
+        while true {
+            var buffer = [UInt8](repeating: 0, count: capacity)
+            var length = 0
+            var record = ABIError.emptyRecord()
+            let status = ABIValue.withCString(key) { k in
+                buffer.withUnsafeMutableBufferPointer { out in
+                    out.baseAddress!.withMemoryRebound(to: CChar.self, capacity: capacity) {
+                        raw.pointee.kv_get!(raw, k, $0, capacity, &length, &record)
+                    }
+                }
+            }
+            switch Int(status) {
+            case Int(SWL_OK): return Array(buffer.prefix(length))
+            case Int(SWL_ERR_NOT_FOUND): return nil
+            case Int(SWL_ERR_BUFFER_TOO_SMALL) where length > capacity: capacity = length
+            default: throw ABIError.read(record, status: status)
+            }
+        }
+    }
+
+    /// Removes `key`.
+    public func removeValue(forKey key: String) throws(PluginError) {
+        try check { error in ABIValue.withCString(key) { raw.pointee.kv_delete!(raw, $0, error) } }
+    }
+
+    // MARK: events
+
+    /// Reports an event to the host.
+    public func emit(_ event: Event) throws(PluginError) {
+        try check { error in EventEncoding.withCEvent(event) { raw.pointee.emit!(raw, $0, error) } }
+    }
+
+    // MARK: internals
+
+    /// Drops every closure the host can no longer call (after stop).
+    func releaseAll() {
+        lock.withLock {
+            timers.removeAll()
+            sockets.removeAll()
+        }
+    }
+
+    private func check(_ body: (UnsafeMutablePointer<swl_error_t>) -> swl_status_t) throws(PluginError) {
+        var record = ABIError.emptyRecord()
+        let status = body(&record)
+        guard status == SWL_OK else { throw ABIError.read(record, status: status) }
+    }
+
+    private func readText(_ body: (UnsafeMutablePointer<CChar>, Int, UnsafeMutablePointer<Int>,
+                                   UnsafeMutablePointer<swl_error_t>) -> swl_status_t) throws(PluginError) -> String {
+        var capacity = 128
+        while true {
+            var buffer = [CChar](repeating: 0, count: capacity)
+            var length = 0
+            var record = ABIError.emptyRecord()
+            let status = buffer.withUnsafeMutableBufferPointer { body($0.baseAddress!, capacity, &length, &record) }
+            if status == SWL_OK {
+                return String(decoding: buffer.prefix(length).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            }
+            if status == SWL_ERR_BUFFER_TOO_SMALL, length > capacity {
+                capacity = length
+                continue
+            }
+            throw ABIError.read(record, status: status)
+        }
+    }
+}
+
+private final class TimerBox {
+    let fireClosure: (UInt64) -> Void
+    let repeats: Bool
+    weak var host: PluginHost?
+    init(fire: @escaping (UInt64) -> Void, repeats: Bool) {
+        self.fireClosure = fire
+        self.repeats = repeats
+    }
+    func fire(_ id: UInt64) {
+        fireClosure(id)
+        if !repeats { host?.timerFinished(id) }
+    }
+}
+
+private final class SocketBox {
+    let onMessage: (UnsafeRawBufferPointer, Bool) -> Void
+    let onState: (PluginHost.SocketState) -> Void
+    weak var host: PluginHost?
+    init(onMessage: @escaping (UnsafeRawBufferPointer, Bool) -> Void, onState: @escaping (PluginHost.SocketState) -> Void) {
+        self.onMessage = onMessage
+        self.onState = onState
+    }
+}
+
+private final class CompletionBox {
+    let complete: (Result<PluginHost.HTTPResponse, PluginError>) -> Void
+    init(_ complete: @escaping (Result<PluginHost.HTTPResponse, PluginError>) -> Void) { self.complete = complete }
+}
+
+extension Duration {
+    /// The duration in whole nanoseconds.
+    var nanoseconds: Int64 {
+        let (seconds, attoseconds) = components
+        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+    }
+}

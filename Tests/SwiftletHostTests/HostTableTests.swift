@@ -1,0 +1,209 @@
+import CSwiftletSDK
+import Foundation
+import SwiftletABI
+@testable import SwiftletHost
+import SwiftletCore
+import SwiftletTransport
+import Synchronization
+import Testing
+
+/// Host services called through `swl_host_t` exactly as a plugin calls them.
+@Suite struct HostTableTests {
+    /// An instance of the C example plugin, used as the caller identity.
+    private func vessel(_ runtime: HostRuntime, credentials: Set<String> = []) throws -> PluginInstance {
+        let library = try PluginLoader.load(path: try TestSupport.builtPlugin("ExampleCHeartbeat"))
+        return try runtime.instantiate(library, config: #"{"url":"http://127.0.0.1:9/"}"#, credentials: credentials)
+    }
+
+    private func str<R>(_ text: String, _ body: (swl_str_t) -> R) -> R { ABIValue.withCString(text, body) }
+
+    private func sign(_ host: UnsafePointer<swl_host_t>, credential: String, payload: String,
+                      algorithm: Int32 = Int32(SWL_SIGN_HMAC_SHA256_BASE64), capacity: Int = 128)
+        -> (status: swl_status_t, text: String, length: Int, message: String) {
+        var buffer = [CChar](repeating: 0, count: capacity)
+        var length = 0
+        var record = ABIError.emptyRecord()
+        let status = str(credential) { name in
+            str(payload) { data in
+                buffer.withUnsafeMutableBufferPointer {
+                    host.pointee.sign!(host, name, swl_sign_algorithm_t(algorithm), data, $0.baseAddress, capacity, &length, &record)
+                }
+            }
+        }
+        let text = status == SWL_OK ? String(decoding: buffer.prefix(length).map { UInt8(bitPattern: $0) }, as: UTF8.self) : ""
+        return (status, text, length, status == SWL_OK ? "" : ABIError.read(record, status: status).message)
+    }
+
+    @Test func signsWithANamedCredentialMatchingTheRFC4231Vector() throws {
+        let runtime = try HostRuntime()
+        runtime.credentials.add(Credential(name: "rfc", apiKey: "key-1", secret: "Jefe", passphrase: "pass-1"))
+        let instance = try vessel(runtime, credentials: ["rfc"])
+        let host = instance.hostTable
+        let base64 = sign(host, credential: "rfc", payload: "what do ya want for nothing?")
+        #expect(base64.status == SWL_OK)
+        #expect(base64.text == "W9zBRr9gdU5qBCQmCJV1x1oAPwidJzmDnexYuWTsOEM=")
+        let hex = sign(host, credential: "rfc", payload: "what do ya want for nothing?",
+                       algorithm: Int32(SWL_SIGN_HMAC_SHA256_HEX))
+        #expect(hex.text == "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843")
+
+        let small = sign(host, credential: "rfc", payload: "x", capacity: 8)
+        #expect(small.status == SWL_ERR_BUFFER_TOO_SMALL)
+        #expect(small.length == 44)
+        instance.destroy()
+    }
+
+    @Test func credentialsNotGrantedOrUnknownAreRefusedAndSecretsAreUnreadable() throws {
+        let runtime = try HostRuntime()
+        runtime.credentials.add(Credential(name: "main", apiKey: "bg_key", secret: "s3cret", passphrase: "phrase"))
+        let granted = try vessel(runtime, credentials: ["main"])
+        let stranger = try vessel(runtime)
+        let refused = sign(stranger.hostTable, credential: "main", payload: "x")
+        #expect(refused.status == SWL_ERR_NOT_FOUND)
+        #expect(refused.message.contains("not granted"))
+
+        func field(_ name: String) -> (swl_status_t, String) {
+            var buffer = [CChar](repeating: 0, count: 64)
+            var length = 0
+            var record = ABIError.emptyRecord()
+            let host = granted.hostTable
+            let status = str("main") { credential in
+                str(name) { fieldName in
+                    buffer.withUnsafeMutableBufferPointer {
+                        host.pointee.credential_field!(host, credential, fieldName, $0.baseAddress, 64, &length, &record)
+                    }
+                }
+            }
+            return (status, String(decoding: buffer.prefix(length).map { UInt8(bitPattern: $0) }, as: UTF8.self))
+        }
+        #expect(field("api_key") == (swl_status_t(SWL_OK), "bg_key"))
+        #expect(field("passphrase") == (swl_status_t(SWL_OK), "phrase"))
+        #expect(field("secret").0 == SWL_ERR_NOT_FOUND)
+        granted.destroy()
+        stranger.destroy()
+    }
+
+    @Test func keyValueStateIsNamespacedByPluginAndSurvivesANewRuntime() throws {
+        let directory = try TestSupport.temporaryDirectory()
+        let database = directory.appendingPathComponent("state.sqlite").path
+        do {
+            let runtime = try HostRuntime(configuration: HostConfiguration(stateDatabasePath: database))
+            let instance = try vessel(runtime)
+            let host = instance.hostTable
+            var record = ABIError.emptyRecord()
+            let put = str("cursor") { key in str("seq=42") { host.pointee.kv_put!(host, key, $0, &record) } }
+            #expect(put == SWL_OK)
+            let empty = str("") { key in str("v") { host.pointee.kv_put!(host, key, $0, &record) } }
+            #expect(empty == SWL_ERR_INVALID_ARGUMENT)
+            instance.destroy()
+        }
+        let runtime = try HostRuntime(configuration: HostConfiguration(stateDatabasePath: database))
+        let instance = try vessel(runtime)
+        let host = instance.hostTable
+        var length = 0
+        var record = ABIError.emptyRecord()
+        var buffer = [CChar](repeating: 0, count: 3)
+        let tooSmall = str("cursor") { key in
+            buffer.withUnsafeMutableBufferPointer { host.pointee.kv_get!(host, key, $0.baseAddress, 3, &length, &record) }
+        }
+        #expect(tooSmall == SWL_ERR_BUFFER_TOO_SMALL)
+        #expect(length == 6)
+        buffer = [CChar](repeating: 0, count: 16)
+        let found = str("cursor") { key in
+            buffer.withUnsafeMutableBufferPointer { host.pointee.kv_get!(host, key, $0.baseAddress, 16, &length, &record) }
+        }
+        #expect(found == SWL_OK)
+        #expect(String(decoding: buffer.prefix(length).map { UInt8(bitPattern: $0) }, as: UTF8.self) == "seq=42")
+        #expect(try runtime.keyValue.get(namespace: "other_plugin", key: "cursor") == nil)
+        let deleted = str("cursor") { host.pointee.kv_delete!(host, $0, &record) }
+        #expect(deleted == SWL_OK)
+        let missing = str("cursor") { key in
+            buffer.withUnsafeMutableBufferPointer { host.pointee.kv_get!(host, key, $0.baseAddress, 16, &length, &record) }
+        }
+        #expect(missing == SWL_ERR_NOT_FOUND)
+        instance.destroy()
+    }
+
+    @Test func emitRefusesMalformedEventsWithAMessage() throws {
+        let runtime = try HostRuntime()
+        let instance = try vessel(runtime)
+        let host = instance.hostTable
+        let published = Mutex<Int>(0)
+        runtime.events.subscribe { _ in published.withLock { $0 += 1 } }
+
+        func emit<T>(_ event: inout T) -> (swl_status_t, String) {
+            var record = ABIError.emptyRecord()
+            let status = withUnsafePointer(to: &event) { pointer in
+                pointer.withMemoryRebound(to: swl_event_header_t.self, capacity: 1) { host.pointee.emit!(host, $0, &record) }
+            }
+            return (status, status == SWL_OK ? "" : ABIError.read(record, status: status).message)
+        }
+        var unknown = swl_event_header_t()
+        unknown.struct_size = UInt32(MemoryLayout<swl_event_header_t>.size)
+        unknown.kind = 999
+        #expect(emit(&unknown) == (swl_status_t(SWL_ERR_INVALID_ARGUMENT), "unknown event kind 999"))
+
+        var small = swl_ticker_event_t()
+        small.header.struct_size = 16
+        small.header.kind = swl_event_kind_t(SWL_EVENT_TICKER)
+        #expect(emit(&small).0 == SWL_ERR_ABI)
+
+        var badScale = swl_ticker_event_t()
+        badScale.header.struct_size = UInt32(MemoryLayout<swl_ticker_event_t>.size)
+        badScale.header.kind = swl_event_kind_t(SWL_EVENT_TICKER)
+        badScale.last_price = swl_decimal_t(mantissa: 1, scale: 40, reserved: 0)
+        #expect(emit(&badScale).0 == SWL_ERR_INVALID_ARGUMENT)
+
+        var badUTF8Bytes: [UInt8] = [0xFF, 0xFE]
+        let badUTF8 = badUTF8Bytes.withUnsafeMutableBufferPointer { bytes -> (swl_status_t, String) in
+            var trade = swl_trade_event_t()
+            trade.header.struct_size = UInt32(MemoryLayout<swl_trade_event_t>.size)
+            trade.header.kind = swl_event_kind_t(SWL_EVENT_TRADE)
+            trade.header.symbol = swl_str_t(ptr: UnsafeRawPointer(bytes.baseAddress)!.assumingMemoryBound(to: CChar.self), len: 2)
+            trade.taker_side = swl_side_t(SWL_SIDE_BUY)
+            return emit(&trade)
+        }
+        #expect(badUTF8 == (swl_status_t(SWL_ERR_INVALID_ARGUMENT), "header.symbol: not valid UTF-8"))
+        #expect(published.withLock { $0 } == 0)
+
+        var good = swl_ticker_event_t()
+        good.header.struct_size = UInt32(MemoryLayout<swl_ticker_event_t>.size)
+        good.header.kind = swl_event_kind_t(SWL_EVENT_TICKER)
+        good.last_price = swl_decimal_t(mantissa: 12345, scale: 2, reserved: 0)
+        #expect(emit(&good).0 == SWL_OK)
+        #expect(published.withLock { $0 } == 1)
+        instance.destroy()
+    }
+
+    @Test func timersFireAndStopOnCancelAndOnStop() async throws {
+        let runtime = try HostRuntime()
+        let instance = try vessel(runtime)
+        let host = instance.hostTable
+        final class Counter: @unchecked Sendable { let value = Mutex<Int>(0) }
+        let counter = Counter()
+        var id: UInt64 = 0
+        var record = ABIError.emptyRecord()
+        let status = host.pointee.timer_start!(host, 1_000_000, 1_000_000, { user, _ in
+            Unmanaged<Counter>.fromOpaque(user!).takeUnretainedValue().value.withLock { $0 += 1 }
+        }, Unmanaged.passUnretained(counter).toOpaque(), &id, &record)
+        #expect(status == SWL_OK)
+        #expect(await TestSupport.eventually { counter.value.withLock { $0 } >= 3 })
+        #expect(host.pointee.timer_cancel!(host, id, &record) == SWL_OK)
+        let afterCancel = counter.value.withLock { $0 }
+        try await Task.sleep(for: .milliseconds(30))
+        #expect(counter.value.withLock { $0 } <= afterCancel + 1, "at most one already-queued tick may still run")
+        #expect(host.pointee.timer_cancel!(host, id, &record) == SWL_ERR_NOT_FOUND)
+
+        // A timer the plugin forgot is stopped by the host when the instance stops.
+        let second = host.pointee.timer_start!(host, 1_000_000, 1_000_000, { user, _ in
+            Unmanaged<Counter>.fromOpaque(user!).takeUnretainedValue().value.withLock { $0 += 1000 }
+        }, Unmanaged.passUnretained(counter).toOpaque(), &id, &record)
+        #expect(second == SWL_OK)
+        #expect(await TestSupport.eventually { counter.value.withLock { $0 } >= 1000 })
+        try instance.stop()
+        let afterStop = counter.value.withLock { $0 }
+        try await Task.sleep(for: .milliseconds(30))
+        #expect(counter.value.withLock { $0 } == afterStop)
+        instance.destroy()
+        await runtime.shutdown()
+    }
+}
