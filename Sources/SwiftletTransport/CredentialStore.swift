@@ -1,0 +1,100 @@
+import Crypto
+import Foundation
+import Synchronization
+
+/// How ``CredentialStore/sign(credential:algorithm:payload:)`` signs.
+public enum SignatureAlgorithm: Sendable {
+    /// base64(HMAC-SHA256(secret, payload)): Bitget's ACCESS-SIGN and WS login sign.
+    case hmacSHA256Base64
+    /// lowercase hex(HMAC-SHA256(secret, payload)).
+    case hmacSHA256Hex
+}
+
+/// An exchange API credential. The secret is kept privately: it is not a public
+/// property and is left out of `description`, `debugDescription` and mirrors.
+public struct Credential: Sendable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    /// The name plugins use to refer to it, e.g. "bitget-main".
+    public let name: String
+    /// The API key (not secret).
+    public let apiKey: String
+    /// The passphrase, if the exchange has one (empty otherwise).
+    public let passphrase: String
+    /// The secret's bytes; internal to this module.
+    let secretBytes: [UInt8]
+
+    /// Makes a credential; `secret` is used as HMAC key bytes (UTF-8).
+    public init(name: String, apiKey: String, secret: String, passphrase: String) {
+        self.name = name
+        self.apiKey = apiKey
+        self.passphrase = passphrase
+        self.secretBytes = Array(secret.utf8)
+    }
+
+    /// Name and API key only.
+    public var description: String { "Credential(name: \(name), apiKey: \(apiKey), secret: <redacted>)" }
+    /// Same as ``description``.
+    public var debugDescription: String { description }
+    /// A mirror without the secret.
+    public var customMirror: Mirror {
+        Mirror(self, children: ["name": name, "apiKey": apiKey, "passphrase": "<redacted>"])
+    }
+}
+
+/// Named credentials; secrets never leave this type.
+public final class CredentialStore: Sendable {
+    private let credentials = Mutex<[String: Credential]>([:])
+
+    /// An empty store.
+    public init() {}
+
+    /// Adds a credential, replacing one with the same name.
+    public func add(_ credential: Credential) {
+        credentials.withLock { $0[credential.name] = credential }
+    }
+
+    /// Removes the named credential (no-op if absent).
+    public func remove(named name: String) {
+        credentials.withLock { _ = $0.removeValue(forKey: name) }
+    }
+
+    /// Names of all credentials, sorted.
+    public var names: [String] {
+        credentials.withLock { $0.keys.sorted() }
+    }
+
+    /// Signs `payload` with the named credential's secret. Unknown name → `.unknownCredential`.
+    public func sign(credential name: String, algorithm: SignatureAlgorithm, payload: [UInt8]) throws(TransportError) -> String {
+        let credential = try lookup(name)
+        let mac = HMAC<SHA256>.authenticationCode(for: payload, using: SymmetricKey(data: credential.secretBytes))
+        switch algorithm {
+        case .hmacSHA256Base64:
+            return Data(mac).base64EncodedString()
+        case .hmacSHA256Hex:
+            let digits = Array("0123456789abcdef".utf8)
+            var hex = [UInt8]()
+            hex.reserveCapacity(SHA256.byteCount * 2)
+            for byte in mac {
+                hex.append(digits[Int(byte >> 4)])
+                hex.append(digits[Int(byte & 0x0F)])
+            }
+            return String(decoding: hex, as: UTF8.self)
+        }
+    }
+
+    /// Non-secret fields only: "api_key", "passphrase"; anything else (incl. "secret") → .notFound.
+    public func field(credential name: String, named field: String) throws(TransportError) -> String {
+        let credential = try lookup(name)
+        switch field {
+        case "api_key": return credential.apiKey
+        case "passphrase": return credential.passphrase
+        default: throw TransportError(.notFound, "credential field \(String(reflecting: field)) is not readable")
+        }
+    }
+
+    private func lookup(_ name: String) throws(TransportError) -> Credential {
+        guard let credential = credentials.withLock({ $0[name] }) else {
+            throw TransportError(.unknownCredential, "no credential named \(String(reflecting: name))")
+        }
+        return credential
+    }
+}

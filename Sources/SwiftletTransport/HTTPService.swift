@@ -1,0 +1,143 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import Synchronization
+import WebSocketKit  // re-exports NIOHTTP1.HTTPHeaders
+
+/// An HTTP request to send with ``HTTPService``.
+public struct HTTPRequest: Sendable {
+    /// Method token, e.g. "GET", "POST", "DELETE"; sent as given.
+    public var method: String
+    /// Absolute http:// or https:// URL.
+    public var url: String
+    /// Request header fields, in order.
+    public var headers: [HTTPHeader]
+    /// Body, sent exactly as given; empty for none.
+    public var body: [UInt8]
+    /// Whole-request deadline (connect, send, receive); must be positive. Default 10 s.
+    public var timeout: Duration
+
+    /// Makes a request.
+    public init(method: String = "GET", url: String, headers: [HTTPHeader] = [], body: [UInt8] = [],
+                timeout: Duration = .seconds(10)) {
+        self.method = method
+        self.url = url
+        self.headers = headers
+        self.body = body
+        self.timeout = timeout
+    }
+}
+
+/// A complete HTTP response, whatever its status code.
+public struct HTTPResponse: Sendable {
+    /// Status code: 200, 404, 500, ...
+    public let status: Int
+    /// Response header fields, in order.
+    public let headers: [HTTPHeader]
+    /// The whole response body.
+    public let body: [UInt8]
+
+    /// Makes a response.
+    public init(status: Int, headers: [HTTPHeader], body: [UInt8]) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+    }
+}
+
+/// HTTP(S) client over AsyncHTTPClient (one shared HTTPClient owned by the service).
+///
+/// Redirects are not followed (a 3xx comes back as a response) and a refused
+/// connection fails at once with `.io` instead of being retried until the deadline.
+public final class HTTPService: Sendable {
+    private let client: HTTPClient
+    private let nextID = Mutex<UInt64>(0)
+
+    /// Makes the service; its client runs on `eventLoopGroup`, which must outlive ``shutdown()``.
+    public init(eventLoopGroup: any EventLoopGroup) {
+        var configuration = HTTPClient.Configuration()
+        configuration.redirectConfiguration = .disallow
+        configuration.connectionPool.retryConnectionEstablishment = false
+        configuration.timeout = .init(connect: .seconds(10))
+        client = HTTPClient(eventLoopGroup: eventLoopGroup, configuration: configuration)
+    }
+
+    /// Validates synchronously (bad URL/scheme/method → throws .invalidRequest, nothing sent); otherwise returns at once
+    /// and calls `completion` exactly once, on any thread, with the response (any HTTP status) or a transport error (.io/.timeout).
+    @discardableResult
+    public func execute(
+        _ request: HTTPRequest,
+        completion: @escaping @Sendable (Result<HTTPResponse, TransportError>) -> Void
+    ) throws(TransportError) -> UInt64 {
+        let prepared = try Self.prepare(request)
+        let id = nextID.withLock { value -> UInt64 in
+            value += 1
+            return value
+        }
+        let deadline = NIODeadline.now() + .nanoseconds(request.timeout.clampedNanoseconds)
+        client.execute(request: prepared, deadline: deadline).whenComplete { result in
+            switch result {
+            case .success(let response):
+                let headers = response.headers.map { HTTPHeader(name: $0.name, value: $0.value) }
+                let body = response.body.map { Array($0.readableBytesView) } ?? []
+                completion(.success(HTTPResponse(status: Int(response.status.code), headers: headers, body: body)))
+            case .failure(let error):
+                completion(.failure(Self.transportError(error)))
+            }
+        }
+        return id
+    }
+
+    /// Shuts the client down; requests still in flight fail with `.io`. Call once.
+    public func shutdown() async throws {
+        try await client.shutdown()
+    }
+
+    // MARK: - private
+
+    private static func prepare(_ request: HTTPRequest) throws(TransportError) -> HTTPClient.Request {
+        guard Validation.isToken(request.method) else {
+            throw TransportError(.invalidRequest, "invalid HTTP method \(String(reflecting: request.method))")
+        }
+        guard let url = URL(string: request.url), let scheme = url.scheme?.lowercased() else {
+            throw TransportError(.invalidRequest, "malformed URL \(String(reflecting: request.url))")
+        }
+        guard scheme == "http" || scheme == "https" else {
+            throw TransportError(.invalidRequest, "unsupported URL scheme \(String(reflecting: scheme)) (http or https)")
+        }
+        guard let host = url.host, !host.isEmpty else {
+            throw TransportError(.invalidRequest, "URL has no host: \(String(reflecting: request.url))")
+        }
+        guard request.timeout > .zero else {
+            throw TransportError(.invalidRequest, "timeout must be positive")
+        }
+        try Validation.checkHeaders(request.headers)
+        var headers = HTTPHeaders()
+        for header in request.headers { headers.add(name: header.name, value: header.value) }
+        do {
+            return try HTTPClient.Request(
+                url: url,
+                method: .init(rawValue: request.method),
+                headers: headers,
+                body: request.body.isEmpty ? nil : .bytes(request.body)
+            )
+        } catch {
+            throw TransportError(.invalidRequest, "invalid request: \(error)")
+        }
+    }
+
+    static func transportError(_ error: any Error) -> TransportError {
+        if let error = error as? HTTPClientError {
+            let timeouts: [HTTPClientError] = [
+                .deadlineExceeded, .readTimeout, .writeTimeout, .connectTimeout, .tlsHandshakeTimeout,
+                .socksHandshakeTimeout, .httpProxyHandshakeTimeout, .getConnectionFromPoolTimeout,
+            ]
+            if timeouts.contains(error) { return TransportError(.timeout, "HTTP request timed out (\(error))") }
+            return TransportError(.io, "HTTP request failed: \(error)")
+        }
+        if let error = error as? ChannelError, case .connectTimeout = error {
+            return TransportError(.timeout, "HTTP connect timed out")
+        }
+        return TransportError(.io, "HTTP request failed: \(error)")
+    }
+}
