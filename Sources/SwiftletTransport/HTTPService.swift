@@ -49,12 +49,16 @@ public struct HTTPResponse: Sendable {
 ///
 /// Redirects are not followed (a 3xx comes back as a response) and a refused
 /// connection fails at once with `.io` instead of being retried until the deadline.
+/// Call ``shutdown()`` before releasing the service (AsyncHTTPClient traps in debug builds otherwise).
 public final class HTTPService: Sendable {
     private let client: HTTPClient
+    private let maxResponseSize: Int
     private let nextID = Mutex<UInt64>(0)
 
     /// Makes the service; its client runs on `eventLoopGroup`, which must outlive ``shutdown()``.
-    public init(eventLoopGroup: any EventLoopGroup) {
+    /// A response body larger than `maxResponseSize` bytes fails the request with `.io`.
+    public init(eventLoopGroup: any EventLoopGroup, maxResponseSize: Int = 64 << 20) {
+        self.maxResponseSize = min(max(0, maxResponseSize), Int(UInt32.max))
         var configuration = HTTPClient.Configuration()
         configuration.redirectConfiguration = .disallow
         configuration.connectionPool.retryConnectionEstablishment = false
@@ -75,7 +79,8 @@ public final class HTTPService: Sendable {
             return value
         }
         let deadline = NIODeadline.now() + .nanoseconds(request.timeout.clampedNanoseconds)
-        client.execute(request: prepared, deadline: deadline).whenComplete { result in
+        let accumulator = ResponseAccumulator(request: prepared, maxBodySize: maxResponseSize)
+        client.execute(request: prepared, delegate: accumulator, deadline: deadline).futureResult.whenComplete { result in
             switch result {
             case .success(let response):
                 let headers = response.headers.map { HTTPHeader(name: $0.name, value: $0.value) }
@@ -127,6 +132,9 @@ public final class HTTPService: Sendable {
     }
 
     static func transportError(_ error: any Error) -> TransportError {
+        if let error = error as? ResponseAccumulator.ResponseTooBigError {
+            return TransportError(.io, "HTTP response body exceeds \(error.maxBodySize) bytes")
+        }
         if let error = error as? HTTPClientError {
             let timeouts: [HTTPClientError] = [
                 .deadlineExceeded, .readTimeout, .writeTimeout, .connectTimeout, .tlsHandshakeTimeout,

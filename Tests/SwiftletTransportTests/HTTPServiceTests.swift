@@ -143,4 +143,20 @@ import Testing
         try await service.shutdown()
         await server.stop()
     }
+
+    @Test func oversizedResponseIsIO() async throws {
+        let server = try await TestServer.start()
+        let service = HTTPService(eventLoopGroup: MultiThreadedEventLoopGroup.singleton, maxResponseSize: 16)
+        let body = [UInt8](repeating: 65, count: 17)
+        let result = try await Self.run(service, .init(method: "POST", url: server.httpBase + "/echo", body: body))
+        guard case .failure(let error) = result else {
+            Issue.record("expected a failure, got status \((try? result.get())?.status ?? -1)")
+            return
+        }
+        #expect(error.kind == .io)
+        let fits = try await Self.run(service, .init(method: "POST", url: server.httpBase + "/echo", body: Array(body.prefix(16)))).get()
+        #expect(fits.body.count == 16)
+        try await service.shutdown()
+        await server.stop()
+    }
 }
