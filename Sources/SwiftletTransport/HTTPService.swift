@@ -49,11 +49,12 @@ public struct HTTPResponse: Sendable {
 ///
 /// Redirects are not followed (a 3xx comes back as a response) and a refused
 /// connection fails at once with `.io` instead of being retried until the deadline.
-/// Call ``shutdown()`` before releasing the service (AsyncHTTPClient traps in debug builds otherwise).
+/// Call ``shutdown()`` when done; a service released without it shuts its client down in the background.
 public final class HTTPService: Sendable {
     private let client: HTTPClient
     private let maxResponseSize: Int
     private let nextID = Mutex<UInt64>(0)
+    private let isShutDown = Mutex(false)
 
     /// Makes the service; its client runs on `eventLoopGroup`, which must outlive ``shutdown()``.
     /// A response body larger than `maxResponseSize` bytes fails the request with `.io`.
@@ -93,8 +94,21 @@ public final class HTTPService: Sendable {
         return id
     }
 
-    /// Shuts the client down; requests still in flight fail with `.io`. Call once.
+    deinit {
+        // AsyncHTTPClient traps in debug builds if a client is released while running; its
+        // shutdown keeps the client alive until done, so start one and let it finish on its own.
+        if !isShutDown.withLock({ $0 }) {
+            client.shutdown(queue: .global()) { _ in }
+        }
+    }
+
+    /// Shuts the client down; requests still in flight fail with `.io`. Later calls return at once.
     public func shutdown() async throws {
+        let first = isShutDown.withLock { state -> Bool in
+            defer { state = true }
+            return !state
+        }
+        guard first else { return }
         try await client.shutdown()
     }
 

@@ -159,4 +159,25 @@ import Testing
         try await service.shutdown()
         await server.stop()
     }
+
+    @Test func releasingWithoutShutdownDoesNotTrapAndShutdownIsIdempotent() async throws {
+        let server = try await TestServer.start()
+        do {
+            // Released with a finished request and no shutdown: AsyncHTTPClient would trap in debug builds.
+            let service = HTTPService(eventLoopGroup: MultiThreadedEventLoopGroup.singleton)
+            let response = try await Self.run(service, .init(url: server.httpBase + "/echo")).get()
+            #expect(response.status == 200)
+        }
+        let service = HTTPService(eventLoopGroup: MultiThreadedEventLoopGroup.singleton)
+        try await service.shutdown()
+        try await service.shutdown()
+        // After shutdown, requests fail with .io (never hang, never throw synchronously).
+        let result = try await Self.run(service, .init(url: server.httpBase + "/echo"))
+        guard case .failure(let error) = result else {
+            Issue.record("expected a failure after shutdown")
+            return
+        }
+        #expect(error.kind == .io)
+        await server.stop()
+    }
 }
