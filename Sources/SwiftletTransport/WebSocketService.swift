@@ -260,6 +260,11 @@ public final class WebSocketService: Sendable {
             return state.remove(id)
         }
         guard let connection else { return }
+        if timedOut {
+            // The server never answered our close frame. WebSocketKit offers no direct channel close,
+            // but its ping watchdog closes the channel when a ping goes unanswered for one interval.
+            socket.pingInterval = .seconds(1)
+        }
         let reason: String
         if case .closing = connection.phase {
             reason = timedOut ? "closed by client (the server did not answer the close)" : "closed by client"

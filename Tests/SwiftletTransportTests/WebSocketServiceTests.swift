@@ -293,4 +293,22 @@ import Testing
         }
         await server.stop()
     }
+
+    @Test func closeWithoutServerReplyStillEndsWithClosed() async throws {
+        let silent = try await SilentWebSocketServer.start()
+        let service = WebSocketService(eventLoopGroup: MultiThreadedEventLoopGroup.singleton,
+                                       closeTimeout: .milliseconds(200))
+        let events = Events()
+        let id = try service.open(url: "ws://127.0.0.1:\(silent.port)/ws", headers: [], handler: events.handler)
+        #expect(await eventually { events.isOpen })
+        try service.close(id)
+        #expect(await eventually { events.terminalCount == 1 })
+        #expect(events.summary == ["open", "closed:closed by client (the server did not answer the close)"])
+        #expect(service.openConnectionCount == 0)
+        #expect { try service.send(id, [1], isBinary: true) } throws: { ($0 as? TransportError)?.kind == .notFound }
+        // The socket itself is released too (the ping watchdog closes it when pings go unanswered).
+        #expect(await eventually { silent.closedConnections == 1 })
+        await service.shutdown()
+        try await silent.stop()
+    }
 }
