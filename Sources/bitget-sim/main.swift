@@ -1,1 +1,82 @@
-print("bitget-sim: not built yet")
+import ArgumentParser
+import BitgetSim
+import Foundation
+
+/// `bitget-sim`: a Bitget v2-compatible exchange on loopback.
+struct BitgetSimCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bitget-sim",
+        abstract: "A Bitget v2-compatible exchange simulator (REST + WebSocket) with a real matching engine.",
+        discussion: """
+            Prints one line `listening on http://HOST:PORT` once ready. REST is served at that base URL, \
+            WebSockets at ws://HOST:PORT/v2/ws/public and /v2/ws/private. Faults: POST /admin/drop-connections, \
+            /admin/stall, /admin/corrupt-checksum, /admin/skip-seq, /admin/rest-errors, /admin/rate-limit, \
+            /admin/funding, /admin/trade (see docs/bitget-sim.md).
+            """)
+
+    @Option(help: "Interface to bind.")
+    var host = "127.0.0.1"
+
+    @Option(help: "TCP port; 0 picks a free one.")
+    var port = 0
+
+    @Option(help: "Seed of the background agents and the generated history (same seed, same run).")
+    var seed: UInt64 = 42
+
+    @Option(name: .customLong("account"),
+            help: "API key as KEY:SECRET:PASSPHRASE (repeatable). Default: sim-key:sim-secret:sim-passphrase.")
+    var accounts: [String] = []
+
+    @Option(help: "Comma-separated spot symbols; each also gets a USDT-FUTURES perpetual.")
+    var symbols = "BTCUSDT,ETHUSDT"
+
+    @Flag(help: "Disable the background makers and takers (a quiet market).")
+    var noAgents = false
+
+    @Option(help: "Seconds between funding settlements (Bitget: 28800).")
+    var fundingInterval = 28_800
+
+    @Option(help: "Seconds without a ping before a WebSocket is closed.")
+    var wsIdleTimeout = 120
+
+    @Option(help: "Milliseconds between book/ticker pushes.")
+    var publishInterval = 100
+
+    @Flag(help: "Do not enforce Bitget's per-endpoint rate limits.")
+    var noRateLimits = false
+
+    func run() throws {
+        var config = SimConfig()
+        config.host = host
+        config.port = port
+        config.seed = seed
+        if !accounts.isEmpty {
+            config.accounts = try accounts.map { spec in
+                guard let account = SimConfig.Account(spec: spec) else {
+                    throw ValidationError("--account must be KEY:SECRET:PASSPHRASE, got \(spec)")
+                }
+                return account
+            }
+        }
+        config.symbols = symbols.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).uppercased() }
+        config.agents = !noAgents
+        config.fundingIntervalSeconds = fundingInterval
+        config.wsIdleTimeoutSeconds = wsIdleTimeout
+        config.publishIntervalMs = publishInterval
+        config.rateLimits = !noRateLimits
+        let ready = config
+        Task {
+            do {
+                let sim = try await BitgetSimulator.start(ready)
+                FileHandle.standardOutput.write(Data("listening on \(sim.baseURL)\n".utf8))
+                while true { try await Task.sleep(for: .seconds(3600)) }
+            } catch {
+                FileHandle.standardError.write(Data("bitget-sim: \(error)\n".utf8))
+                Foundation.exit(1)
+            }
+        }
+        dispatchMain()
+    }
+}
+
+BitgetSimCommand.main()

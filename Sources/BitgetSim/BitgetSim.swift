@@ -1,1 +1,0 @@
-// Placeholder: the simulator library lands here (issue 3).

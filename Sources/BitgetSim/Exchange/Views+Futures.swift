@@ -1,0 +1,106 @@
+import SwiftletCore
+
+/// JSON shapes of Bitget's futures payloads.
+extension Views {
+    static func mixOrder(_ record: OrderRecord, _ instrument: Instrument, marginCoin: String, productType: String) -> JSONValue {
+        [
+            "symbol": .string(record.symbol), "size": .string(record.sizeText), "orderId": .string(String(record.id)),
+            "clientOid": .string(record.clientOid), "baseVolume": .string(instrument.sizeText(record.filledLots)),
+            "fee": .string(record.fee.trimmed), "price": .string(record.priceTicks.map { instrument.priceText($0) } ?? ""),
+            "priceAvg": .string(priceAvg(record, instrument)), "status": .string(record.status.rawValue),
+            "side": .string(sideText(record.side)), "force": .string(record.force), "totalProfits": .string(record.profit.trimmed),
+            "posSide": .string(record.posSide), "marginCoin": .string(marginCoin),
+            "quoteVolume": .string(instrument.notional(record.filledNotional).description),
+            "leverage": .string(String(record.leverage)), "marginMode": .string(record.marginMode),
+            "reduceOnly": .string(record.reduceOnly ? "YES" : "NO"), "enterPointSource": "API",
+            "tradeSide": .string(record.tradeSide.isEmpty ? (record.side == .buy ? "buy_single" : "sell_single") : record.tradeSide),
+            "posMode": .string(record.posMode), "orderType": .string(record.isMarket ? "market" : "limit"),
+            "orderSource": .string(record.isMarket ? "market" : "normal"), "cancelReason": .string(record.cancelReason),
+            "productType": .string(productType),
+            "cTime": .intString(record.cTime), "uTime": .intString(record.uTime),
+        ]
+    }
+
+    static func mixOrderPush(_ record: OrderRecord, _ instrument: Instrument, fill: FillRecord?) -> JSONValue {
+        var members: [(String, JSONValue)] = [
+            ("accBaseVolume", .string(instrument.sizeText(record.filledLots))), ("cTime", .intString(record.cTime)),
+            ("clientOId", .string(record.clientOid)),
+            ("feeDetail", [["feeCoin": .string(record.feeCoin), "fee": .string(record.fee.trimmed)]]),
+        ]
+        if let fill {
+            members += [("fillFee", .string(fill.fee.trimmed)), ("fillFeeCoin", .string(fill.feeCoin)),
+                        ("fillNotionalUsd", .string(instrument.notional(fill.priceTicks * fill.lots).description)),
+                        ("fillPrice", .string(instrument.priceText(fill.priceTicks))),
+                        ("baseVolume", .string(instrument.sizeText(fill.lots))), ("fillTime", .intString(fill.time)),
+                        ("tradeId", .string(String(fill.tradeId))), ("tradeScope", .string(fill.isMaker ? "maker" : "taker"))]
+        }
+        members += [
+            ("force", .string(record.force)), ("instId", .string(record.symbol)), ("leverage", .string(String(record.leverage))),
+            ("marginCoin", .string(record.feeCoin)), ("marginMode", .string(record.marginMode)),
+            ("notionalUsd", .string(instrument.notional((record.priceTicks ?? 0) * record.lots).description)),
+            ("orderId", .string(String(record.id))), ("orderType", .string(record.isMarket ? "market" : "limit")),
+            ("posMode", .string(record.posMode)), ("posSide", .string(record.posSide)),
+            ("price", .string(record.priceTicks.map { instrument.priceText($0) } ?? "0")),
+            ("priceAvg", .string(priceAvg(record, instrument))), ("reduceOnly", .string(record.reduceOnly ? "yes" : "no")),
+            ("side", .string(sideText(record.side))), ("size", .string(record.sizeText)),
+            ("status", .string(record.status.rawValue)), ("tradeSide", .string(record.tradeSide)),
+            ("totalProfits", .string(record.profit.trimmed)), ("enterPointSource", "API"), ("stpMode", "none"),
+            ("uTime", .intString(record.uTime)),
+        ]
+        return .object(members)
+    }
+
+    /// `/api/v2/mix/order/fills` element and WebSocket futures `fill` element.
+    static func mixFill(_ fill: FillRecord, _ instrument: Instrument) -> JSONValue {
+        [
+            "tradeId": .string(String(fill.tradeId)), "symbol": .string(fill.symbol), "orderId": .string(String(fill.orderId)),
+            "price": .string(instrument.priceText(fill.priceTicks)), "baseVolume": .string(instrument.sizeText(fill.lots)),
+            "feeDetail": [["deduction": "no", "feeCoin": .string(fill.feeCoin), "totalDeductionFee": "0",
+                           "totalFee": .string(fill.fee.trimmed)]],
+            "side": .string(sideText(fill.side)),
+            "quoteVolume": .string(instrument.notional(fill.priceTicks * fill.lots).description),
+            "profit": .string(fill.profit.trimmed), "enterPointSource": "api", "tradeSide": .string(fill.tradeSide),
+            "posMode": .string(fill.posMode), "tradeScope": .string(fill.isMaker ? "maker" : "taker"),
+            "cTime": .intString(fill.time),
+        ]
+    }
+
+    static func position(_ position: Position, _ instrument: Instrument, marginCoin: String, mark: Int64,
+                         unrealized: ExactDecimal, posMode: String) -> JSONValue {
+        let avg = (try? ExactDecimal.dividing(instrument.notional(position.entryNotional), instrument.size(position.lots),
+                                              scale: instrument.pricePlace + 4, .towardZero)) ?? .zero
+        return [
+            "marginCoin": .string(marginCoin), "symbol": .string(instrument.symbol), "holdSide": .string(position.holdSide),
+            "openDelegateSize": "0", "marginSize": .string(position.margin.trimmed),
+            "available": .string(instrument.sizeText(position.lots)), "locked": "0",
+            "total": .string(instrument.sizeText(position.lots)), "leverage": .string(String(position.leverage)),
+            "achievedProfits": .string(position.achieved.trimmed), "openPriceAvg": .string(avg.trimmed),
+            "marginMode": .string(position.marginMode), "posMode": .string(posMode),
+            "unrealizedPL": .string(unrealized.trimmed), "liquidationPrice": "0", "keepMarginRate": "0.004",
+            "markPrice": .string(instrument.priceText(mark)), "breakEvenPrice": .string(avg.trimmed), "totalFee": "0",
+            "deductedFee": "0", "marginRatio": "0", "assetMode": "single",
+            "cTime": .intString(position.cTime), "uTime": .intString(position.uTime),
+        ]
+    }
+
+    static func mixAccount(marginCoin: String, balance: Balance, equity: ExactDecimal, unrealized: ExactDecimal,
+                           posMode: String) -> JSONValue {
+        [
+            "marginCoin": .string(marginCoin), "locked": .string(balance.frozen.trimmed),
+            "available": .string(balance.available.trimmed), "crossedMaxAvailable": .string(balance.available.trimmed),
+            "isolatedMaxAvailable": .string(balance.available.trimmed), "maxTransferOut": .string(balance.available.trimmed),
+            "accountEquity": .string(equity.trimmed), "usdtEquity": .string(equity.trimmed), "btcEquity": "0",
+            "crossedRiskRate": "0", "crossedMarginLeverage": "20", "isolatedLongLever": "20", "isolatedShortLever": "20",
+            "marginMode": "crossed", "posMode": .string(posMode), "unrealizedPL": .string(unrealized.trimmed), "coupon": "0",
+            "crossedUnrealizedPL": .string(unrealized.trimmed), "isolatedUnrealizedPL": "0", "assetMode": "single",
+        ]
+    }
+
+    static func bill(_ bill: BillRecord) -> JSONValue {
+        [
+            "billId": .string(String(bill.billId)), "symbol": .string(bill.symbol), "amount": .string(bill.amount.trimmed),
+            "fee": .string(bill.fee.trimmed), "feeByCoupon": "", "businessType": .string(bill.businessType),
+            "coin": .string(bill.coin), "balance": "0", "cTime": .intString(bill.time),
+        ]
+    }
+}
