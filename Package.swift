@@ -113,7 +113,8 @@ let package = Package(
             name: "ExampleCHeartbeat",
             path: "Plugins/ExampleC",
             publicHeadersPath: "include",
-            cSettings: [.headerSearchPath("../../sdk-headers"), .unsafeFlags(["-fvisibility=hidden"])]
+            cSettings: [.headerSearchPath("../../sdk-headers"), .unsafeFlags(["-fvisibility=hidden"])],
+            linkerSettings: pluginLinkerSettings
         ),
 
         // MARK: tests

@@ -40,11 +40,15 @@ final class HeartbeatPlugin: StrategyPlugin {
         guard intervalMilliseconds > 0 else {
             throw PluginError(SWL_ERR_INVALID_ARGUMENT, "config key 'interval_ms' must be positive")
         }
+        let symbol = parsed.symbol ?? "BTCUSDT"
+        guard !symbol.isEmpty else { throw PluginError(SWL_ERR_INVALID_ARGUMENT, "config key 'symbol' must not be empty") }
+        let count = parsed.count ?? 3
+        guard count > 0 else { throw PluginError(SWL_ERR_INVALID_ARGUMENT, "config key 'count' must be positive") }
         self.host = host
         self.url = url
         self.interval = .milliseconds(intervalMilliseconds)
-        self.symbol = parsed.symbol ?? "BTCUSDT"
-        self.count = parsed.count ?? 3
+        self.symbol = symbol
+        self.count = count
     }
 
     func start() throws(PluginError) {
@@ -74,7 +78,8 @@ final class HeartbeatPlugin: StrategyPlugin {
         do {
             try host.request(url: url) { [weak self] result in self?.handle(result) }
         } catch {
-            report(error)
+            // Refused up front: it still counts as an answer, so the timer stops after `count`.
+            handle(.failure(error))
         }
     }
 

@@ -23,6 +23,9 @@ public enum PluginLoader {
         guard FileManager.default.fileExists(atPath: absolute, isDirectory: &isDirectory), !isDirectory.boolValue else {
             throw PluginRefusal(path: absolute, reason: "no such file")
         }
+        if let problem = ELFCheck.problem(at: absolute) {
+            throw PluginRefusal(path: absolute, reason: "not a loadable shared library (\(problem))")
+        }
         _ = dlerror()
         guard let handle = dlopen(absolute, dlopenFlags) else {
             let detail = dlerror().map { String(cString: $0) } ?? "unknown dlopen error"

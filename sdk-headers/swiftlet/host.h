@@ -141,7 +141,8 @@ typedef struct swl_host {
     swl_time_ns_t (*monotonic_ns)(const struct swl_host *host);
 
     /* Start a timer firing first after `delay`, then every `interval` (0 = fire
-     * once). Writes its id into *out_timer_id. Ids are never reused by an instance. */
+     * once). Writes its id into *out_timer_id. Ids are never reused by an instance.
+     * Negative durations are refused with SWL_ERR_INVALID_ARGUMENT. */
     swl_status_t (*timer_start)(const struct swl_host *host, swl_time_ns_t delay,
                                 swl_time_ns_t interval, swl_timer_callback_t callback,
                                 void *user, uint64_t *out_timer_id, swl_error_t *error);

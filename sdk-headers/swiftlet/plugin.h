@@ -6,6 +6,8 @@
  *   instance->start() ... events, calls through extension tables ... instance->stop()
  *   instance->destroy()
  * A library may create many instances (e.g. one connector per account).
+ * `start` is called at most once; after `stop`, never again. A failed `create` leaves
+ * *out_plugin untouched and must not leak anything.
  *
  * Threading: the host never calls into one instance concurrently: every call
  * (start, stop, destroy, extension calls, callbacks) is serialized per instance.

@@ -36,7 +36,8 @@ enum {
  * NULL when it does not want details. The callee, on failure, sets `status` and
  * writes a NUL-terminated UTF-8 message (truncated to fit) into `message`; on
  * success it leaves the record untouched. The callee never keeps the pointer.
- * Set struct_size = sizeof(swl_error_t) before the call. */
+ * Set struct_size = sizeof(swl_error_t) before the call; a callee never writes more
+ * than struct_size bytes of the record (a record smaller than 1.0's gets no message). */
 typedef struct swl_error {
     uint32_t struct_size;
     swl_status_t status;
