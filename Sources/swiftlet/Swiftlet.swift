@@ -1,6 +1,7 @@
 import ArgumentParser
 
 /// The `swiftlet` command line.
+@main
 struct Swiftlet: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "swiftlet",
@@ -8,5 +9,3 @@ struct Swiftlet: AsyncParsableCommand {
         subcommands: [Plugins.self, Demo.self]
     )
 }
-
-await Swiftlet.main()
