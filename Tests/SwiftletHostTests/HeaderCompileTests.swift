@@ -9,7 +9,7 @@ import Testing
     /// Every `.h` under sdk-headers/swiftlet, relative to sdk-headers ("swiftlet/ext/trading.h"),
     /// found by walking the directory so a new header is covered without editing this test.
     static let headers: [String] = {
-        let root = HeaderCompile.sdkHeaders
+        let root = TestSupport.sdkHeaders
         guard let walker = FileManager.default.enumerator(atPath: root + "/swiftlet") else { return [] }
         var found: [String] = []
         while let relative = walker.nextObject() as? String {
@@ -35,15 +35,15 @@ import Testing
 
     @Test(arguments: HeaderCompileTests.headers, Language.allCases)
     func headerCompilesAlone(header: String, language: Language) throws {
-        let directory = try HeaderCompile.temporaryDirectory()
+        let directory = try TestSupport.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         // One declaration besides the include: some headers are macro-only, and an empty
         // translation unit is itself a -pedantic error in C.
         let source = directory.appendingPathComponent("tu.\(language.fileExtension)")
         try "#include <\(header)>\nint swl_header_test_anchor;\n".write(to: source, atomically: true, encoding: .utf8)
-        let result = try HeaderCompile.run(language.compiler, [
+        let result = try TestSupport.run(language.compiler, [
             language.standard, "-pedantic", "-Werror", "-Wall", "-Wextra", "-fsyntax-only",
-            "-I", HeaderCompile.sdkHeaders, source.path,
+            "-I", TestSupport.sdkHeaders, source.path,
         ])
         #expect(result.status == 0, "\(header) as \(language.testDescription):\n\(result.output)")
     }
@@ -60,8 +60,8 @@ import Testing
     }
 
     static let pluginBuilds: [PluginBuild] = {
-        let heartbeat = HeaderCompile.repoRoot.appendingPathComponent("Plugins/ExampleC/heartbeat.c").path
-        let misbehaving = HeaderCompile.repoRoot.appendingPathComponent("Tests/Fixtures/plugins/misbehaving.c").path
+        let heartbeat = TestSupport.repoRoot.appendingPathComponent("Plugins/ExampleC/heartbeat.c").path
+        let misbehaving = TestSupport.repoRoot.appendingPathComponent("Tests/Fixtures/plugins/misbehaving.c").path
         let variants: [[String]] = [
             [], ["PLUGIN_ID=\"other_id\"", "PLUGIN_VERSION=\"2.0.0\""], ["PLUGIN_KINDS=SWL_KIND_CONNECTOR"],
             ["ABI_MAJOR=2"], ["ABI_MINOR=3"], ["NULL_DESCRIPTOR"], ["EMPTY_ID"], ["OVERSIZED_NAME"],
@@ -75,16 +75,16 @@ import Testing
 
     @Test(arguments: HeaderCompileTests.pluginBuilds)
     func cPluginBuildsStandaloneAndExportsOnlyTheEntry(build: PluginBuild) throws {
-        let directory = try HeaderCompile.temporaryDirectory()
+        let directory = try TestSupport.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let library = directory.appendingPathComponent("libplugin.so").path
-        let compiled = try HeaderCompile.run("cc", [
+        let compiled = try TestSupport.run("cc", [
             "-std=c11", "-pedantic", "-Werror", "-Wall", "-Wextra", "-shared", "-fPIC", "-fvisibility=hidden",
-            "-I", HeaderCompile.sdkHeaders,
+            "-I", TestSupport.sdkHeaders,
         ] + build.defines.map { "-D\($0)" } + [build.source, "-o", library])
         try #require(compiled.status == 0, "cc \(build.testDescription):\n\(compiled.output)")
 
-        let listed = try HeaderCompile.run("nm", ["-D", "--defined-only", library])
+        let listed = try TestSupport.run("nm", ["-D", "--defined-only", library])
         try #require(listed.status == 0, "nm \(library):\n\(listed.output)")
         // Lines look like "0000000000001139 T swiftlet_plugin_entry"; the name is the last field.
         let symbols = listed.output.split(separator: "\n").compactMap { line in
@@ -97,37 +97,3 @@ import Testing
 
 /// Paths and process helpers of this file (self-contained on purpose: the suite only
 /// needs a C toolchain, not the host).
-private enum HeaderCompile {
-    /// The repository root: the first directory above this file holding Package.swift.
-    static let repoRoot: URL = {
-        var url = URL(fileURLWithPath: #filePath)
-        while url.path != "/" {
-            url.deleteLastPathComponent()
-            if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) { return url }
-        }
-        fatalError("no Package.swift above \(#filePath)")
-    }()
-
-    static var sdkHeaders: String { repoRoot.appendingPathComponent("sdk-headers").path }
-
-    static func temporaryDirectory() throws -> URL {
-        let url = FileManager.default.temporaryDirectory
-            .appendingPathComponent("swiftlet-header-tests-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
-    }
-
-    /// Runs a tool found on PATH; returns its exit status and combined stdout + stderr.
-    static func run(_ tool: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [tool] + arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
-    }
-}
