@@ -22,6 +22,7 @@ let package = Package(
         // Plugins: each its own shared library.
         .library(name: "ExampleHeartbeat", type: .dynamic, targets: ["ExampleHeartbeat"]),
         .library(name: "ExampleCHeartbeat", type: .dynamic, targets: ["ExampleCHeartbeat"]),
+        .library(name: "BitgetSpot", type: .dynamic, targets: ["BitgetSpot"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
@@ -102,7 +103,18 @@ let package = Package(
         ),
 
         // MARK: plugins (SwiftPM's default Plugins/ is for build plugins: paths are explicit)
-        .target(name: "BitgetCommon", dependencies: ["SwiftletCore"], path: "Plugins/BitgetCommon"),
+        .target(name: "BitgetCommon", dependencies: ["SwiftletCore", "SwiftletPluginKit"], path: "Plugins/BitgetCommon"),
+        .target(
+            name: "BitgetSpotConnector",
+            dependencies: ["BitgetCommon", "SwiftletPluginKit"],
+            path: "Plugins/BitgetSpot/Connector"
+        ),
+        .target(
+            name: "BitgetSpot",
+            dependencies: ["BitgetSpotConnector"],
+            path: "Plugins/BitgetSpot/Entry",
+            linkerSettings: pluginLinkerSettings
+        ),
         .target(
             name: "ExampleHeartbeat",
             dependencies: ["SwiftletPluginKit"],
@@ -138,5 +150,9 @@ let package = Package(
         ),
         .testTarget(name: "BitgetSimTests", dependencies: ["BitgetSim", "SwiftletCore"]),
         .testTarget(name: "BitgetCommonTests", dependencies: ["BitgetCommon", "SwiftletCore"]),
+        .testTarget(
+            name: "BitgetSpotTests",
+            dependencies: ["BitgetSpotConnector", "BitgetCommon", "SwiftletHost", "SwiftletCore", "SwiftletTransport", "BitgetSim"]
+        ),
     ]
 )

@@ -24,7 +24,7 @@ public struct EventContext: Sendable, Hashable {
 }
 
 /// Buy or sell.
-public enum Side: Int32, Sendable, Hashable { case buy = 1, sell = 2 }
+public enum Side: Int32, Sendable, Hashable, Codable { case buy = 1, sell = 2 }
 
 /// One price level of a book.
 public struct BookLevel: Sendable, Hashable {
@@ -37,16 +37,16 @@ public struct BookLevel: Sendable, Hashable {
 }
 
 /// Order states, strict: an unknown state is an error, never guessed.
-public enum OrderState: Int32, Sendable, Hashable {
+public enum OrderState: Int32, Sendable, Hashable, Codable {
     case pendingCreate = 1, open, partiallyFilled, filled, pendingCancel, cancelled, failed
     /// FILLED, CANCELLED and FAILED are final.
     public var isFinal: Bool { self == .filled || self == .cancelled || self == .failed }
 }
 
-public enum OrderType: Int32, Sendable, Hashable { case limit = 1, market = 2 }
-public enum TimeInForce: Int32, Sendable, Hashable { case gtc = 1, ioc, fok, postOnly }
-public enum PositionSide: Int32, Sendable, Hashable { case none = 0, long = 1, short = 2 }
-public enum MarginMode: Int32, Sendable, Hashable { case crossed = 1, isolated = 2 }
+public enum OrderType: Int32, Sendable, Hashable, Codable { case limit = 1, market = 2 }
+public enum TimeInForce: Int32, Sendable, Hashable, Codable { case gtc = 1, ioc, fok, postOnly }
+public enum PositionSide: Int32, Sendable, Hashable, Codable { case none = 0, long = 1, short = 2 }
+public enum MarginMode: Int32, Sendable, Hashable, Codable { case crossed = 1, isolated = 2 }
 public enum ConnectionState: Int32, Sendable, Hashable { case connecting = 1, connected, disconnected, reconnecting }
 
 public struct BookUpdate: Sendable, Hashable {

@@ -318,3 +318,21 @@ public enum DecimalError: Error, Sendable, Equatable, CustomStringConvertible {
         }
     }
 }
+
+/// Encoded as its exact decimal text (`"0.10"`), never as a binary floating-point number.
+extension ExactDecimal: Codable {
+    public init(from decoder: any Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        do {
+            self = try ExactDecimal(text)
+        } catch {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath,
+                                                    debugDescription: "not an exact decimal: \"\(text)\""))
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
+    }
+}

@@ -4,6 +4,9 @@ final class InstanceBox {
     let plugin: any SwiftletPlugin
     let host: PluginHost
     let table: UnsafeMutablePointer<swl_plugin_t>
+    /// Holds the strings of structs handed out by the last call (valid until the next
+    /// call into the instance, ext/trading.h); replaced at every such call.
+    var scratch = CStorage()
 
     private init(plugin: any SwiftletPlugin, host: PluginHost) {
         self.plugin = plugin

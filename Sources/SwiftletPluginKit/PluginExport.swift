@@ -56,6 +56,9 @@ public final class PluginExport: Sendable {
         if text == SWL_EXT_STRATEGY, manifest.kinds & UInt64(SWL_KIND_STRATEGY) != 0 {
             return StrategyTrampolines.table
         }
+        if text == SWL_EXT_TRADING, manifest.kinds & UInt64(SWL_KIND_CONNECTOR) != 0 {
+            return TradingTrampolines.table
+        }
         return manifest.extensions[text]?.pointer
     }
 

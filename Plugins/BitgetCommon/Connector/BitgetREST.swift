@@ -1,0 +1,163 @@
+import Foundation
+public import SwiftletPluginKit
+
+/// Bitget v2 REST over the host's HTTP service: envelope decoding, HMAC signing through
+/// the host (the secret never enters the plugin), server-time offset, per-endpoint rate
+/// budgets. Use it from the instance's own context only (calls and callbacks).
+public final class BitgetREST {
+    private let host: PluginHost
+    /// `https://api.bitget.com`, or a simulator's base URL.
+    public let baseURL: String
+    /// Name of the host credential used to sign private requests; nil for public use only.
+    public let credential: String?
+    /// Headers added to every request (e.g. `paptrading: 1` for demo trading).
+    public let extraHeaders: [(String, String)]
+    private var limiter: RateLimiter
+    /// Server time minus local time, in ms, from the last `syncTime`.
+    public private(set) var clockOffsetMs: Int64 = 0
+
+    public init(host: PluginHost, baseURL: String, credential: String?, limits: RateLimiter,
+                extraHeaders: [(String, String)] = []) {
+        self.host = host
+        self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+        self.credential = credential
+        self.limiter = limits
+        self.extraHeaders = extraHeaders
+    }
+
+    /// The timestamp Bitget expects in ms: local time corrected by the server offset.
+    public var exchangeNowMs: Int64 { host.now / 1_000_000 + clockOffsetMs }
+
+    private struct ServerTime: Decodable { let serverTime: FlexibleString }
+
+    /// Measures the server clock (`GET /api/v2/public/time`) and keeps the offset.
+    public func syncTime(_ completion: @escaping (Result<Void, BitgetAPIError>) -> Void) {
+        let sentAt = host.now / 1_000_000
+        send("GET", "/api/v2/public/time", signed: false, as: ServerTime.self) { [weak self] result in
+            guard let self else { return }
+            switch result {
+            case .success(let time):
+                guard let server = Int64(time.serverTime.text) else {
+                    completion(.failure(BitgetAPIError(kind: .malformedResponse, message: "serverTime is not a number")))
+                    return
+                }
+                let receivedAt = self.host.now / 1_000_000
+                self.clockOffsetMs = server - (sentAt + receivedAt) / 2
+                completion(.success(()))
+            case .failure(let error):
+                completion(.failure(error))
+            }
+        }
+    }
+
+    /// Sends one request and decodes `data` of the envelope as `T`.
+    ///
+    /// `query` is encoded in the order given, and that exact text is signed. `body` is sent
+    /// and signed exactly as given. The request waits for its endpoint's rate budget.
+    public func send<T: Decodable>(_ method: String, _ path: String, query: [(String, String)] = [], body: String = "",
+                                   signed: Bool, as type: T.Type,
+                                   completion: @escaping (Result<T, BitgetAPIError>) -> Void) {
+        let delay = limiter.reserve(path, now: host.monotonic)
+        let go = { [weak self] in
+            guard let self else { return }
+            self.perform(method, path, query: query, body: body, signed: signed, as: type, completion: completion)
+        }
+        guard delay > 0 else { return go() }
+        do {
+            try host.startTimer(after: .nanoseconds(delay)) { _ in go() }
+        } catch {
+            completion(.failure(BitgetAPIError(kind: .transport, message: "cannot schedule request: \(error.message)")))
+        }
+    }
+
+    private func perform<T: Decodable>(_ method: String, _ path: String, query: [(String, String)], body: String,
+                                       signed: Bool, as type: T.Type,
+                                       completion: @escaping (Result<T, BitgetAPIError>) -> Void) {
+        let queryText = query.map { "\(Self.encode($0.0))=\(Self.encode($0.1))" }.joined(separator: "&")
+        let requestPath = queryText.isEmpty ? path : "\(path)?\(queryText)"
+        var headers: [(String, String)] = [("Content-Type", "application/json"), ("locale", "en-US")] + extraHeaders
+        if signed {
+            do {
+                headers += try authHeaders(method: method, requestPath: requestPath, body: body)
+            } catch {
+                return completion(.failure(error))
+            }
+        }
+        do {
+            try host.request(method: method, url: baseURL + requestPath, headers: headers, body: body) { result in
+                completion(Self.decode(result, as: type, what: "\(method) \(path)"))
+            }
+        } catch {
+            completion(.failure(BitgetAPIError(kind: .transport, message: "\(method) \(path): \(error.message)")))
+        }
+    }
+
+    /// `ACCESS-*` headers: sign = base64(HMAC-SHA256(secret, timestamp + METHOD + requestPath + body)).
+    private func authHeaders(method: String, requestPath: String, body: String) throws(BitgetAPIError) -> [(String, String)] {
+        guard let credential else {
+            throw BitgetAPIError(kind: .invalidKey, message: "no credential configured for private requests")
+        }
+        let timestamp = String(exchangeNowMs)
+        do {
+            let sign = try host.sign(timestamp + method.uppercased() + requestPath + body, credential: credential)
+            return [("ACCESS-KEY", try host.credentialField("api_key", credential: credential)),
+                    ("ACCESS-SIGN", sign),
+                    ("ACCESS-TIMESTAMP", timestamp),
+                    ("ACCESS-PASSPHRASE", try host.credentialField("passphrase", credential: credential))]
+        } catch {
+            throw BitgetAPIError(kind: .invalidKey, message: "credential \(credential): \(error.message)")
+        }
+    }
+
+    private struct Envelope<Payload: Decodable>: Decodable {
+        let code: FlexibleString?
+        let msg: String?
+        let message: String?
+        let data: Payload?
+    }
+
+    private struct ErrorEnvelope: Decodable {
+        let code: FlexibleString?
+        let msg: String?
+        let message: String?
+    }
+
+    /// Turns an HTTP outcome into the envelope's `data` or a classified error.
+    static func decode<T: Decodable>(_ result: Result<PluginHost.HTTPResponse, PluginError>, as type: T.Type,
+                                     what: String) -> Result<T, BitgetAPIError> {
+        let response: PluginHost.HTTPResponse
+        switch result {
+        case .failure(let error):
+            return .failure(BitgetAPIError(kind: .transport, message: "\(what): \(error.message)"))
+        case .success(let value):
+            response = value
+        }
+        let body = Data(response.body)
+        guard let head = try? JSONDecoder().decode(ErrorEnvelope.self, from: body), let code = head.code?.text else {
+            let kind: BitgetAPIError.Kind = response.status >= 500 ? .serverError
+                : response.status == 429 ? .rateLimited : .malformedResponse
+            return .failure(BitgetAPIError(kind: kind, message: "\(what): HTTP \(response.status), body is not a Bitget envelope",
+                                           httpStatus: response.status))
+        }
+        guard code == "00000" else {
+            return .failure(.exchange(code: code, message: head.msg ?? head.message ?? "", httpStatus: response.status))
+        }
+        do throws(PayloadError) {
+            let envelope = try decodePayload(Envelope<T>.self, from: body, what: what)
+            guard let data = envelope.data else {
+                return .failure(BitgetAPIError(kind: .malformedResponse, message: "\(what): data is missing",
+                                               httpStatus: response.status))
+            }
+            return .success(data)
+        } catch {
+            return .failure(BitgetAPIError(kind: .malformedResponse, message: error.message, httpStatus: response.status))
+        }
+    }
+
+    /// Percent-encodes a query component (RFC 3986 unreserved characters pass).
+    static func encode(_ text: String) -> String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
+    }
+}

@@ -1,0 +1,120 @@
+import Foundation
+public import SwiftletCore
+
+/// Builds the JSON text of Bitget request bodies and WebSocket ops. The exact text sent
+/// is what gets signed, so it is built explicitly (member order as given) rather than
+/// through an encoder whose key order is unspecified.
+public enum JSONText {
+    /// A JSON string literal for `text`.
+    public static func string(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if scalar.value < 0x20 {
+                    out += String(format: "\\u%04x", scalar.value)
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return out + "\""
+    }
+
+    /// An object whose members are all strings, in the order given.
+    public static func object(_ members: [(String, String)]) -> String {
+        "{" + members.map { "\(string($0.0)):\(string($0.1))" }.joined(separator: ",") + "}"
+    }
+
+    /// An object whose member values are already JSON text, in the order given.
+    public static func rawObject(_ members: [(String, String)]) -> String {
+        "{" + members.map { "\(string($0.0)):\($0.1)" }.joined(separator: ",") + "}"
+    }
+
+    /// An array of JSON texts.
+    public static func array(_ items: [String]) -> String { "[" + items.joined(separator: ",") + "]" }
+}
+
+/// A JSON value Bitget sends either as a string or as a number (codes, timestamps).
+public struct FlexibleString: Decodable, Sendable, Hashable {
+    public let text: String
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if let text = try? container.decode(String.self) {
+            self.text = text
+        } else if let integer = try? container.decode(Int64.self) {
+            text = String(integer)
+        } else {
+            // A fractional number: Foundation's Decimal keeps it exact for the digits Bitget sends.
+            text = "\(try container.decode(Decimal.self))"
+        }
+    }
+}
+
+/// Reading exact values out of decoded payload fields, with errors that name the field.
+public enum Field {
+    /// A required decimal string.
+    public static func decimal(_ text: String?, _ name: String) throws(PayloadError) -> ExactDecimal {
+        guard let text, !text.isEmpty else { throw PayloadError("\(name) is missing") }
+        do {
+            return try ExactDecimal(text)
+        } catch {
+            throw PayloadError("\(name) is not a decimal: \"\(text)\"")
+        }
+    }
+
+    /// An optional decimal string; empty or absent is zero.
+    public static func decimalOrZero(_ text: String?, _ name: String) throws(PayloadError) -> ExactDecimal {
+        guard let text, !text.isEmpty else { return .zero }
+        return try decimal(text, name)
+    }
+
+    /// A millisecond timestamp as ns; absent or empty is 0.
+    public static func milliseconds(_ text: String?, _ name: String) throws(PayloadError) -> Int64 {
+        guard let text, !text.isEmpty else { return 0 }
+        guard let value = Int64(text), value >= 0, value < Int64.max / 1_000_000 else {
+            throw PayloadError("\(name) is not a millisecond timestamp: \"\(text)\"")
+        }
+        return value * 1_000_000
+    }
+
+    /// A required non-empty string.
+    public static func text(_ text: String?, _ name: String) throws(PayloadError) -> String {
+        guard let text, !text.isEmpty else { throw PayloadError("\(name) is missing") }
+        return text
+    }
+}
+
+/// A payload that does not have the shape Bitget documents.
+public struct PayloadError: Error, Sendable, Equatable, CustomStringConvertible {
+    public let message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+/// Decodes `T` from JSON bytes, turning decoder errors into one readable line.
+public func decodePayload<T: Decodable>(_ type: T.Type, from data: Data, what: String) throws(PayloadError) -> T {
+    do {
+        return try JSONDecoder().decode(T.self, from: data)
+    } catch let DecodingError.keyNotFound(key, context) {
+        throw PayloadError("\(what): missing \(path(context.codingPath + [key]))")
+    } catch let DecodingError.typeMismatch(_, context) {
+        throw PayloadError("\(what): wrong type at \(path(context.codingPath))")
+    } catch let DecodingError.valueNotFound(_, context) {
+        throw PayloadError("\(what): null at \(path(context.codingPath))")
+    } catch let DecodingError.dataCorrupted(context) {
+        throw PayloadError("\(what): malformed JSON\(context.codingPath.isEmpty ? "" : " at " + path(context.codingPath))")
+    } catch {
+        throw PayloadError("\(what): \(error)")
+    }
+}
+
+private func path(_ keys: [any CodingKey]) -> String {
+    keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+}

@@ -1,0 +1,211 @@
+public import CSwiftletSDK
+public import SwiftletABI
+public import SwiftletCore
+
+/// The host's typed handle on a connector instance's `swiftlet.trading/1` table
+/// (ext/trading.h). Every call is exclusive of other calls into the instance; errors
+/// keep the connector's status (`SWL_ERR_NOT_FOUND`, `SWL_ERR_INVALID_ARGUMENT`, ...).
+public final class TradingClient: @unchecked Sendable {
+    /// The connector instance.
+    public let instance: PluginInstance
+    private let table: UnsafePointer<swl_trading_t>
+
+    /// Binds to `instance`'s trading table; fails if the plugin has none.
+    public init(_ instance: PluginInstance) throws(HostError) {
+        let raw: UnsafeRawPointer?
+        do {
+            raw = try instance.library.extensionTable(SWL_EXT_TRADING, minimumSize: MemoryLayout<swl_trading_t>.size)
+        } catch {
+            throw HostError(error.description)
+        }
+        guard let raw else { throw HostError("\(instance.name) has no \(SWL_EXT_TRADING) extension") }
+        self.instance = instance
+        self.table = raw.assumingMemoryBound(to: swl_trading_t.self)
+    }
+
+    /// Trading rules of one symbol.
+    public func instrument(_ symbol: String) throws(ABIError) -> Instrument {
+        var out = swl_instrument_t()
+        try invoke { plugin, error in
+            ABIValue.withCString(symbol) { table.pointee.get_instrument(plugin, $0, &out, error) }
+        }
+        return try TradingValues.instrument(&out)
+    }
+
+    /// Every instrument, in symbol order.
+    public func instruments() throws(ABIError) -> [Instrument] {
+        let collector = Collector<Instrument>()
+        try invoke { plugin, error in
+            table.pointee.list_instruments(plugin, { user, item in
+                Collector<Instrument>.add(user, item) { item throws(ABIError) in try TradingValues.instrument(item) }
+            }, Unmanaged.passUnretained(collector).toOpaque(), error)
+        }
+        return try collector.result()
+    }
+
+    /// Starts streaming a channel.
+    public func subscribe(_ channel: MarketChannel, symbol: String) throws(ABIError) {
+        try invoke { plugin, error in
+            ABIValue.withCString(symbol) { table.pointee.subscribe(plugin, channel.rawValue, $0, error) }
+        }
+    }
+
+    /// Stops streaming a channel.
+    public func unsubscribe(_ channel: MarketChannel, symbol: String) throws(ABIError) {
+        try invoke { plugin, error in
+            ABIValue.withCString(symbol) { table.pointee.unsubscribe(plugin, channel.rawValue, $0, error) }
+        }
+    }
+
+    /// Places an order; returns its client order id.
+    public func placeOrder(_ request: OrderRequest) throws(ABIError) -> String {
+        let storage = CStorage()
+        var cRequest = TradingValues.cOrderRequest(request, storage: storage)
+        var buffer = [CChar](repeating: 0, count: 64)
+        var length = 0
+        try buffer.withUnsafeMutableBufferPointer { memory throws(ABIError) in
+            var out = swl_order_id_buffer_t(data: memory.baseAddress, capacity: memory.count, length: 0)
+            try invoke { plugin, error in
+                withExtendedLifetime(storage) { table.pointee.place_order(plugin, &cRequest, &out, error) }
+            }
+            length = out.length
+        }
+        return String(decoding: buffer.prefix(length).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    /// Places several orders; one result per request.
+    public func placeOrders(_ requests: [OrderRequest]) throws(ABIError) -> [Result<String, ABIError>] {
+        guard !requests.isEmpty else { return [] }
+        let storage = CStorage()
+        let cRequests = requests.map { TradingValues.cOrderRequest($0, storage: storage) }
+        var memory = [CChar](repeating: 0, count: 64 * requests.count)
+        var statuses = [swl_status_t](repeating: swl_status_t(SWL_OK), count: requests.count)
+        var ids: [swl_order_id_buffer_t] = []
+        var record = ABIError.emptyRecord()
+        var overall = swl_status_t(SWL_OK)
+        try memory.withUnsafeMutableBufferPointer { buffer throws(ABIError) in
+            ids = (0..<requests.count).map { swl_order_id_buffer_t(data: buffer.baseAddress! + 64 * $0, capacity: 64, length: 0) }
+            overall = try exclusive { plugin in
+                withExtendedLifetime(storage) {
+                    table.pointee.place_orders(plugin, cRequests, requests.count, &ids, &statuses, &record)
+                }
+            }
+        }
+        if overall != SWL_OK, statuses.allSatisfy({ $0 == SWL_OK }) {
+            throw ABIError.read(record, status: overall) // refused as a whole (e.g. a malformed request)
+        }
+        return (0..<requests.count).map { index in
+            guard statuses[index] == SWL_OK else {
+                return .failure(ABIError(statuses[index], overall == SWL_OK ? "refused" : ABIError.read(record, status: overall).message))
+            }
+            let bytes = memory[(64 * index)..<(64 * index + ids[index].length)]
+            return .success(String(decoding: bytes.map { UInt8(bitPattern: $0) }, as: UTF8.self))
+        }
+    }
+
+    /// Cancels one order by client id.
+    public func cancelOrder(symbol: String, clientOrderID: String) throws(ABIError) {
+        try invoke { plugin, error in
+            ABIValue.withCString(symbol) { s in
+                ABIValue.withCString(clientOrderID) { table.pointee.cancel_order(plugin, s, $0, error) }
+            }
+        }
+    }
+
+    /// Cancels several orders of one symbol; one status per id.
+    public func cancelOrders(symbol: String, clientOrderIDs: [String]) throws(ABIError) -> [swl_status_t] {
+        guard !clientOrderIDs.isEmpty else { return [] }
+        let storage = CStorage()
+        let ids = clientOrderIDs.map { storage.string($0) }
+        var statuses = [swl_status_t](repeating: swl_status_t(SWL_OK), count: ids.count)
+        var record = ABIError.emptyRecord()
+        let overall = try exclusive { plugin in
+            ABIValue.withCString(symbol) { s in
+                withExtendedLifetime(storage) { table.pointee.cancel_orders(plugin, s, ids, ids.count, &statuses, &record) }
+            }
+        }
+        if overall != SWL_OK, statuses.allSatisfy({ $0 == SWL_OK }) { throw ABIError.read(record, status: overall) }
+        return statuses
+    }
+
+    /// Cancels every open order of `symbol` (empty: all symbols).
+    public func cancelAll(symbol: String = "") throws(ABIError) {
+        try invoke { plugin, error in
+            ABIValue.withCString(symbol) { table.pointee.cancel_all(plugin, $0, error) }
+        }
+    }
+
+    /// The connector's cached state of one order.
+    public func order(_ clientOrderID: String) throws(ABIError) -> OrderSnapshot {
+        var out = swl_order_t()
+        try invoke { plugin, error in
+            ABIValue.withCString(clientOrderID) { table.pointee.get_order(plugin, $0, &out, error) }
+        }
+        return try TradingValues.order(&out)
+    }
+
+    /// Orders not yet final (of `symbol`, or all).
+    public func openOrders(symbol: String = "") throws(ABIError) -> [OrderSnapshot] {
+        let collector = Collector<OrderSnapshot>()
+        try invoke { plugin, error in
+            ABIValue.withCString(symbol) { s in
+                table.pointee.list_open_orders(plugin, s, { user, item in
+                    Collector<OrderSnapshot>.add(user, item) { item throws(ABIError) in try TradingValues.order(item) }
+                }, Unmanaged.passUnretained(collector).toOpaque(), error)
+            }
+        }
+        return try collector.result()
+    }
+
+    /// Every balance the connector knows.
+    public func balances() throws(ABIError) -> [Balance] {
+        let collector = Collector<Balance>()
+        try invoke { plugin, error in
+            table.pointee.list_balances(plugin, { user, item in
+                Collector<Balance>.add(user, item) { item throws(ABIError) in try TradingValues.balance(item) }
+            }, Unmanaged.passUnretained(collector).toOpaque(), error)
+        }
+        return try collector.result()
+    }
+
+    // MARK: plumbing
+
+    private func exclusive<R>(_ body: (UnsafePointer<swl_plugin_t>) -> R) throws(ABIError) -> R {
+        do {
+            return try instance.exclusive(body)
+        } catch {
+            throw ABIError(SWL_ERR_STATE, error.message)
+        }
+    }
+
+    private func invoke(_ body: (UnsafePointer<swl_plugin_t>, UnsafeMutablePointer<swl_error_t>) -> swl_status_t) throws(ABIError) {
+        var record = ABIError.emptyRecord()
+        let status = try exclusive { plugin in body(plugin, &record) }
+        guard status == SWL_OK else { throw ABIError.read(record, status: status) }
+    }
+}
+
+/// Gathers the items a visitor callback receives; the first malformed item is kept as
+/// the error and stops the listing.
+private final class Collector<Item> {
+    var items: [Item] = []
+    var failure: ABIError?
+
+    static func add<C>(_ user: UnsafeMutableRawPointer?, _ item: UnsafePointer<C>?,
+                       _ decode: (UnsafePointer<C>) throws(ABIError) -> Item) -> Int32 {
+        guard let user, let item else { return 1 }
+        let collector = Unmanaged<Collector<Item>>.fromOpaque(user).takeUnretainedValue()
+        do throws(ABIError) {
+            collector.items.append(try decode(item))
+            return 0
+        } catch {
+            collector.failure = error
+            return 1
+        }
+    }
+
+    func result() throws(ABIError) -> [Item] {
+        if let failure { throw failure }
+        return items
+    }
+}
