@@ -68,6 +68,12 @@ public final class PluginHost: @unchecked Sendable {
         public let body: [UInt8]
         /// The body as UTF-8 text.
         public var text: String { String(decoding: body, as: UTF8.self) }
+
+        public init(status: Int, headers: [(name: String, value: String)], body: [UInt8]) {
+            self.status = status
+            self.headers = headers
+            self.body = body
+        }
     }
 
     /// Sends an HTTP request; `completion` runs once, later, on the instance's context.

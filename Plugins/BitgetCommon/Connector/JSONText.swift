@@ -63,10 +63,20 @@ public enum Field {
     public static func decimal(_ text: String?, _ name: String) throws(PayloadError) -> ExactDecimal {
         guard let text, !text.isEmpty else { throw PayloadError("\(name) is missing") }
         do {
-            return try ExactDecimal(text)
+            return try ExactDecimal(trimmingFractionZeros(text))
         } catch {
-            throw PayloadError("\(name) is not a decimal: \"\(text)\"")
+            throw PayloadError("\(name) is not a decimal that fits 18 digits: \"\(text)\"")
         }
+    }
+
+    /// Bitget pads some values to 16 decimals (`"13000.0000000000000000"`), more digits than
+    /// a 64-bit mantissa holds; the zeros carry no value, so they are dropped before parsing.
+    static func trimmingFractionZeros(_ text: String) -> Substring {
+        guard text.contains("."), !text.contains("e"), !text.contains("E") else { return Substring(text) }
+        var trimmed = Substring(text)
+        while trimmed.last == "0" { trimmed.removeLast() }
+        if trimmed.last == "." { trimmed.removeLast() }
+        return trimmed
     }
 
     /// An optional decimal string; empty or absent is zero.

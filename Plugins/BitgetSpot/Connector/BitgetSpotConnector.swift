@@ -14,7 +14,8 @@ public final class BitgetSpotConnector: TradingConnectorPlugin {
     let rest: BitgetREST
     var publicStreams: [BitgetStream] = []
     var privateStream: BitgetStream?
-    var books = BookTracker(sequencePolicy: .increasing)
+    /// `seq` must advance by exactly one per update, as in the recorded Bitget feed (bench corpus).
+    var books = BookTracker(sequencePolicy: .consecutive)
     var orders = OrderTracker()
     var ids: ClientOrderIDs
 

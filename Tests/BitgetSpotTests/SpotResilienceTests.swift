@@ -1,0 +1,170 @@
+import Foundation
+import SwiftletCore
+import SwiftletHost
+import Testing
+
+/// Faults on the wire: corrupted books, sequence gaps, dropped connections, REST outages,
+/// restarts and bad credentials. Nothing may be lost or counted twice.
+@Suite(.serialized) struct SpotResilienceTests {
+    static let btc = "BTCUSDT"
+    func d(_ text: String) -> ExactDecimal { try! ExactDecimal(text) }
+
+    /// A strategy's view of one book, rebuilt from BOOK events only.
+    struct Replica {
+        var bids: [ExactDecimal: ExactDecimal] = [:]
+        var asks: [ExactDecimal: ExactDecimal] = [:]
+        var valid = false
+        var crossedSeen = false
+
+        mutating func apply(_ event: Event) {
+            switch event.payload {
+            case .book(let book):
+                if book.isSnapshot { bids = [:]; asks = [:]; valid = true }
+                guard valid else { return }
+                for level in book.bids { bids[level.price] = level.size.isZero ? nil : level.size }
+                for level in book.asks { asks[level.price] = level.size.isZero ? nil : level.size }
+                if let bid = bids.keys.max(), let ask = asks.keys.min(), bid >= ask { crossedSeen = true }
+            case .bookResync:
+                valid = false
+            default: break
+            }
+        }
+    }
+
+    func bookEvents(_ h: SpotHarness) -> [Event] {
+        h.all.filter { event in
+            guard event.context.symbol == Self.btc else { return false }
+            switch event.payload {
+            case .book, .bookResync: return true
+            default: return false
+            }
+        }
+    }
+
+    func resyncs(_ h: SpotHarness) -> [String] {
+        bookEvents(h).compactMap { if case .bookResync(let reason) = $0.payload { reason } else { nil } }
+    }
+
+    func snapshotsAfterLastResync(_ h: SpotHarness) -> Int {
+        let events = bookEvents(h)
+        guard let last = events.lastIndex(where: { if case .bookResync = $0.payload { true } else { false } }) else { return 0 }
+        return events[(last + 1)...].filter { if case .book(let b) = $0.payload { b.isSnapshot } else { false } }.count
+    }
+
+    @Test func checksumMismatchAndSequenceGapResyncTheBookAndNeverShowACrossedBook() async throws {
+        let h = try await SpotHarness.start(agents: true)
+        try h.trading.subscribe(.book, symbol: Self.btc)
+        #expect(await h.eventually { bookEvents(h).filter { if case .book(let b) = $0.payload { !b.isSnapshot } else { false } }.count >= 5 })
+        #expect(resyncs(h).isEmpty, "resyncs before any fault: \(resyncs(h))")
+
+        h.sim.corruptNextChecksum(instId: Self.btc)
+        #expect(await h.eventually { resyncs(h).contains { $0.contains("checksum mismatch") } }, "\(resyncs(h))")
+        #expect(await h.eventually { snapshotsAfterLastResync(h) >= 1 })
+
+        h.sim.skipNextSeq(instId: Self.btc)
+        #expect(await h.eventually { resyncs(h).contains { $0.contains("sequence gap") } }, "\(resyncs(h))")
+        #expect(await h.eventually { snapshotsAfterLastResync(h) >= 1 })
+
+        // Replaying everything the strategy saw gives a valid, uncrossed book.
+        #expect(await h.eventually { bookEvents(h).filter { if case .book(let b) = $0.payload { !b.isSnapshot } else { false } }.count >= 10 })
+        var replica = Replica()
+        for event in bookEvents(h) { replica.apply(event) }
+        #expect(replica.valid && !replica.crossedSeen && !replica.bids.isEmpty && !replica.asks.isEmpty)
+        await h.stop()
+    }
+
+    @Test func tradesAndTickersStream() async throws {
+        let h = try await SpotHarness.start(agents: true)
+        try h.trading.subscribe(.trades, symbol: Self.btc)
+        try h.trading.subscribe(.ticker, symbol: Self.btc)
+        #expect(throws: (any Error).self) { try h.trading.subscribe(.trades, symbol: "NOPEUSDT") }
+        #expect(await h.eventually {
+            h.all.contains { if case .trade(let t) = $0.payload { t.price > .zero && !t.tradeID.isEmpty } else { false } }
+                && h.all.contains { if case .ticker(let t) = $0.payload { t.bestBid < t.bestAsk && t.lastPrice > .zero } else { false } }
+        })
+        try h.trading.unsubscribe(.trades, symbol: Self.btc)
+        #expect(throws: (any Error).self) { try h.trading.unsubscribe(.trades, symbol: Self.btc) }
+        await h.stop()
+    }
+
+    @Test func fillMissedWhileDisconnectedIsRecoveredOnceAfterReconnect() async throws {
+        let h = try await SpotHarness.start()
+        let id = try h.trading.placeOrder(OrderRequest(side: .buy, symbol: Self.btc, price: d("50000"), size: d("0.01")))
+        #expect(await h.waitFor(id, .open))
+        let connectedBefore = h.all.filter { if case .connection(let c) = $0.payload { c.state == .connected } else { false } }.count
+        // The connection drops and the order fills before the connector is back.
+        h.sim.dropAllConnections()
+        h.sim.forceTrade(symbol: Self.btc, side: "sell", size: "0.01")
+        #expect(await h.waitFor(id, .filled), "updates \(h.orderUpdates(id)) errors \(h.errors)")
+        #expect(await h.eventually { h.fills(id).count == 1 })
+        #expect(h.all.contains { if case .connection(let c) = $0.payload { c.state == .disconnected } else { false } })
+        #expect(await h.eventually {
+            h.all.filter { if case .connection(let c) = $0.payload { c.state == .connected } else { false } }.count > connectedBefore
+        })
+        // Further reconciliations find nothing new.
+        try await Task.sleep(for: .milliseconds(500))
+        #expect(h.fills(id).count == 1)
+        #expect(h.orderUpdates(id).filter { $0.state == .filled }.count == 1)
+        await h.stop()
+    }
+
+    @Test func restartPicksUpOpenOrdersAndNeverCountsAFillTwice() async throws {
+        let h = try await SpotHarness.start()
+        let resting = try h.trading.placeOrder(OrderRequest(side: .buy, symbol: Self.btc, price: d("50000"), size: d("0.02")))
+        let other = try h.trading.placeOrder(OrderRequest(side: .buy, symbol: Self.btc, price: d("49000"), size: d("0.01")))
+        #expect(await h.waitFor(resting, .open))
+        #expect(await h.waitFor(other, .open))
+        h.sim.forceTrade(symbol: Self.btc, side: "sell", size: "0.005")
+        #expect(await h.eventually { h.fills(resting).count == 1 })
+
+        // The bot goes down; meanwhile `other` fills completely.
+        try h.instance.stop()
+        h.sim.forceTrade(symbol: Self.btc, side: "sell", size: "0.025")
+        try await h.restartConnector()
+
+        #expect(await h.waitFor(other, .filled), "other: \(h.orderUpdates(other))")
+        #expect(await h.waitFor(resting, .filled), "resting: \(h.orderUpdates(resting))")
+        #expect(await h.eventually { h.fills(other).count == 1 })
+        // `resting` had one fill before the restart and one after: two in all, never the first again.
+        #expect(await h.eventually { h.fills(resting).count == 2 })
+        try await Task.sleep(for: .milliseconds(500))
+        #expect(Set(h.fills().map(\.tradeID)).count == h.fills().count, "a trade id was emitted twice")
+        #expect(h.fills(resting).count == 2 && h.fills(other).count == 1)
+        await h.stop()
+    }
+
+    @Test func restOutageWhilePlacingEndsInFailedOnlyAfterChecking() async throws {
+        let h = try await SpotHarness.start()
+        h.sim.failREST(seconds: 1)
+        let id = try h.trading.placeOrder(OrderRequest(side: .buy, symbol: Self.btc, price: d("50000"), size: d("0.01")))
+        // The 503 leaves the outcome unknown: the connector checks the order detail until REST
+        // answers, finds no such order, and only then calls it failed.
+        #expect(await h.waitFor(id, .failed, timeout: .seconds(20)), "updates \(h.orderUpdates(id)) errors \(h.errors)")
+        #expect(h.orderUpdates(id).last?.reason.contains("not accepted") == true)
+        #expect(h.errors.contains { $0.contains("outcome unknown") })
+        // And the order placed after the outage works normally.
+        let next = try h.trading.placeOrder(OrderRequest(side: .buy, symbol: Self.btc, price: d("50000"), size: d("0.01")))
+        #expect(await h.waitFor(next, .open))
+        await h.stop()
+    }
+
+    @Test func wrongSecretIsReportedWithBitgetsCodeAndNothingIsLost() async throws {
+        let h = try await SpotHarness.start()
+        h.runtime.credentials.add(.init(name: SpotHarness.credential, apiKey: "sim-key", secret: "wrong", passphrase: "sim-passphrase"))
+        let id = try h.trading.placeOrder(OrderRequest(side: .buy, symbol: Self.btc, price: d("50000"), size: d("0.01")))
+        #expect(await h.waitFor(id, .failed))
+        #expect(h.orderUpdates(id).last?.reason.contains("40009") == true, "\(h.orderUpdates(id))")
+        #expect(h.all.contains { if case .error(let e) = $0.payload { e.code == "40009" } else { false } })
+        await h.stop()
+    }
+
+    @Test func marketDataOnlyWithoutCredential() async throws {
+        let h = try await SpotHarness.start(agents: true, withCredential: false)
+        #expect(throws: (any Error).self) {
+            try h.trading.placeOrder(OrderRequest(side: .buy, symbol: Self.btc, price: d("50000"), size: d("0.01")))
+        }
+        try h.trading.subscribe(.book, symbol: Self.btc)
+        #expect(await h.eventually { bookEvents(h).contains { if case .book(let b) = $0.payload { b.isSnapshot } else { false } } })
+        await h.stop()
+    }
+}
