@@ -1,3 +1,6 @@
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import Foundation
 import SwiftletCore
 import SwiftletHost
@@ -166,5 +169,50 @@ import Testing
         try h.trading.subscribe(.book, symbol: Self.btc)
         #expect(await h.eventually { bookEvents(h).contains { if case .book(let b) = $0.payload { b.isSnapshot } else { false } } })
         await h.stop()
+    }
+}
+
+extension SpotResilienceTests {
+    @Test func rateLimitBurstIsRetriedWithBackoffAndNothingIsLost() async throws {
+        let h = try await SpotHarness.start()
+        h.sim.rateLimitREST(seconds: 1)
+        let ids = try (0..<3).map { i in
+            try h.trading.placeOrder(OrderRequest(side: .buy, symbol: Self.btc, price: try ExactDecimal("4500\(i)"),
+                                                  size: try ExactDecimal("0.01")))
+        }
+        // Every request met Bitget's 429 at first; each is retried after the limit clears.
+        for id in ids { #expect(await h.waitFor(id, .open, timeout: .seconds(20)), "\(h.orderUpdates(id)) \(h.errors)") }
+        #expect(try h.trading.openOrders(symbol: Self.btc).count == 3)
+        await h.stop()
+    }
+
+    @Test func bookMatchesTheSimulatorAfterAResync() async throws {
+        let h = try await SpotHarness.start(agents: true)
+        try h.trading.subscribe(.book, symbol: Self.btc)
+        #expect(await h.eventually { snapshotCount(h) >= 1 })
+        h.sim.corruptNextChecksum(instId: Self.btc)
+        #expect(await h.eventually { resyncs(h).contains { $0.contains("checksum mismatch") } })
+        #expect(await h.eventually { snapshotsAfterLastResync(h) >= 1 })
+        // Quiet market: the replica must equal the simulator's own book.
+        h.sim.setAgentsRunning(false)
+        try await Task.sleep(for: .milliseconds(400))
+        h.sim.publishNow()
+        try await Task.sleep(for: .milliseconds(300))
+        var replica = Replica()
+        for event in bookEvents(h) { replica.apply(event) }
+        let url = try #require(URL(string: "\(h.sim.baseURL)/api/v2/spot/market/orderbook?symbol=\(Self.btc)&limit=150"))
+        let (data, _) = try await URLSession.shared.data(from: url)
+        struct Book: Decodable { let data: Levels; struct Levels: Decodable { let bids: [[String]]; let asks: [[String]] } }
+        let book = try JSONDecoder().decode(Book.self, from: data)
+        let simBids = try book.data.bids.prefix(25).map { [try ExactDecimal($0[0]), try ExactDecimal($0[1])] }
+        let simAsks = try book.data.asks.prefix(25).map { [try ExactDecimal($0[0]), try ExactDecimal($0[1])] }
+        let ourBids = replica.bids.sorted { $0.key > $1.key }.prefix(25).map { [$0.key, $0.value] }
+        let ourAsks = replica.asks.sorted { $0.key < $1.key }.prefix(25).map { [$0.key, $0.value] }
+        #expect(ourBids == simBids && ourAsks == simAsks)
+        await h.stop()
+    }
+
+    func snapshotCount(_ h: SpotHarness) -> Int {
+        bookEvents(h).filter { if case .book(let b) = $0.payload { b.isSnapshot } else { false } }.count
     }
 }

@@ -13,6 +13,8 @@ public final class BitgetREST {
     /// Headers added to every request (e.g. `paptrading: 1` for demo trading).
     public let extraHeaders: [(String, String)]
     private var limiter: RateLimiter
+    /// Retries of a request Bitget refused with its rate-limit answer.
+    public static let rateLimitRetries = 4
     /// Server time minus local time, in ms, from the last `syncTime`.
     public private(set) var clockOffsetMs: Int64 = 0
 
@@ -54,13 +56,22 @@ public final class BitgetREST {
     ///
     /// `query` is encoded in the order given, and that exact text is signed. `body` is sent
     /// and signed exactly as given. The request waits for its endpoint's rate budget.
+    /// A 429 means the request was not processed, so it is retried after a backoff
+    /// (`rateLimitRetries` times, doubling from 250 ms) before the caller hears of it.
     public func send<T: Decodable>(_ method: String, _ path: String, query: [(String, String)] = [], body: String = "",
-                                   signed: Bool, as type: T.Type,
+                                   signed: Bool, as type: T.Type, attempt: Int = 0,
                                    completion: @escaping (Result<T, BitgetAPIError>) -> Void) {
-        let delay = limiter.reserve(path, now: host.monotonic)
+        let delay = limiter.reserve(path, now: host.monotonic) + (attempt == 0 ? 0 : Int64(250_000_000) << (attempt - 1))
         let go = { [weak self] in
             guard let self else { return }
-            self.perform(method, path, query: query, body: body, signed: signed, as: type, completion: completion)
+            self.perform(method, path, query: query, body: body, signed: signed, as: type) { [weak self] result in
+                if case .failure(let error) = result, error.kind == .rateLimited, attempt < Self.rateLimitRetries, let self {
+                    self.send(method, path, query: query, body: body, signed: signed, as: type, attempt: attempt + 1,
+                              completion: completion)
+                    return
+                }
+                completion(result)
+            }
         }
         guard delay > 0 else { return go() }
         do {
