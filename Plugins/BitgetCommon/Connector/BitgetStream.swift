@@ -6,14 +6,17 @@ public struct StreamSubscription: Hashable, Sendable {
     public var instType: String
     public var channel: String
     public var instId: String
+    /// The member naming the instrument: `instId`, or `coin` for the spot `account` channel.
+    public var idKey: String
 
-    public init(instType: String, channel: String, instId: String) {
+    public init(instType: String, channel: String, instId: String, idKey: String = "instId") {
         self.instType = instType
         self.channel = channel
         self.instId = instId
+        self.idKey = idKey
     }
 
-    var json: String { JSONText.object([("instType", instType), ("channel", channel), ("instId", instId)]) }
+    var json: String { JSONText.object([("instType", instType), ("channel", channel), (idKey, instId)]) }
 }
 
 /// Tuning of a stream; the defaults are Bitget's documented figures.

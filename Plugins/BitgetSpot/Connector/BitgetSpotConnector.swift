@@ -78,7 +78,7 @@ public final class BitgetSpotConnector: TradingConnectorPlugin {
                                       onNotice: { [weak self] in self?.streamNotice("private", $0) })
             stream.subscribe([StreamSubscription(instType: "SPOT", channel: "orders", instId: "default"),
                               StreamSubscription(instType: "SPOT", channel: "fill", instId: "default"),
-                              StreamSubscription(instType: "SPOT", channel: "account", instId: "default")])
+                              StreamSubscription(instType: "SPOT", channel: "account", instId: "default", idKey: "coin")])
             privateStream = stream
             stream.start()
             reconcileTimer = try host.startTimer(after: config.reconcileInterval, every: config.reconcileInterval) { [weak self] _ in
