@@ -79,7 +79,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "SwiftletBench",
-            dependencies: ["SwiftletHost", "SwiftletCore", "CSwiftletSDK", "BitgetCommon"],
+            dependencies: ["SwiftletHost", "SwiftletCore", "SwiftletTransport", "CSwiftletSDK", "BitgetCommon"],
             path: "Benchmarks/SwiftletBench"
         ),
 

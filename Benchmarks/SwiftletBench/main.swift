@@ -1,6 +1,7 @@
 import Foundation
 
-/// `swift run -c release swiftlet-bench [abi|books|sim|all]` — prints figures; asserts nothing.
+/// `swift run -c release swiftlet-bench [abi|books|spot-memory [seconds]|all]` — prints figures; asserts nothing.
+/// (`all` runs abi and books; spot-memory runs for a minute by default and only on request.)
 let arguments = Array(CommandLine.arguments.dropFirst())
 let selected = Set(arguments.isEmpty ? ["all"] : arguments)
 let all = selected.contains("all")
@@ -25,6 +26,10 @@ do {
             exit(1)
         }
         try BooksBenchmark.run(corpusPath: corpus)
+    }
+    if selected.contains("spot-memory") {
+        let seconds = arguments.compactMap { Int($0) }.first ?? 60
+        try await SpotMemoryBenchmark.run(seconds: seconds)
     }
 } catch {
     print("benchmark failed: \(error)")
