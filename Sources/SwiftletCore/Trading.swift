@@ -110,3 +110,21 @@ public struct OrderSnapshot: Sendable, Hashable, Codable {
         self.updatedTime = updatedTime
     }
 }
+
+/// How an account holds perpetual positions (`swl_position_mode_t`).
+public enum PositionMode: Int32, Sendable, Hashable, Codable {
+    /// One net position per symbol.
+    case oneWay = 1
+    /// A long and a short position per symbol.
+    case hedge = 2
+}
+
+/// A position and the symbol it is on (`swl_position_t`).
+public struct PositionSnapshot: Sendable, Hashable {
+    public var symbol: String
+    public var position: Position
+    public init(symbol: String, position: Position) {
+        self.symbol = symbol
+        self.position = position
+    }
+}

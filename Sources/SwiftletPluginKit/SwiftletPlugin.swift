@@ -37,9 +37,11 @@ public struct PluginManifest: Sendable {
     /// Extension tables beyond the ones the kit provides (strategy), by id. The
     /// pointers must be to static, never-freed tables.
     public var extensions: [String: ExtensionTable]
+    /// A perpetual connector: the kit also answers `swiftlet.perpetual/1`.
+    public var isPerpetual: Bool
 
     public init(id: String, version: String, name: String, vendor: String = "", summary: String = "",
-                kinds: UInt64, extensions: [String: ExtensionTable] = [:],
+                kinds: UInt64, isPerpetual: Bool = false, extensions: [String: ExtensionTable] = [:],
                 make: @escaping @Sendable (PluginHost, String) throws(PluginError) -> any SwiftletPlugin) {
         self.id = id
         self.version = version
@@ -49,6 +51,7 @@ public struct PluginManifest: Sendable {
         self.kinds = kinds
         self.make = make
         self.extensions = extensions
+        self.isPerpetual = isPerpetual
     }
 }
 
