@@ -67,7 +67,7 @@ import Testing
         #expect(await h.eventually {
             guard let usdt = h.balance("USDT"), let sim = try? h.simBalance("USDT") else { return false }
             return usdt.available == sim.available && usdt.locked == sim.frozen
-        })
+        }, "connector \(String(describing: h.balance("USDT"))) simulator \(String(describing: try? h.simBalance("USDT")))")
         let after = try h.simBalance("USDT")
         #expect(try before.available - after.available == d("1000"))
         // Exactly one update per state change and nothing after FILLED.

@@ -71,7 +71,7 @@ import Testing
             "priceAvg":"50000.00","status":"partially_filled","cTime":"1700000000000","uTime":"1700000000001",\
             "stpMode":"none","feeDetail":[{"feeCoin":"BTC","fee":"-0.000005"}],"enterPointSource":"API"}],"ts":1700000000001}
             """
-        let push = try decodePayload(SpotPayloads.Push<SpotPayloads.OrderPush>.self, from: Data(text.utf8), what: "orders")
+        let push = try decodePayload(MarketPayloads.Push<SpotPayloads.OrderPush>.self, from: Data(text.utf8), what: "orders")
         let item = try #require(push.data.first)
         let report = try SpotPayloads.report(item)
         #expect(report.state == .partiallyFilled && report.filledSize == d("0.005") && report.baseSize == d("0.02"))
@@ -117,7 +117,7 @@ import Testing
     }
 
     @Test func unknownStatusesAndSidesAreRefused() throws {
-        #expect(throws: PayloadError.self) { try SpotPayloads.state("exploded") }
+        #expect(throws: PayloadError.self) { try MarketPayloads.state("exploded") }
         let text = #"{"symbol":"BTCUSDT","orderId":"1","size":"1","orderType":"limit","side":"sideways","status":"live","price":"1"}"#
         let info = try JSONDecoder().decode(SpotPayloads.OrderInfo.self, from: Data(text.utf8))
         #expect(throws: PayloadError.self) { try SpotPayloads.report(info) }

@@ -4,35 +4,14 @@ public import SwiftletPluginKit
 
 /// The Bitget spot connector (`bitget`): trading rules, checksummed order books, trades and
 /// tickers, private order/fill/balance streams, order lifecycle by client id, and REST
-/// reconciliation, over the host's services only.
-///
-/// All state is touched from the instance's own context (host calls and callbacks, which
-/// the host serializes), so nothing here locks.
-public final class BitgetSpotConnector: TradingConnectorPlugin {
-    let host: PluginHost
-    let config: ConnectorConfig
-    let rest: BitgetREST
-    var publicStreams: [BitgetStream] = []
-    var privateStream: BitgetStream?
-    /// `seq` must advance by exactly one per update, as in the recorded Bitget feed (bench corpus).
-    var books = BookTracker(sequencePolicy: .consecutive)
-    var orders = OrderTracker()
-    var ids: ClientOrderIDs
-
-    var instrumentsBySymbol: [String: Instrument] = [:]
+/// reconciliation, over the host's services only. What spot and perpetual share lives in
+/// `ConnectorCore` (BitgetCommon); this type adds spot's endpoints and payloads.
+public final class BitgetSpotConnector: TradingConnectorPlugin, OrderGateway {
+    let core: ConnectorCore
+    var host: PluginHost { core.host }
+    var rest: BitgetREST { core.rest }
     var quoteScales: [String: Int32] = [:]
     var balancesByAsset: [String: Balance] = [:]
-    /// Market-data subscriptions wanted, kept so they survive instrument reloads.
-    var marketSubscriptions: Set<StreamSubscription> = []
-    /// Fills from the `fill` channel whose order id is not known yet, by exchange order id.
-    var unmatchedFills: [String: [SpotPayloads.FillRecord]] = [:]
-    var started = false
-    var loaded = false
-    var reconcileTimer: UInt64?
-    var reconciling = false
-
-    /// Channels per public connection: Bitget recommends fewer than 50.
-    static let channelsPerConnection = 50
 
     /// REST budgets per endpoint, requests/second, from each endpoint's Bitget doc page.
     static let restLimits = RateLimiter(limits: [
@@ -51,89 +30,92 @@ public final class BitgetSpotConnector: TradingConnectorPlugin {
     ], defaultLimit: 10)
 
     public init(host: PluginHost, config: String) throws(PluginError) {
-        self.host = host
-        self.config = try ConnectorConfig(json: config)
-        self.rest = BitgetREST(host: host, baseURL: self.config.restURL, credential: self.config.credential,
-                               limits: Self.restLimits,
-                               extraHeaders: self.config.demoTrading ? [("paptrading", "1")] : [])
-        self.ids = ClientOrderIDs(prefix: self.config.orderIDPrefix, sessionSeed: host.now)
+        core = ConnectorCore(host: host, config: try ConnectorConfig(json: config), instType: "SPOT",
+                             stateKey: "spot.state", restLimits: Self.restLimits)
+        core.gateway = self
     }
 
     // MARK: lifecycle
 
     public func start() throws(PluginError) {
-        guard !started else { return }
-        started = true
-        restoreState()
-        connection("rest", .connecting, "loading trading rules")
-        rest.syncTime { [weak self] result in
-            if case .failure(let error) = result { self?.report(error.pluginError, "server time") }
-            self?.loadInstruments()
-        }
-        if config.credential != nil {
-            let stream = BitgetStream(host: host, name: "private", url: config.privateWebSocketURL,
-                                      loginCredential: config.credential, clockOffsetMs: { [weak self] in self?.rest.clockOffsetMs ?? 0 },
-                                      settings: config.stream,
-                                      onMessage: { [weak self] in self?.privateMessage($0) },
-                                      onNotice: { [weak self] in self?.streamNotice("private", $0) })
-            stream.subscribe([StreamSubscription(instType: "SPOT", channel: "orders", instId: "default"),
-                              StreamSubscription(instType: "SPOT", channel: "fill", instId: "default"),
-                              StreamSubscription(instType: "SPOT", channel: "account", instId: "default", idKey: "coin")])
-            privateStream = stream
-            stream.start()
-            reconcileTimer = try host.startTimer(after: config.reconcileInterval, every: config.reconcileInterval) { [weak self] _ in
-                self?.reconcile()
-            }
-        }
+        try core.start(privateChannels: [
+            StreamSubscription(instType: "SPOT", channel: "orders", instId: "default"),
+            StreamSubscription(instType: "SPOT", channel: "fill", instId: "default"),
+            StreamSubscription(instType: "SPOT", channel: "account", instId: "default", idKey: "coin"),
+        ], onPrivateMessage: { [weak self] in self?.privateMessage($0) }, loadRules: { [weak self] in self?.loadInstruments() })
     }
 
-    public func stop() {
-        guard started else { return }
-        started = false
-        if let reconcileTimer { try? host.cancelTimer(reconcileTimer) }
-        reconcileTimer = nil
-        privateStream?.stop()
-        for stream in publicStreams { stream.stop() }
-        saveState()
-    }
+    public func stop() { core.stop() }
 
     private func loadInstruments(attempt: Int = 0) {
-        guard started else { return }
+        guard core.started else { return }
         rest.send("GET", "/api/v2/spot/public/symbols", signed: false, as: [SpotPayloads.Symbol].self) { [weak self] result in
-            guard let self, self.started else { return }
+            guard let self, self.core.started else { return }
             switch result {
             case .success(let symbols):
-                var loadedRules: [String: Instrument] = [:]
+                var rules: [String: Instrument] = [:]
                 for symbol in symbols {
                     do throws(PayloadError) {
-                        loadedRules[symbol.symbol] = try SpotPayloads.instrument(symbol)
+                        rules[symbol.symbol] = try SpotPayloads.instrument(symbol)
                         self.quoteScales[symbol.symbol] = SpotPayloads.quoteScale(symbol)
                     } catch {
-                        self.report(PluginError(SWL_ERR_EXCHANGE, "symbol \(symbol.symbol) skipped: \(error.message)"), "symbols")
+                        self.core.report(PluginError(SWL_ERR_EXCHANGE, "symbol \(symbol.symbol) skipped: \(error.message)"), "symbols")
                     }
                 }
-                self.instrumentsBySymbol = loadedRules
-                self.loaded = true
-                self.connection("rest", .connected, "\(loadedRules.count) symbols")
-                if self.config.credential != nil {
-                    self.loadBalances()
-                    self.reconcile()
-                }
+                self.core.rulesLoaded(rules)
             case .failure(let error):
-                self.report(error.pluginError, "symbols")
-                let delay = min(30_000, 500 << min(attempt, 6))
-                _ = try? self.host.startTimer(after: .milliseconds(delay)) { [weak self] _ in self?.loadInstruments(attempt: attempt + 1) }
+                self.core.report(error.pluginError, "symbols")
+                self.core.retryLater(attempt: attempt) { [weak self] in self?.loadInstruments(attempt: $0) }
             }
         }
     }
 
-    func loadBalances() {
-        rest.send("GET", "/api/v2/spot/account/assets", signed: true, as: [SpotPayloads.Asset].self) { [weak self] result in
-            guard let self else { return }
-            switch result {
-            case .success(let assets): self.applyBalances(assets)
-            case .failure(let error): self.report(error.pluginError, "balances")
+    // MARK: reads
+
+    public func instrument(symbol: String) throws(PluginError) -> Instrument { try core.instrument(symbol) }
+    public func instruments() throws(PluginError) -> [Instrument] { try core.instruments() }
+    public func order(clientOrderID: String) throws(PluginError) -> OrderSnapshot { try core.order(clientOrderID) }
+    public func openOrders(symbol: String) throws(PluginError) -> [OrderSnapshot] { core.openOrders(symbol) }
+    public func balances() throws(PluginError) -> [Balance] { balancesByAsset.values.sorted { $0.asset < $1.asset } }
+
+    public func subscribe(_ channel: MarketChannel, symbol: String) throws(PluginError) {
+        try core.subscribe(channel: ConnectorCore.channelName(channel), symbol: symbol)
+    }
+
+    public func unsubscribe(_ channel: MarketChannel, symbol: String) throws(PluginError) {
+        try core.unsubscribe(channel: ConnectorCore.channelName(channel), symbol: symbol)
+    }
+
+    // MARK: private stream
+
+    func privateMessage(_ bytes: UnsafeRawBufferPointer) {
+        let data = Data(bytes)
+        do throws(PayloadError) {
+            let header = try decodePayload(MarketPayloads.PushHeader.self, from: data, what: "private push")
+            switch header.arg.channel {
+            case "orders":
+                let push = try decodePayload(MarketPayloads.Push<SpotPayloads.OrderPush>.self, from: data, what: "orders push")
+                for item in push.data {
+                    let report = try SpotPayloads.report(item)
+                    let clientID = core.applyReport(report) ?? ""
+                    if let fill = try SpotPayloads.fill(item, clientOrderID: clientID) {
+                        core.fill(fill, symbol: report.symbol, time: try Field.milliseconds(item.fillTime?.text, "fillTime"))
+                    }
+                }
+            case "fill":
+                let push = try decodePayload(MarketPayloads.Push<SpotPayloads.FillRecord>.self, from: data, what: "fill push")
+                for item in push.data {
+                    core.fill(try SpotPayloads.fill(item, clientOrderID: ""), symbol: item.symbol,
+                              time: try Field.milliseconds(item.cTime?.text, "cTime"))
+                }
+            case "account":
+                let push = try decodePayload(MarketPayloads.Push<SpotPayloads.Asset>.self, from: data, what: "account push")
+                applyBalances(push.data)
+            default:
+                break
             }
+        } catch {
+            core.report(PluginError(SWL_ERR_EXCHANGE, error.message), "private stream")
         }
     }
 
@@ -143,72 +125,88 @@ public final class BitgetSpotConnector: TradingConnectorPlugin {
                 let balance = try SpotPayloads.balance(asset)
                 guard balancesByAsset[balance.asset] != balance else { continue }
                 balancesByAsset[balance.asset] = balance
-                emit(.balance(balance))
+                core.emit(.balance(balance))
             } catch {
-                report(PluginError(SWL_ERR_EXCHANGE, "account: \(error.message)"), "balances")
+                core.report(PluginError(SWL_ERR_EXCHANGE, "account: \(error.message)"), "balances")
             }
         }
     }
 
-    // MARK: reads
+    // MARK: OrderGateway (reconciliation reads)
 
-    public func instrument(symbol: String) throws(PluginError) -> Instrument {
-        try requireLoaded()
-        guard let instrument = instrumentsBySymbol[symbol] else {
-            throw PluginError(SWL_ERR_NOT_FOUND, "unknown symbol \(symbol)")
-        }
-        return instrument
-    }
-
-    public func instruments() throws(PluginError) -> [Instrument] {
-        try requireLoaded()
-        return instrumentsBySymbol.values.sorted { $0.symbol < $1.symbol }
-    }
-
-    public func order(clientOrderID: String) throws(PluginError) -> OrderSnapshot {
-        guard let snapshot = orders.reported(clientOrderID) else {
-            throw PluginError(SWL_ERR_NOT_FOUND, "unknown client order id \(clientOrderID)")
-        }
-        return snapshot
-    }
-
-    public func openOrders(symbol: String) throws(PluginError) -> [OrderSnapshot] {
-        orders.openOrders(symbol: symbol).compactMap { orders.reported($0.clientOrderID) }
-    }
-
-    public func balances() throws(PluginError) -> [Balance] {
-        balancesByAsset.values.sorted { $0.asset < $1.asset }
-    }
-
-    func requireLoaded() throws(PluginError) {
-        guard loaded else { throw PluginError(SWL_ERR_STATE, "trading rules are not loaded yet (connector starting)") }
-    }
-
-    // MARK: events
-
-    func emit(_ payload: EventPayload, symbol: String = "", exchangeTime: Int64 = 0) {
-        let event = Event(context: EventContext(exchangeTime: exchangeTime, localTime: host.now, symbol: symbol),
-                          payload: payload)
-        do {
-            try host.emit(event)
-        } catch {
-            host.log(.error, "emit failed: \(error.message)")
+    public func refreshAccount() {
+        rest.send("GET", "/api/v2/spot/account/assets", signed: true, as: [SpotPayloads.Asset].self) { [weak self] result in
+            guard let self else { return }
+            switch result {
+            case .success(let assets): self.applyBalances(assets)
+            case .failure(let error): self.core.report(error.pluginError, "balances")
+            }
         }
     }
 
-    /// Reports an asynchronous failure as an ERROR event and a log line.
-    func report(_ error: PluginError, _ context: String, code: String = "", symbol: String = "") {
-        host.log(.warning, "\(context): \(error.message)")
-        emit(.error(ErrorReport(status: error.status, code: code, message: "\(context): \(error.message)")), symbol: symbol)
+    public func fetchOrder(clientID: String, symbol: String,
+                           completion: @escaping (Result<ExchangeOrderReport?, BitgetAPIError>) -> Void) {
+        rest.send("GET", "/api/v2/spot/trade/orderInfo", query: [("clientOid", clientID)], signed: true,
+                  as: [SpotPayloads.OrderInfo].self) { result in
+            completion(result.flatMap { infos in
+                guard let info = infos.first else { return .success(nil) }
+                return Self.parsed { () throws(PayloadError) in try SpotPayloads.report(info) }.map { $0 }
+            })
+        }
     }
 
-    func connection(_ stream: String, _ state: ConnectionState, _ detail: String) {
-        emit(.connection(ConnectionChange(stream: stream, state: state, detail: detail)))
+    public func fetchOpenOrders(completion: @escaping (Result<[ExchangeOrderReport], BitgetAPIError>) -> Void) {
+        fetchOpenOrders(before: nil, collected: [], completion: completion)
     }
 
-    func emitOrder(_ update: OrderUpdate?, symbol: String) {
-        guard let update else { return }
-        emit(.order(update), symbol: symbol)
-        saveState()
+    private func fetchOpenOrders(before: String?, collected: [ExchangeOrderReport],
+                                 completion: @escaping (Result<[ExchangeOrderReport], BitgetAPIError>) -> Void) {
+        var query = [("limit", "100")]
+        if let before { query.append(("idLessThan", before)) }
+        rest.send("GET", "/api/v2/spot/trade/unfilled-orders", query: query, signed: true,
+                  as: [SpotPayloads.OrderInfo].self) { [weak self] result in
+            switch result {
+            case .failure(let error): completion(.failure(error))
+            case .success(let page):
+                var all = collected
+                for info in page {
+                    switch Self.parsed({ () throws(PayloadError) in try SpotPayloads.report(info) }) {
+                    case .success(let report): all.append(report)
+                    case .failure(let error): self?.core.report(error.pluginError, "open orders")
+                    }
+                }
+                if page.count == 100, let last = page.last?.orderId {
+                    self?.fetchOpenOrders(before: last, collected: all, completion: completion)
+                } else {
+                    completion(.success(all))
+                }
+            }
+        }
+    }
+
+    public func fetchFills(symbol: String, orderID: String?,
+                           completion: @escaping (Result<[(Fill, Int64)], BitgetAPIError>) -> Void) {
+        var query = [("symbol", symbol), ("limit", "100")]
+        if let orderID { query.append(("orderId", orderID)) }
+        rest.send("GET", "/api/v2/spot/trade/fills", query: query, signed: true,
+                  as: [SpotPayloads.FillRecord].self) { result in
+            completion(result.flatMap { records in
+                Self.parsed { () throws(PayloadError) in
+                    var fills: [(Fill, Int64)] = []
+                    for record in records {
+                        fills.append((try SpotPayloads.fill(record, clientOrderID: ""),
+                                      try Field.milliseconds(record.cTime?.text, "cTime")))
+                    }
+                    return fills
+                }
+            })
+        }
+    }
+
+    /// Runs a payload translation, turning its error into a malformed-response API error.
+    static func parsed<T>(_ body: () throws(PayloadError) -> T) -> Result<T, BitgetAPIError> {
+        do throws(PayloadError) { return .success(try body()) } catch {
+            return .failure(BitgetAPIError(kind: .malformedResponse, message: error.message))
+        }
     }
 }

@@ -93,64 +93,32 @@ public enum SpotPayloads {
         public let fillTime: FlexibleString?
     }
 
-    /// Normalized state of a Bitget spot status.
-    public static func state(_ status: String) throws(PayloadError) -> OrderState {
-        switch status {
-        case "init", "new", "live": .open
-        case "partially_filled", "partial_fill": .partiallyFilled
-        case "filled", "full_fill": .filled
-        case "cancelled", "canceled": .cancelled
-        default: throw PayloadError("unknown order status \"\(status)\"")
-        }
-    }
-
-    /// `tradeScope` is `maker`/`taker` in Bitget's documentation; some pushes abbreviate it.
-    static func isMaker(_ scope: String?) -> Bool {
-        scope == "maker" || scope == "M" || scope == "m"
-    }
-
-    static func side(_ text: String) throws(PayloadError) -> Side {
-        switch text {
-        case "buy": .buy
-        case "sell": .sell
-        default: throw PayloadError("unknown side \"\(text)\"")
-        }
-    }
-
-    static func orderType(_ text: String) throws(PayloadError) -> OrderType {
-        switch text {
-        case "limit": .limit
-        case "market": .market
-        default: throw PayloadError("unknown orderType \"\(text)\"")
-        }
-    }
-
     /// A REST order as a report. A market buy's `size` is quote coin, so no base size.
     public static func report(_ o: OrderInfo) throws(PayloadError) -> ExchangeOrderReport {
-        let side = try side(o.side)
-        let type = try orderType(o.orderType)
+        let side = try MarketPayloads.side(o.side)
+        let type = try MarketPayloads.orderType(o.orderType)
         let size = try Field.decimal(o.size, "size")
         return ExchangeOrderReport(
             symbol: o.symbol, clientOrderID: o.clientOid ?? "", exchangeOrderID: try Field.text(o.orderId, "orderId"),
             side: side, type: type, price: type == .market ? .zero : try Field.decimalOrZero(o.price, "price"),
             baseSize: type == .market && side == .buy ? nil : size,
             filledSize: try Field.decimalOrZero(o.baseVolume, "baseVolume"),
-            averagePrice: try Field.decimalOrZero(o.priceAvg, "priceAvg"), state: try state(o.status),
+            averagePrice: try Field.decimalOrZero(o.priceAvg, "priceAvg"), state: try MarketPayloads.state(o.status),
             createdTime: try Field.milliseconds(o.cTime?.text, "cTime"),
             updatedTime: try Field.milliseconds(o.uTime?.text, "uTime"), reason: o.cancelReason ?? "")
     }
 
     /// A pushed order as a report.
     public static func report(_ o: OrderPush) throws(PayloadError) -> ExchangeOrderReport {
-        let side = try side(o.side)
-        let type = try orderType(o.orderType)
+        let side = try MarketPayloads.side(o.side)
+        let type = try MarketPayloads.orderType(o.orderType)
         let size = try Field.decimal(o.newSize?.isEmpty == false ? o.newSize : o.size, "size")
         return ExchangeOrderReport(
             symbol: o.instId, clientOrderID: o.clientOid ?? "", exchangeOrderID: try Field.text(o.orderId, "orderId"),
             side: side, type: type, price: type == .market ? .zero : try Field.decimalOrZero(o.price, "price"),
             baseSize: type == .market && side == .buy ? nil : size,
             filledSize: try Field.decimalOrZero(o.accBaseVolume, "accBaseVolume"),
-            averagePrice: try Field.decimalOrZero(o.priceAvg, "priceAvg"), state: try state(o.status),
+            averagePrice: try Field.decimalOrZero(o.priceAvg, "priceAvg"), state: try MarketPayloads.state(o.status),
             createdTime: try Field.milliseconds(o.cTime?.text, "cTime"),
             updatedTime: try Field.milliseconds(o.uTime?.text, "uTime"))
     }
@@ -160,8 +128,8 @@ public enum SpotPayloads {
         guard let tradeId = o.tradeId, !tradeId.isEmpty else { return nil }
         // Bitget reports the fee paid as a negative number; Swiftlet's fee paid is positive.
         let fee = try Field.decimalOrZero(o.fillFee, "fillFee").negated
-        return Fill(tradeID: tradeId, clientOrderID: clientOrderID, exchangeOrderID: o.orderId, side: try side(o.side),
-                    isMaker: isMaker(o.tradeScope), price: try Field.decimal(o.fillPrice, "fillPrice"),
+        return Fill(tradeID: tradeId, clientOrderID: clientOrderID, exchangeOrderID: o.orderId, side: try MarketPayloads.side(o.side),
+                    isMaker: MarketPayloads.isMaker(o.tradeScope), price: try Field.decimal(o.fillPrice, "fillPrice"),
                     size: try Field.decimal(o.baseVolume, "baseVolume"), fee: fee, feeAsset: o.fillFeeCoin ?? "")
     }
 
@@ -196,12 +164,6 @@ public enum SpotPayloads {
 
     // MARK: fills
 
-    /// One fee entry of a fill (`feeDetail` is an object on REST, an array on WebSocket).
-    public struct FeeDetail: Decodable, Sendable {
-        public let feeCoin: String?
-        public let totalFee: String?
-    }
-
     /// `GET /api/v2/spot/trade/fills` element and WebSocket `fill` element.
     public struct FillRecord: Decodable, Sendable {
         public let symbol: String
@@ -211,7 +173,7 @@ public enum SpotPayloads {
         public let priceAvg: String
         public let size: String
         public let tradeScope: String?
-        public let feeDetail: [FeeDetail]
+        public let feeDetail: [MarketPayloads.FeeDetail]
         public let cTime: FlexibleString?
 
         enum CodingKeys: String, CodingKey {
@@ -228,26 +190,20 @@ public enum SpotPayloads {
             size = try c.decode(String.self, forKey: .size)
             tradeScope = try c.decodeIfPresent(String.self, forKey: .tradeScope)
             cTime = try c.decodeIfPresent(FlexibleString.self, forKey: .cTime)
-            if let list = try? c.decode([FeeDetail].self, forKey: .feeDetail) {
+            if let list = try? c.decode([MarketPayloads.FeeDetail].self, forKey: .feeDetail) {
                 feeDetail = list
             } else {
-                feeDetail = [try c.decode(FeeDetail.self, forKey: .feeDetail)]
+                feeDetail = [try c.decode(MarketPayloads.FeeDetail.self, forKey: .feeDetail)]
             }
         }
     }
 
     /// A fill as a normalized fill (fee flipped to "paid is positive").
     public static func fill(_ f: FillRecord, clientOrderID: String) throws(PayloadError) -> Fill {
-        var fee = ExactDecimal.zero
-        var asset = ""
-        for detail in f.feeDetail {
-            let paid = try Field.decimalOrZero(detail.totalFee, "feeDetail.totalFee").negated
-            do { fee = try fee + paid } catch { throw PayloadError("feeDetail.totalFee overflows") }
-            if asset.isEmpty { asset = detail.feeCoin ?? "" }
-        }
+        let (fee, asset) = try MarketPayloads.feePaid(f.feeDetail)
         return Fill(tradeID: try Field.text(f.tradeId, "tradeId"), clientOrderID: clientOrderID,
-                    exchangeOrderID: try Field.text(f.orderId, "orderId"), side: try side(f.side),
-                    isMaker: isMaker(f.tradeScope), price: try Field.decimal(f.priceAvg, "priceAvg"),
+                    exchangeOrderID: try Field.text(f.orderId, "orderId"), side: try MarketPayloads.side(f.side),
+                    isMaker: MarketPayloads.isMaker(f.tradeScope), price: try Field.decimal(f.priceAvg, "priceAvg"),
                     size: try Field.decimal(f.size, "size"), fee: fee, feeAsset: asset)
     }
 
@@ -272,82 +228,5 @@ public enum SpotPayloads {
         } catch {
             throw PayloadError("balance of \(a.coin) overflows")
         }
-    }
-
-    // MARK: public streams
-
-    /// WebSocket `trade` element.
-    public struct TradePush: Decodable, Sendable {
-        public let ts: FlexibleString?
-        public let price: String
-        public let size: String
-        public let side: String
-        public let tradeId: String
-    }
-
-    public static func trade(_ t: TradePush) throws(PayloadError) -> Trade {
-        Trade(tradeID: t.tradeId, takerSide: try side(t.side), price: try Field.decimal(t.price, "price"),
-              size: try Field.decimal(t.size, "size"))
-    }
-
-    /// WebSocket `ticker` element.
-    public struct TickerPush: Decodable, Sendable {
-        public let lastPr: String
-        public let bidPr: String?
-        public let askPr: String?
-        public let bidSz: String?
-        public let askSz: String?
-        public let baseVolume: String?
-        public let quoteVolume: String?
-        public let ts: FlexibleString?
-    }
-
-    public static func ticker(_ t: TickerPush) throws(PayloadError) -> Ticker {
-        Ticker(lastPrice: try Field.decimal(t.lastPr, "lastPr"), bestBid: try Field.decimalOrZero(t.bidPr, "bidPr"),
-               bestBidSize: try Field.decimalOrZero(t.bidSz, "bidSz"), bestAsk: try Field.decimalOrZero(t.askPr, "askPr"),
-               bestAskSize: try Field.decimalOrZero(t.askSz, "askSz"),
-               baseVolume24h: try Field.decimalOrZero(t.baseVolume, "baseVolume"),
-               quoteVolume24h: try Field.decimalOrZero(t.quoteVolume, "quoteVolume"))
-    }
-
-    // MARK: responses of trading calls
-
-    /// `place-order` / `cancel-order` answer.
-    public struct OrderAck: Decodable, Sendable {
-        public let orderId: String?
-        public let clientOid: String?
-    }
-
-    /// `batch-orders` / `batch-cancel-order` answer.
-    public struct BatchAck: Decodable, Sendable {
-        public struct Failure: Decodable, Sendable {
-            public let orderId: String?
-            public let clientOid: String?
-            public let errorMsg: String?
-            public let errorCode: FlexibleString?
-        }
-        public let successList: [OrderAck]
-        public let failureList: [Failure]
-    }
-
-    /// `arg` of a WebSocket push.
-    public struct PushArg: Decodable, Sendable {
-        public let instType: String?
-        public let channel: String
-        public let instId: String?
-    }
-
-    /// WebSocket push: `arg` and the `data` array of one channel's elements.
-    public struct Push<Element: Decodable>: Decodable {
-        public let action: String?
-        public let arg: PushArg
-        public let data: [Element]
-        public let ts: FlexibleString?
-    }
-
-    /// Just the `arg` of a push, to route it.
-    public struct PushHeader: Decodable {
-        public let action: String?
-        public let arg: PushArg
     }
 }

@@ -1,0 +1,640 @@
+import Foundation
+public import SwiftletPluginKit
+
+/// An order checked, quantized and ready to send.
+public struct PreparedOrder {
+    public var clientID: String
+    public var symbol: String
+    public var snapshot: OrderSnapshot
+    /// Bitget's request members, in the order sent.
+    public var members: [(String, String)]
+
+    public init(clientID: String, symbol: String, snapshot: OrderSnapshot, members: [(String, String)]) {
+        self.clientID = clientID
+        self.symbol = symbol
+        self.snapshot = snapshot
+        self.members = members
+    }
+}
+
+/// What the Bitget spot and perpetual connectors share: events, market-data streams with
+/// checksummed books, the order lifecycle (place, batch, cancel, unknown outcomes),
+/// fill dedupe, REST reconciliation and durable state. Each connector adds its product's
+/// payloads and endpoints (`OrderGateway`, request bodies).
+///
+/// Used from the instance's own context only (the host serializes calls and callbacks).
+public final class ConnectorCore {
+    public let host: PluginHost
+    public let config: ConnectorConfig
+    public let rest: BitgetREST
+    /// `SPOT`, or a futures productType such as `USDT-FUTURES`.
+    public let instType: String
+    public var orders = OrderTracker()
+    /// `seq` must advance by exactly one per update, as in the recorded Bitget feed (bench corpus).
+    public var books = BookTracker(sequencePolicy: .consecutive)
+    public var ids: ClientOrderIDs
+    public var instrumentsBySymbol: [String: Instrument] = [:]
+    public private(set) var loaded = false
+    public var started = false
+    public weak var gateway: (any OrderGateway)?
+    /// Called for each ticker push (perpetuals read mark/index/funding from it).
+    public var onTicker: ((String, MarketPayloads.TickerPush) -> Void)?
+
+    private var publicStreams: [BitgetStream] = []
+    public private(set) var privateStream: BitgetStream?
+    private var marketSubscriptions: Set<StreamSubscription> = []
+    private var unmatchedFills: [String: [(Fill, String, Int64)]] = [:]
+    private var reconciling = false
+    private var reconcileTimer: UInt64?
+    private let stateKey: String
+
+    /// Channels per public connection: Bitget recommends fewer than 50.
+    public static let channelsPerConnection = 50
+    /// Pending-create orders younger than this are left alone by reconciliation: their
+    /// answer may still be in flight.
+    static let pendingGraceNs: Int64 = 10_000_000_000
+
+    public init(host: PluginHost, config: ConnectorConfig, instType: String, stateKey: String, restLimits: RateLimiter) {
+        self.host = host
+        self.config = config
+        self.instType = instType
+        self.stateKey = stateKey
+        self.rest = BitgetREST(host: host, baseURL: config.restURL, credential: config.credential, limits: restLimits,
+                               extraHeaders: config.demoTrading ? [("paptrading", "1")] : [])
+        self.ids = ClientOrderIDs(prefix: config.orderIDPrefix, sessionSeed: host.now)
+    }
+
+    // MARK: lifecycle
+
+    /// Restores durable state, syncs the clock, then calls `loadRules`; starts the private
+    /// stream with `privateChannels` and the reconciliation timer when a credential is set.
+    public func start(privateChannels: [StreamSubscription], onPrivateMessage: @escaping (UnsafeRawBufferPointer) -> Void,
+                      loadRules: @escaping () -> Void) throws(PluginError) {
+        guard !started else { return }
+        started = true
+        restoreState()
+        connection("rest", .connecting, "loading trading rules")
+        rest.syncTime { [weak self] result in
+            if case .failure(let error) = result { self?.report(error.pluginError, "server time") }
+            loadRules()
+        }
+        guard config.credential != nil else { return }
+        let stream = BitgetStream(host: host, name: "private", url: config.privateWebSocketURL,
+                                  loginCredential: config.credential, clockOffsetMs: { [weak self] in self?.rest.clockOffsetMs ?? 0 },
+                                  settings: config.stream, onMessage: onPrivateMessage,
+                                  onNotice: { [weak self] in self?.streamNotice("private", $0) })
+        stream.subscribe(privateChannels)
+        privateStream = stream
+        stream.start()
+        reconcileTimer = try host.startTimer(after: config.reconcileInterval, every: config.reconcileInterval) { [weak self] _ in
+            self?.reconcile()
+        }
+    }
+
+    public func stop() {
+        guard started else { return }
+        started = false
+        if let reconcileTimer { try? host.cancelTimer(reconcileTimer) }
+        reconcileTimer = nil
+        privateStream?.stop()
+        for stream in publicStreams { stream.stop() }
+        saveState()
+    }
+
+    /// Installs loaded trading rules; the first time, reconciles (adopting open orders).
+    public func rulesLoaded(_ rules: [String: Instrument]) {
+        instrumentsBySymbol = rules
+        let first = !loaded
+        loaded = true
+        connection("rest", .connected, "\(rules.count) symbols")
+        if first, config.credential != nil { reconcile() }
+    }
+
+    /// Retries `load` with backoff after a failure.
+    public func retryLater(attempt: Int, _ load: @escaping (Int) -> Void) {
+        let delay = min(30_000, 500 << min(attempt, 6))
+        _ = try? host.startTimer(after: .milliseconds(delay)) { _ in load(attempt + 1) }
+    }
+
+    // MARK: reads
+
+    public func requireLoaded() throws(PluginError) {
+        guard loaded else { throw PluginError(SWL_ERR_STATE, "trading rules are not loaded yet (connector starting)") }
+    }
+
+    public func instrument(_ symbol: String) throws(PluginError) -> Instrument {
+        try requireLoaded()
+        guard let instrument = instrumentsBySymbol[symbol] else { throw PluginError(SWL_ERR_NOT_FOUND, "unknown symbol \(symbol)") }
+        return instrument
+    }
+
+    public func instruments() throws(PluginError) -> [Instrument] {
+        try requireLoaded()
+        return instrumentsBySymbol.values.sorted { $0.symbol < $1.symbol }
+    }
+
+    public func order(_ clientOrderID: String) throws(PluginError) -> OrderSnapshot {
+        guard let snapshot = orders.reported(clientOrderID) else {
+            throw PluginError(SWL_ERR_NOT_FOUND, "unknown client order id \(clientOrderID)")
+        }
+        return snapshot
+    }
+
+    public func openOrders(_ symbol: String) -> [OrderSnapshot] {
+        orders.openOrders(symbol: symbol).compactMap { orders.reported($0.clientOrderID) }
+    }
+
+    // MARK: events
+
+    public func emit(_ payload: EventPayload, symbol: String = "", exchangeTime: Int64 = 0) {
+        let event = Event(context: EventContext(exchangeTime: exchangeTime, localTime: host.now, symbol: symbol), payload: payload)
+        do { try host.emit(event) } catch { host.log(.error, "emit failed: \(error.message)") }
+    }
+
+    /// Reports an asynchronous failure as an ERROR event and a log line.
+    public func report(_ error: PluginError, _ context: String, code: String = "", symbol: String = "") {
+        host.log(.warning, "\(context): \(error.message)")
+        emit(.error(ErrorReport(status: error.status, code: code, message: "\(context): \(error.message)")), symbol: symbol)
+    }
+
+    public func connection(_ stream: String, _ state: ConnectionState, _ detail: String) {
+        emit(.connection(ConnectionChange(stream: stream, state: state, detail: detail)))
+    }
+
+    /// Emits an order update (if any) and persists the change.
+    public func emitOrder(_ update: OrderUpdate?, symbol: String) {
+        guard let update else { return }
+        emit(.order(update), symbol: symbol)
+        saveState()
+    }
+
+    // MARK: market data
+
+    public func subscribe(channel: String, symbol: String) throws(PluginError) {
+        guard started else { throw PluginError(SWL_ERR_STATE, "connector is not started") }
+        guard !symbol.isEmpty else { throw PluginError(SWL_ERR_INVALID_ARGUMENT, "symbol is empty") }
+        if loaded, instrumentsBySymbol[symbol] == nil { throw PluginError(SWL_ERR_NOT_FOUND, "unknown symbol \(symbol)") }
+        let subscription = StreamSubscription(instType: instType, channel: channel, instId: symbol)
+        guard !marketSubscriptions.contains(subscription) else { return }
+        marketSubscriptions.insert(subscription)
+        streamWithRoom().subscribe([subscription])
+    }
+
+    public func unsubscribe(channel: String, symbol: String) throws(PluginError) {
+        let subscription = StreamSubscription(instType: instType, channel: channel, instId: symbol)
+        guard marketSubscriptions.remove(subscription) != nil else {
+            throw PluginError(SWL_ERR_NOT_FOUND, "not subscribed to \(channel) \(symbol)")
+        }
+        for stream in publicStreams where stream.subscriptions.contains(subscription) { stream.unsubscribe([subscription]) }
+    }
+
+    /// The channel name of a market channel.
+    public static func channelName(_ channel: MarketChannel) -> String {
+        switch channel {
+        case .book: "books"
+        case .trades: "trade"
+        case .ticker: "ticker"
+        }
+    }
+
+    private func streamWithRoom() -> BitgetStream {
+        if let stream = publicStreams.first(where: { $0.subscriptions.count < Self.channelsPerConnection }) { return stream }
+        let name = "public\(publicStreams.count + 1)"
+        let stream = BitgetStream(host: host, name: name, url: config.publicWebSocketURL, settings: config.stream,
+                                  onMessage: { [weak self] in self?.publicMessage($0) },
+                                  onNotice: { [weak self] in self?.streamNotice(name, $0) })
+        publicStreams.append(stream)
+        stream.start()
+        return stream
+    }
+
+    private func streamNotice(_ name: String, _ notice: BitgetStream.Notice) {
+        switch notice {
+        case .ready:
+            connection(name, .connected, "")
+            if name == "private" { reconcile() }
+        case .lost(let reason):
+            connection(name, .disconnected, reason)
+            if let stream = publicStreams.first(where: { $0.name == name }) {
+                // Books on that connection go stale until the fresh snapshot: say so.
+                for subscription in stream.subscriptions where subscription.channel == "books" {
+                    emit(.bookResync(reason: "stream \(name) lost: \(reason)"), symbol: subscription.instId)
+                }
+            }
+        case .reconnecting:
+            connection(name, .reconnecting, "")
+        case .error(let code, let message):
+            report(PluginError(SWL_ERR_EXCHANGE, message), "\(name) stream", code: code)
+        }
+    }
+
+    func publicMessage(_ bytes: UnsafeRawBufferPointer) {
+        if Self.isBooksFrame(bytes) {
+            handleBooks(bytes)
+            return
+        }
+        let data = Data(bytes)
+        do throws(PayloadError) {
+            let header = try decodePayload(MarketPayloads.PushHeader.self, from: data, what: "push")
+            let symbol = header.arg.instId ?? ""
+            switch header.arg.channel {
+            case "trade":
+                // The first push replays recent history; only live trades are events.
+                guard header.action != "snapshot" else { return }
+                let push = try decodePayload(MarketPayloads.Push<MarketPayloads.TradePush>.self, from: data, what: "trade push")
+                for item in push.data {
+                    emit(.trade(try MarketPayloads.trade(item)), symbol: symbol, exchangeTime: try Field.milliseconds(item.ts?.text, "ts"))
+                }
+            case "ticker":
+                let push = try decodePayload(MarketPayloads.Push<MarketPayloads.TickerPush>.self, from: data, what: "ticker push")
+                for item in push.data {
+                    emit(.ticker(try MarketPayloads.ticker(item)), symbol: symbol, exchangeTime: try Field.milliseconds(item.ts?.text, "ts"))
+                    onTicker?(symbol, item)
+                }
+            default:
+                break
+            }
+        } catch {
+            report(PluginError(SWL_ERR_EXCHANGE, error.message), "public stream")
+        }
+    }
+
+    /// True when `"channel":"books` appears in the frame's head, where Bitget puts `arg`.
+    /// A byte scan, because building a JSON tree for every book frame is the slow part.
+    public static func isBooksFrame(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        let needle = Array("\"channel\":\"books".utf8)
+        let limit = min(bytes.count, 200) - needle.count
+        guard limit >= 0 else { return false }
+        var index = 0
+        while index <= limit {
+            if bytes[index] == needle[0] {
+                var offset = 1
+                while offset < needle.count, bytes[index + offset] == needle[offset] { offset += 1 }
+                if offset == needle.count { return true }
+            }
+            index += 1
+        }
+        return false
+    }
+
+    private func handleBooks(_ bytes: UnsafeRawBufferPointer) {
+        let outcome: BookOutcome
+        do {
+            outcome = try books.process(bytes)
+        } catch {
+            report(PluginError(SWL_ERR_EXCHANGE, "books frame: \(error)"), "public stream")
+            return
+        }
+        guard let frame = books.lastFrame else { return }
+        let symbol = frame.instId(in: bytes)
+        switch outcome {
+        case .applied:
+            let update = BookUpdate(isSnapshot: frame.action == .snapshot, bids: Array(frame.bids), asks: Array(frame.asks),
+                                    sequence: frame.sequence ?? 0)
+            emit(.book(update), symbol: symbol, exchangeTime: (frame.exchangeTimeMs ?? 0) * 1_000_000)
+        case .resyncNeeded(let reason):
+            emit(.bookResync(reason: reason.description), symbol: symbol)
+            let subscription = StreamSubscription(instType: frame.instType(in: bytes), channel: "books", instId: symbol)
+            for stream in publicStreams where stream.subscriptions.contains(subscription) { stream.resubscribe(subscription) }
+        case .ignored:
+            break
+        }
+    }
+
+    /// Best ask of a tracked book, if any (market buys sized in base).
+    public func bestAsk(_ symbol: String) -> ExactDecimal? {
+        books.book(instType: instType, instId: symbol)?.bestAsk?.price
+    }
+
+    // MARK: fills
+
+    /// Applies an order report (push or REST) and emits what changed; returns the order's
+    /// client id when known.
+    @discardableResult
+    public func applyReport(_ report: ExchangeOrderReport) -> String? {
+        emitOrder(orders.apply(report), symbol: report.symbol)
+        let clientID = orders.clientID(forExchangeID: report.exchangeOrderID)
+        flushUnmatchedFills(exchangeOrderID: report.exchangeOrderID)
+        return clientID
+    }
+
+    /// Counts a fill once (by trade id). A fill whose order id is not known yet (its place
+    /// answer still in flight) waits until it is.
+    public func fill(_ fill: Fill, symbol: String, time: Int64 = 0) {
+        var fill = fill
+        if fill.clientOrderID.isEmpty {
+            guard let clientID = orders.clientID(forExchangeID: fill.exchangeOrderID) else {
+                if !orders.hasSeen(tradeID: fill.tradeID) { unmatchedFills[fill.exchangeOrderID, default: []].append((fill, symbol, time)) }
+                return
+            }
+            fill.clientOrderID = clientID
+        }
+        guard orders.recordFill(tradeID: fill.tradeID, clientOrderID: fill.clientOrderID, size: fill.size) else { return }
+        emit(.fill(fill), symbol: symbol, exchangeTime: time)
+        saveState()
+    }
+
+    private func flushUnmatchedFills(exchangeOrderID: String) {
+        guard orders.clientID(forExchangeID: exchangeOrderID) != nil,
+              let waiting = unmatchedFills.removeValue(forKey: exchangeOrderID) else { return }
+        for (item, symbol, time) in waiting { fill(item, symbol: symbol, time: time) }
+    }
+
+    // MARK: placing and cancelling
+
+    /// A client id for a request: its own (validated, not in use) or a generated one.
+    public func clientID(for request: OrderRequest, reserved: [String]) throws(PluginError) -> String {
+        let clientID: String
+        if request.clientOrderID.isEmpty {
+            clientID = ids.next()
+        } else {
+            try ClientOrderIDs.validate(request.clientOrderID)
+            clientID = request.clientOrderID
+        }
+        if reserved.contains(clientID) {
+            throw PluginError(SWL_ERR_INVALID_ARGUMENT, "client order id \(clientID) appears twice in the batch")
+        }
+        if let existing = orders.entry(clientID), !existing.snapshot.state.isFinal {
+            throw PluginError(SWL_ERR_INVALID_ARGUMENT, "client order id \(clientID) is already in use")
+        }
+        return clientID
+    }
+
+    /// Checks the connector can trade at all.
+    public func requireTrading() throws(PluginError) {
+        guard started else { throw PluginError(SWL_ERR_STATE, "connector is not started") }
+        guard config.credential != nil else {
+            throw PluginError(SWL_ERR_AUTH, "no credential configured: this connector runs market data only")
+        }
+    }
+
+    /// Records the order (PENDING_CREATE) and sends it to `path` as one JSON object.
+    public func place(_ prepared: PreparedOrder, path: String) {
+        track(prepared)
+        rest.send("POST", path, body: JSONText.object(prepared.members), signed: true,
+                  as: MarketPayloads.OrderAck.self) { [weak self] result in
+            guard let self else { return }
+            switch result {
+            case .success(let ack): self.accepted(prepared.clientID, exchangeID: ack.orderId ?? "")
+            case .failure(let error): self.placeFailed(prepared.clientID, symbol: prepared.symbol, error)
+            }
+        }
+    }
+
+    /// Records orders of one symbol and sends them in batches of 50 to `path`; `body` builds
+    /// the request from the orders' JSON objects.
+    public func placeBatch(_ batch: [PreparedOrder], symbol: String, path: String, body: @escaping ([String]) -> String) {
+        for prepared in batch { track(prepared) }
+        var start = 0
+        while start < batch.count {
+            let chunk = Array(batch[start..<min(batch.count, start + 50)])
+            start += 50
+            let text = body(chunk.map { JSONText.object($0.members) })
+            rest.send("POST", path, body: text, signed: true, as: MarketPayloads.BatchAck.self) { [weak self] result in
+                guard let self else { return }
+                switch result {
+                case .success(let ack):
+                    for success in ack.successList {
+                        if let clientID = success.clientOid { self.accepted(clientID, exchangeID: success.orderId ?? "") }
+                    }
+                    for failure in ack.failureList {
+                        guard let clientID = failure.clientOid else { continue }
+                        self.placeFailed(clientID, symbol: symbol, .exchange(code: failure.errorCode?.text ?? "",
+                                                                             message: failure.errorMsg ?? "refused", httpStatus: 200))
+                    }
+                    // An order in neither list: the answer is incomplete, so ask the exchange.
+                    let answered = Set(ack.successList.compactMap(\.clientOid) + ack.failureList.compactMap(\.clientOid))
+                    for prepared in chunk where !answered.contains(prepared.clientID) { self.verify(prepared.clientID) }
+                case .failure(let error):
+                    for prepared in chunk { self.placeFailed(prepared.clientID, symbol: symbol, error) }
+                }
+            }
+        }
+    }
+
+    private func track(_ prepared: PreparedOrder) {
+        emitOrder(orders.addPending(prepared.snapshot), symbol: prepared.symbol)
+    }
+
+    private func accepted(_ clientID: String, exchangeID: String) {
+        guard let symbol = orders.entry(clientID)?.snapshot.symbol else { return }
+        emitOrder(orders.accepted(clientID, exchangeID: exchangeID, time: host.now), symbol: symbol)
+        flushUnmatchedFills(exchangeOrderID: exchangeID)
+    }
+
+    private func placeFailed(_ clientID: String, symbol: String, _ error: BitgetAPIError) {
+        if error.outcomeUnknown {
+            // The request may have reached the exchange: find out before calling it failed.
+            report(error.pluginError, "place \(clientID) (outcome unknown, checking)", code: error.code, symbol: symbol)
+            verify(clientID)
+            return
+        }
+        emitOrder(orders.failed(clientID, reason: error.description, time: host.now), symbol: symbol)
+        report(error.pluginError, "place \(clientID)", code: error.code, symbol: symbol)
+    }
+
+    /// The order a cancel may target: known, not final, on `symbol` (if given).
+    public func cancellable(_ clientOrderID: String, symbol: String) throws(PluginError) -> OrderTracker.Entry {
+        guard started else { throw PluginError(SWL_ERR_STATE, "connector is not started") }
+        guard let entry = orders.entry(clientOrderID), !entry.snapshot.state.isFinal else {
+            throw PluginError(SWL_ERR_NOT_FOUND, "no open order with client id \(clientOrderID)")
+        }
+        guard symbol.isEmpty || symbol == entry.snapshot.symbol else {
+            throw PluginError(SWL_ERR_NOT_FOUND, "order \(clientOrderID) is on \(entry.snapshot.symbol), not \(symbol)")
+        }
+        return entry
+    }
+
+    /// Marks the order PENDING_CANCEL and sends `body` to `path`.
+    public func cancel(_ clientOrderID: String, symbol: String, path: String, body: String) {
+        emitOrder(orders.cancelRequested(clientOrderID), symbol: symbol)
+        rest.send("POST", path, body: body, signed: true, as: MarketPayloads.OrderAck.self) { [weak self] result in
+            self?.cancelAnswered(clientOrderID, result.map { _ in () })
+        }
+    }
+
+    /// Cancels orders of one symbol in batches of 50; `body` builds a request from the ids.
+    public func cancelBatch(_ ids: [String], symbol: String, path: String, body: @escaping ([String]) -> String) {
+        for id in ids { emitOrder(orders.cancelRequested(id), symbol: symbol) }
+        var start = 0
+        while start < ids.count {
+            let chunk = Array(ids[start..<min(ids.count, start + 50)])
+            start += 50
+            rest.send("POST", path, body: body(chunk), signed: true, as: MarketPayloads.BatchAck.self) { [weak self] result in
+                guard let self else { return }
+                switch result {
+                case .success(let ack):
+                    for failure in ack.failureList {
+                        guard let id = failure.clientOid else { continue }
+                        self.cancelAnswered(id, .failure(.exchange(code: failure.errorCode?.text ?? "",
+                                                                   message: failure.errorMsg ?? "refused", httpStatus: 200)))
+                    }
+                    for success in ack.successList { if let id = success.clientOid { self.cancelAnswered(id, .success(())) } }
+                case .failure(let error):
+                    for id in chunk { self.cancelAnswered(id, .failure(error)) }
+                }
+            }
+        }
+    }
+
+    /// Marks every open order of `symbol` (or all) PENDING_CANCEL, sends one request per
+    /// symbol (`request(symbol)` gives path and body) and verifies the orders afterwards.
+    public func cancelAll(symbol: String, request: @escaping (String) -> (path: String, body: String)) throws(PluginError) {
+        guard started else { throw PluginError(SWL_ERR_STATE, "connector is not started") }
+        let open = orders.openOrders(symbol: symbol)
+        for order in open { emitOrder(orders.cancelRequested(order.clientOrderID), symbol: order.symbol) }
+        struct Ack: Decodable {}
+        for target in Set(open.map(\.symbol)).sorted() {
+            let (path, body) = request(target)
+            rest.send("POST", path, body: body, signed: true, as: Ack.self) { [weak self] result in
+                guard let self else { return }
+                if case .failure(let error) = result {
+                    self.report(error.pluginError, "cancel all \(target)", code: error.code, symbol: target)
+                }
+                // Bitget cancels asynchronously: pushes finish the orders; check the rest.
+                for order in open where order.symbol == target { self.scheduleVerify(order.clientOrderID) }
+            }
+        }
+    }
+
+    private func cancelAnswered(_ clientOrderID: String, _ result: Result<Void, BitgetAPIError>) {
+        guard let symbol = orders.entry(clientOrderID)?.snapshot.symbol else { return }
+        switch result {
+        case .success:
+            // The push normally finishes it; if the push is lost, the order detail will.
+            scheduleVerify(clientOrderID)
+        case .failure(let error) where error.kind == .orderNotFound || error.outcomeUnknown:
+            // Already final at the exchange (filled or cancelled), or unknown: ask.
+            verify(clientOrderID)
+        case .failure(let error):
+            emitOrder(orders.cancelRefused(clientOrderID), symbol: symbol)
+            report(error.pluginError, "cancel \(clientOrderID)", code: error.code, symbol: symbol)
+        }
+    }
+
+    // MARK: reconciliation
+
+    /// Open orders and recent fills from REST: adopts orders the streams never mentioned
+    /// (including those left open by a previous run), finishes orders whose final push was
+    /// lost, and counts fills the streams missed, once.
+    public func reconcile() {
+        guard started, loaded, config.credential != nil, !reconciling, let gateway else { return }
+        reconciling = true
+        gateway.refreshAccount()
+        gateway.fetchOpenOrders { [weak self] result in
+            guard let self else { return }
+            self.reconciling = false
+            switch result {
+            case .failure(let error):
+                self.report(error.pluginError, "reconcile open orders", code: error.code)
+            case .success(let reports):
+                var open = Set<String>()
+                for report in reports { if let id = self.applyReport(report) { open.insert(id) } }
+                self.finishReconcile(openAtExchange: open)
+            }
+        }
+    }
+
+    private func finishReconcile(openAtExchange: Set<String>) {
+        let now = host.now
+        var symbols = Set<String>()
+        for order in orders.openOrders() {
+            symbols.insert(order.symbol)
+            guard !openAtExchange.contains(order.clientOrderID) else { continue }
+            if order.state == .pendingCreate, now - order.createdTime < Self.pendingGraceNs { continue }
+            verify(order.clientOrderID)
+        }
+        for entry in orders.entries.values where now - entry.snapshot.updatedTime < 600_000_000_000 {
+            symbols.insert(entry.snapshot.symbol)
+        }
+        for symbol in symbols.sorted() { fetchFills(symbol: symbol, orderID: nil) }
+    }
+
+    private func fetchFills(symbol: String, orderID: String?) {
+        gateway?.fetchFills(symbol: symbol, orderID: orderID) { [weak self] result in
+            guard let self else { return }
+            switch result {
+            case .failure(let error):
+                self.report(error.pluginError, "reconcile fills \(symbol)", code: error.code, symbol: symbol)
+            case .success(let fills):
+                // Oldest first, so fills are emitted in the order they happened; fills of
+                // orders this connector never knew (manual trades) are not ours to report.
+                for (item, time) in fills.reversed() where self.orders.clientID(forExchangeID: item.exchangeOrderID) != nil {
+                    self.fill(item, symbol: symbol, time: time)
+                }
+            }
+        }
+    }
+
+    /// Asks the exchange for one order's state and applies it. An order the exchange has
+    /// never heard of, still pending create, has failed.
+    public func verify(_ clientID: String, attempt: Int = 0) {
+        guard started, let entry = orders.entry(clientID), !entry.snapshot.state.isFinal, let gateway else { return }
+        gateway.fetchOrder(clientID: clientID, symbol: entry.snapshot.symbol) { [weak self] result in
+            guard let self, let entry = self.orders.entry(clientID) else { return }
+            let symbol = entry.snapshot.symbol
+            switch result {
+            case .success(let report?):
+                self.applyReport(report)
+                if report.filledSize > entry.filledByFills { self.fetchFills(symbol: symbol, orderID: report.exchangeOrderID) }
+                if !report.state.isFinal, entry.cancelRequested { self.scheduleVerify(clientID) }
+            case .success(nil):
+                self.notFoundAtExchange(clientID, entry)
+            case .failure(let error) where error.kind == .orderNotFound:
+                self.notFoundAtExchange(clientID, entry)
+            case .failure(let error):
+                guard attempt < 6 else {
+                    self.report(error.pluginError, "order \(clientID) still unknown after \(attempt + 1) checks", code: error.code)
+                    return
+                }
+                _ = try? self.host.startTimer(after: .milliseconds(250 << attempt)) { [weak self] _ in
+                    self?.verify(clientID, attempt: attempt + 1)
+                }
+            }
+        }
+    }
+
+    private func notFoundAtExchange(_ clientID: String, _ entry: OrderTracker.Entry) {
+        guard entry.snapshot.state == .pendingCreate else { return }
+        emitOrder(orders.failed(clientID, reason: "not accepted by the exchange (order detail: not found)", time: host.now),
+                  symbol: entry.snapshot.symbol)
+    }
+
+    /// Verifies an order a little later if nothing has finished it by then.
+    public func scheduleVerify(_ clientID: String) {
+        _ = try? host.startTimer(after: .seconds(3)) { [weak self] _ in self?.verify(clientID) }
+    }
+
+    // MARK: persistence
+
+    private struct SavedState: Codable {
+        var version = 1
+        var orders: [OrderTracker.Entry]
+        var trades: [String]
+    }
+
+    /// Writes open orders, recent final ones and the counted trade ids to the host's durable
+    /// store, so a restart neither loses orders nor counts a fill twice.
+    public func saveState() {
+        orders.pruneFinal(keep: 500)
+        let state = SavedState(orders: Array(orders.entries.values), trades: Array(orders.rememberedTrades.suffix(5000)))
+        do {
+            try host.store(Array(try JSONEncoder().encode(state)), forKey: stateKey)
+        } catch let error as PluginError {
+            host.log(.error, "cannot save state: \(error.message)")
+        } catch {
+            host.log(.error, "cannot encode state: \(error)")
+        }
+    }
+
+    private func restoreState() {
+        do {
+            guard let bytes = try host.load(key: stateKey) else { return }
+            let state = try JSONDecoder().decode(SavedState.self, from: Data(bytes))
+            orders.restore(trades: state.trades, entries: state.orders)
+            host.log(.info, "restored \(state.orders.count) orders and \(state.trades.count) trade ids")
+        } catch {
+            report(PluginError(SWL_ERR_INTERNAL, "saved state unreadable, starting from the exchange's view: \(error)"), "restore")
+        }
+    }
+}
