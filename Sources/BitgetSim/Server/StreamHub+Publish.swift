@@ -46,7 +46,7 @@ extension StreamHub {
                 switch sub.channel {
                 case "books1", "books5", "books15":
                     data = bookData(instrument, depth: Int(sub.channel.dropFirst(5))!, seq: feeds[key]?.seq ?? 0)
-                case "ticker": data = exchange.tickerView(instrument)
+                case "ticker": data = exchange.tickerPushView(instrument)
                 default:
                     if sub.channel.hasPrefix("candle"), let minutes = CandleStore.minutes(for: String(sub.channel.dropFirst(6))),
                        let last = exchange.candles.query(key: key, granularityMinutes: minutes, from: now - minutes * 60_000,
