@@ -75,6 +75,8 @@ func fanOut(subscribers: Int) async throws {
                 if text.contains("\"update\"") { counter.updates.add(1, ordering: .relaxed) }
             }
         }.get()
+        // The connect future may complete before `onUpgrade` has run.
+        while box.withLock({ $0 == nil }) { try await Task.sleep(for: .milliseconds(1)) }
         let ws = box.withLock { $0 }!
         try await ws.send(#"{"op":"subscribe","args":[{"instType":"SPOT","channel":"books","instId":"BTCUSDT"}]}"#)
         sockets.append(ws)

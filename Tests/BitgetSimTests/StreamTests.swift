@@ -411,11 +411,13 @@ import Testing
         ws.send(StreamTests.subscribe(StreamTests.arg("SPOT", "books5", "BTCUSDT"), StreamTests.arg("SPOT", "books5", "ETHUSDT")))
         _ = try await ws.next(where: { $0.isPush("books5") && ($0["arg"] as? [String: String])?["instId"] == "BTCUSDT" })
         sim.stall(channel: "books5", instId: "BTCUSDT")
-        // Let any BTC push already queued before the stall drain: wait for two ETH pushes first.
-        for _ in 0..<2 { _ = try await ws.next(where: { ($0["arg"] as? [String: String])?["instId"] == "ETHUSDT" }) }
+        // A marker sent after the stall: the snapshot of a new subscription is written under the
+        // same locks as the periodic pushes, so every books5 push after it is post-stall.
+        ws.send(StreamTests.subscribe(StreamTests.arg("SPOT", "ticker", "ETHUSDT")))
+        _ = try await ws.next(where: { $0.isPush("ticker") })
         var eth = 0
         while eth < 20 {
-            let message = try await ws.next(where: { $0.action != nil })
+            let message = try await ws.next(where: { $0.isPush("books5") })
             let instId = (message["arg"] as? [String: String])?["instId"]
             #expect(instId == "ETHUSDT", "stalled BTCUSDT channel still pushed")
             if instId == "ETHUSDT" { eth += 1 }

@@ -13,7 +13,7 @@ final class WSTestClient: @unchecked Sendable {
         let what: String
         let skipped: [String]
         var description: String {
-            "timed out waiting for \(what); last messages skipped: \(skipped.map { String($0.prefix(300)) })"
+            "timed out waiting for \(what); last messages seen: \(skipped.map { String($0.prefix(300)) })"
         }
     }
 
@@ -37,6 +37,13 @@ final class WSTestClient: @unchecked Sendable {
             ws.onText { _, text in client.lock.withLock { client.inbox.append(text) } }
             ws.onClose.whenComplete { _ in client.lock.withLock { client.closedFlag = true } }
         }.get()
+        // The connect future can complete before `onUpgrade` ran: wait for the socket itself,
+        // or a `send` right after `connect` would have nothing to send on.
+        let deadline = Date().addingTimeInterval(15)
+        while client.lock.withLock({ client.socket == nil }) {
+            guard Date() < deadline else { throw Timeout(what: "the WebSocket upgrade", skipped: []) }
+            try await Task.sleep(for: .milliseconds(2))
+        }
         return client
     }
 
@@ -88,9 +95,10 @@ final class WSTestClient: @unchecked Sendable {
             let found: String? = lock.withLock {
                 while !inbox.isEmpty {
                     let first = inbox.removeFirst()
-                    if accept(first) { return first }
-                    skipped.append(first)
-                    if skipped.count > 5 { skipped.removeFirst() }
+                    let accepted = accept(first)
+                    skipped.append((accepted ? "[taken] " : "[skipped] ") + first)
+                    if skipped.count > 6 { skipped.removeFirst() }
+                    if accepted { return first }
                 }
                 return nil
             }

@@ -5,9 +5,11 @@ extension StreamHub {
     /// One publishing round; called every `publishIntervalMs`.
     func publishTick() {
         let now = WallClock.milliseconds()
-        let fault = faults.read()
         exchange.lock.lock()
         lock.lock()
+        // Faults are read under the locks, so a stall set before a client's next request is in
+        // force for every push that client sees after the server answered that request.
+        let fault = faults.read()
         var wanted: [String: [(Connection, Subscription)]] = [:]
         for connection in connections.values where !connection.isPrivate {
             for sub in connection.subscriptions.values where !fault.stalled.contains(sub.key.lowercased()) {
