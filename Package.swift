@@ -18,6 +18,7 @@ let package = Package(
         .executable(name: "swiftlet", targets: ["swiftlet"]),
         .executable(name: "bitget-sim", targets: ["bitget-sim"]),
         .executable(name: "swiftlet-bench", targets: ["SwiftletBench"]),
+        .executable(name: "bitget-sim-bench", targets: ["SimBench"]),
         .library(name: "SwiftletPluginKit", targets: ["SwiftletPluginKit"]),
         // Plugins: each its own shared library.
         .library(name: "ExampleHeartbeat", type: .dynamic, targets: ["ExampleHeartbeat"]),
@@ -95,9 +96,19 @@ let package = Package(
             ]
         ),
         .executableTarget(
-            name: "bitget-sim",
+            name: "SimBench",
             dependencies: [
                 "BitgetSim",
+                .product(name: "WebSocketKit", package: "websocket-kit"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            path: "Benchmarks/SimBench"
+        ),
+        .executableTarget(
+            name: "bitget-sim",
+            dependencies: [
+                "BitgetSim", "SwiftletCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -148,7 +159,17 @@ let package = Package(
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
             ]
         ),
-        .testTarget(name: "BitgetSimTests", dependencies: ["BitgetSim", "SwiftletCore"]),
+        .testTarget(
+            name: "BitgetSimTests",
+            dependencies: [
+                "BitgetSim", "SwiftletCore",
+                // An independent WebSocket client (WebSocketKit over NIO) and HMAC for the login signature.
+                .product(name: "WebSocketKit", package: "websocket-kit"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         .testTarget(name: "BitgetCommonTests", dependencies: ["BitgetCommon", "SwiftletCore"]),
         .testTarget(
             name: "BitgetSpotTests",

@@ -1,6 +1,7 @@
 import ArgumentParser
 import BitgetSim
 import Foundation
+import SwiftletCore
 
 /// `bitget-sim`: a Bitget v2-compatible exchange on loopback.
 struct BitgetSimCommand: ParsableCommand {
@@ -42,6 +43,18 @@ struct BitgetSimCommand: ParsableCommand {
     @Option(help: "Milliseconds between book/ticker pushes.")
     var publishInterval = 100
 
+    @Option(help: "Milliseconds between background agent rounds (quotes, cancels, occasional takers).")
+    var agentInterval = 100
+
+    @Option(help: "Funding rate charged at each settlement, as a decimal (longs pay when positive).")
+    var fundingRate = "0.0001"
+
+    @Option(help: "Accepted clock skew of ACCESS-TIMESTAMP (REST) in milliseconds; WebSocket login allows 30 s.")
+    var timestampWindow: Int64 = 30_000
+
+    @Option(help: "Days of seeded candle history generated back from now.")
+    var historyDays = 30
+
     @Flag(help: "Do not enforce Bitget's per-endpoint rate limits.")
     var noRateLimits = false
 
@@ -63,6 +76,14 @@ struct BitgetSimCommand: ParsableCommand {
         config.fundingIntervalSeconds = fundingInterval
         config.wsIdleTimeoutSeconds = wsIdleTimeout
         config.publishIntervalMs = publishInterval
+        config.agentIntervalMs = agentInterval
+        guard let rate = try? ExactDecimal(fundingRate) else { throw ValidationError("--funding-rate must be a decimal, got \(fundingRate)") }
+        config.fundingRate = rate
+        config.timestampWindowMs = timestampWindow
+        config.historyDays = historyDays
+        guard publishInterval > 0, agentInterval > 0, fundingInterval > 0, wsIdleTimeout > 0, historyDays >= 0 else {
+            throw ValidationError("intervals and timeouts must be positive")
+        }
         config.rateLimits = !noRateLimits
         let ready = config
         Task {

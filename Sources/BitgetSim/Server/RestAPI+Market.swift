@@ -96,13 +96,18 @@ extension Exchange {
         return (first.open, high, low, lots, notional)
     }
 
+    /// REST ticker (`/spot/market/tickers`, `/mix/market/ticker(s)`), field for field as Bitget's examples.
     func tickerView(_ i: Instrument) -> JSONValue {
         let s = stats(i)
         let last = lastPrice[i.key] ?? i.startPrice
         let (bid, ask) = bestQuotes(i.key)
         let change = (try? ExactDecimal.dividing(i.price(last - s.open), i.price(max(1, s.open)), scale: 5, .towardZero)) ?? .zero
         var members: [(String, JSONValue)] = [
-            ("symbol", .string(i.symbol)), ("high24h", .string(i.priceText(s.high))), ("open", .string(i.priceText(s.open))),
+            ("symbol", .string(i.symbol)), ("high24h", .string(i.priceText(s.high))),
+        ]
+        // Spot names the 24h open `open`; futures name it `open24h` (further down).
+        if i.kind == .spot { members.append(("open", .string(i.priceText(s.open)))) }
+        members += [
             ("low24h", .string(i.priceText(s.low))), ("lastPr", .string(i.priceText(last))),
             ("quoteVolume", .string(i.notional(s.notional).description)), ("baseVolume", .string(i.sizeText(s.lots))),
             ("usdtVolume", .string(i.notional(s.notional).description)),
@@ -116,6 +121,32 @@ extension Exchange {
                         ("holdingAmount", "0"), ("deliveryStartTime", ""), ("deliveryTime", ""), ("deliveryStatus", ""),
                         ("open24h", .string(i.priceText(s.open))), ("markPrice", .string(i.priceText(markTicks(i.key))))]
         }
+        return .object(members)
+    }
+
+    /// WebSocket `ticker` element. Spot: exactly the fields of Bitget's Tickers-Channel example
+    /// (`instId`, `open24h`; no `symbol`/`open`/`usdtVolume`). Futures add mark/index/funding
+    /// fields (from Bitget's futures ticker channel description; no real example saved yet).
+    func tickerPushView(_ i: Instrument) -> JSONValue {
+        let s = stats(i)
+        let last = lastPrice[i.key] ?? i.startPrice
+        let (bid, ask) = bestQuotes(i.key)
+        let change = (try? ExactDecimal.dividing(i.price(last - s.open), i.price(max(1, s.open)), scale: 5, .towardZero)) ?? .zero
+        var members: [(String, JSONValue)] = [
+            ("instId", .string(i.symbol)), ("lastPr", .string(i.priceText(last))), ("open24h", .string(i.priceText(s.open))),
+            ("high24h", .string(i.priceText(s.high))), ("low24h", .string(i.priceText(s.low))),
+            ("change24h", .string(change.trimmed)),
+            ("bidPr", .string(bid.map { i.priceText($0.0) } ?? "0")), ("askPr", .string(ask.map { i.priceText($0.0) } ?? "0")),
+            ("bidSz", .string(bid.map { i.sizeText($0.1) } ?? "0")), ("askSz", .string(ask.map { i.sizeText($0.1) } ?? "0")),
+            ("baseVolume", .string(i.sizeText(s.lots))), ("quoteVolume", .string(i.notional(s.notional).description)),
+            ("openUtc", .string(i.priceText(s.open))), ("changeUtc24h", .string(change.trimmed)),
+        ]
+        if case .perpetual = i.kind {
+            members += [("indexPrice", .string(i.priceText(last))), ("markPrice", .string(i.priceText(markTicks(i.key)))),
+                        ("fundingRate", .string(config.fundingRate.trimmed)), ("nextFundingTime", .intString(nextFundingTime)),
+                        ("holdingAmount", "0")]
+        }
+        members.append(("ts", .intString(WallClock.milliseconds())))
         return .object(members)
     }
 

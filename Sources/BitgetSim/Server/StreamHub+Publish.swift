@@ -5,9 +5,11 @@ extension StreamHub {
     /// One publishing round; called every `publishIntervalMs`.
     func publishTick() {
         let now = WallClock.milliseconds()
-        let fault = faults.read()
         exchange.lock.lock()
         lock.lock()
+        // Faults are read under the locks, so a stall set before a client's next request is in
+        // force for every push that client sees after the server answered that request.
+        let fault = faults.read()
         var wanted: [String: [(Connection, Subscription)]] = [:]
         for connection in connections.values where !connection.isPrivate {
             for sub in connection.subscriptions.values where !fault.stalled.contains(sub.key.lowercased()) {
@@ -46,7 +48,7 @@ extension StreamHub {
                 switch sub.channel {
                 case "books1", "books5", "books15":
                     data = bookData(instrument, depth: Int(sub.channel.dropFirst(5))!, seq: feeds[key]?.seq ?? 0)
-                case "ticker": data = exchange.tickerView(instrument)
+                case "ticker": data = exchange.tickerPushView(instrument)
                 default:
                     if sub.channel.hasPrefix("candle"), let minutes = CandleStore.minutes(for: String(sub.channel.dropFirst(6))),
                        let last = exchange.candles.query(key: key, granularityMinutes: minutes, from: now - minutes * 60_000,

@@ -57,11 +57,13 @@ extension StreamHub {
 
     private func subscribe(_ arg: JSONValue, subscribe: Bool, _ connection: Connection) {
         let op = subscribe ? "subscribe" : "unsubscribe"
-        guard let instType = arg["instType"]?.text, let channel = arg["channel"]?.text, let instId = arg["instId"]?.text else {
+        let coin = arg["instId"] == nil ? arg["coin"]?.text : nil
+        guard let instType = arg["instType"]?.text, let channel = arg["channel"]?.text,
+              let instId = arg["instId"]?.text ?? coin else {
             connection.send(StreamHub.errorEvent(code: 30002, msg: "illegal request", op: op, arg: arg))
             return
         }
-        let sub = Subscription(instType: instType, channel: channel, instId: instId)
+        let sub = Subscription(instType: instType, channel: channel, instId: instId, usesCoin: coin != nil)
         let doesNotExist = "instType:\(instType),channel:\(channel),instId:\(instId) doesn't exist"
         if connection.isPrivate {
             guard StreamHub.privateChannels.contains(channel) else {
@@ -90,17 +92,39 @@ extension StreamHub {
         exchange.lock.lock()
         lock.lock()
         connection.subscriptions[sub.key] = sub
-        if let snapshot = initialSnapshot(sub) { connection.send(snapshot) }
+        if let snapshot = initialSnapshot(sub, owner: connection.owner) { connection.send(snapshot) }
         lock.unlock()
         exchange.lock.unlock()
     }
 
-    /// The first push after subscribing (caller holds both locks).
-    private func initialSnapshot(_ sub: Subscription) -> String? {
+    /// The first push after subscribing (caller holds both locks). Private channels: `positions`
+    /// and `account` start with a snapshot of the logged-in account (`owner`).
+    private func initialSnapshot(_ sub: Subscription, owner: Int32?) -> String? {
         let now = WallClock.milliseconds()
-        if sub.channel == "positions", let owner = connectionOwner(sub) {
-            return StreamHub.push(action: "snapshot", arg: sub.arg,
-                                  data: exchange.positionViews(owner: owner, productType: sub.instType.uppercased(), symbol: nil), ts: now)
+        if let owner {
+            let instType = sub.instType.uppercased()
+            switch sub.channel {
+            case "positions":
+                return StreamHub.push(action: "snapshot", arg: sub.arg,
+                                      data: exchange.positionViews(owner: owner, productType: instType, symbol: nil), ts: now)
+            case "account" where instType == "SPOT":
+                let balances = exchange.accounts[Int(owner)].spot
+                let coins = sub.instId.lowercased() == "default" ? balances.keys.sorted() : [sub.instId.uppercased()]
+                return StreamHub.push(action: "snapshot", arg: sub.arg,
+                                      data: coins.map { Views.spotAsset($0, balances[$0] ?? Balance()) }, ts: now)
+            case "account" where Exchange.productTypes.contains(instType):
+                var coins: [String] = []
+                for key in exchange.instrumentOrder {
+                    if case .perpetual(let pt, let coin) = exchange.instruments[key]?.kind, pt == instType, !coins.contains(coin) {
+                        coins.append(coin)
+                    }
+                }
+                return StreamHub.push(action: "snapshot", arg: sub.arg,
+                                      data: coins.map { exchange.mixAccountView(owner: owner, productType: instType, marginCoin: $0) },
+                                      ts: now)
+            default:
+                return nil
+            }
         }
         guard let instrument = exchange.instruments["\(sub.instType.uppercased()):\(sub.instId.uppercased())"] else { return nil }
         switch sub.channel {
@@ -113,7 +137,7 @@ extension StreamHub {
             return StreamHub.push(action: "snapshot", arg: sub.arg,
                                   data: [bookData(instrument, depth: depth, seq: feeds[instrument.key]?.seq ?? 0)], ts: now)
         case "ticker":
-            return StreamHub.push(action: "snapshot", arg: sub.arg, data: [exchange.tickerView(instrument)], ts: now)
+            return StreamHub.push(action: "snapshot", arg: sub.arg, data: [exchange.tickerPushView(instrument)], ts: now)
         case "trade":
             let recent = (exchange.trades[instrument.key] ?? []).suffix(50).reversed().map { Views.trade($0, instrument) }
             return StreamHub.push(action: "snapshot", arg: sub.arg, data: Array(recent), ts: now)
@@ -124,10 +148,6 @@ extension StreamHub {
             let rows = exchange.candles.query(key: instrument.key, granularityMinutes: minutes, from: nil, to: nil, limit: 200)
             return StreamHub.push(action: "snapshot", arg: sub.arg, data: rows.map { CandleStore.row($0, instrument) }, ts: now)
         }
-    }
-
-    private func connectionOwner(_ sub: Subscription) -> Int32? {
-        connections.values.first(where: { $0.subscriptions[sub.key] == sub && $0.owner != nil })?.owner
     }
 
     /// A `books*` data element: full or top-`depth` levels with seq and checksum.

@@ -11,8 +11,13 @@ final class StreamHub: @unchecked Sendable {
         var instType: String
         var channel: String
         var instId: String
+        /// Bitget's `account` channel names `coin` (e.g. `"coin":"default"`) instead of `instId`;
+        /// the arg is echoed back with the key the client used.
+        var usesCoin = false
         var key: String { "\(instType.uppercased())|\(channel)|\(instId.uppercased())" }
-        var arg: JSONValue { ["instType": .string(instType), "channel": .string(channel), "instId": .string(instId)] }
+        var arg: JSONValue {
+            .object([("instType", .string(instType)), ("channel", .string(channel)), (usesCoin ? "coin" : "instId", .string(instId))])
+        }
     }
 
     final class Connection: @unchecked Sendable {
