@@ -61,6 +61,19 @@ import Testing
         #expect(busy.total == d("2") && busy.available == d("1.5") && busy.locked == d("0.5"))
     }
 
+    @Test func publicTradeAndTickerPushes() throws {
+        let trades = try decodePayload(MarketPayloads.Push<MarketPayloads.TradePush>.self,
+                                       from: try SpotHarness.fixture("bitget/ws_trade.json"), what: "trade")
+        let trade = try MarketPayloads.trade(try #require(trades.data.first))
+        #expect(trade.price == d("26293.4") && trade.size == d("0.0013") && trade.takerSide == .buy && trade.tradeID == "1000000000")
+        let tickers = try decodePayload(MarketPayloads.Push<MarketPayloads.TickerPush>.self,
+                                        from: try SpotHarness.fixture("bitget/ws_ticker.json"), what: "ticker")
+        let ticker = try MarketPayloads.ticker(try #require(tickers.data.first))
+        #expect(ticker.lastPrice == d("2200.10") && ticker.bestBid == d("1792") && ticker.bestAsk == d("2200.1"))
+        #expect(ticker.bestAskSize == d("19740.8811") && ticker.baseVolume24h == .zero)
+        #expect(tickers.arg.instId == "ETHUSDT" && tickers.action == "snapshot")
+    }
+
     @Test func orderPushCarriesTheTradeThatCausedIt() throws {
         // Shape of Bitget's spot `orders` push (api-doc/spot/websocket/private/Order-Channel).
         let text = """
