@@ -24,6 +24,7 @@ let package = Package(
         .library(name: "ExampleHeartbeat", type: .dynamic, targets: ["ExampleHeartbeat"]),
         .library(name: "ExampleCHeartbeat", type: .dynamic, targets: ["ExampleCHeartbeat"]),
         .library(name: "BitgetSpot", type: .dynamic, targets: ["BitgetSpot"]),
+        .library(name: "BitgetPerpetual", type: .dynamic, targets: ["BitgetPerpetual"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
@@ -127,6 +128,17 @@ let package = Package(
             linkerSettings: pluginLinkerSettings
         ),
         .target(
+            name: "BitgetPerpetualConnector",
+            dependencies: ["BitgetCommon", "SwiftletPluginKit"],
+            path: "Plugins/BitgetPerpetual/Connector"
+        ),
+        .target(
+            name: "BitgetPerpetual",
+            dependencies: ["BitgetPerpetualConnector"],
+            path: "Plugins/BitgetPerpetual/Entry",
+            linkerSettings: pluginLinkerSettings
+        ),
+        .target(
             name: "ExampleHeartbeat",
             dependencies: ["SwiftletPluginKit"],
             path: "Plugins/ExampleHeartbeat",
@@ -172,8 +184,9 @@ let package = Package(
         ),
         .testTarget(name: "BitgetCommonTests", dependencies: ["BitgetCommon", "SwiftletCore"]),
         .testTarget(
-            name: "BitgetSpotTests",
-            dependencies: ["BitgetSpotConnector", "BitgetCommon", "SwiftletHost", "SwiftletCore", "SwiftletTransport", "BitgetSim"]
+            name: "BitgetConnectorTests",
+            dependencies: ["BitgetSpotConnector", "BitgetPerpetualConnector", "BitgetCommon", "SwiftletHost", "SwiftletCore",
+                           "SwiftletTransport", "BitgetSim"]
         ),
     ]
 )

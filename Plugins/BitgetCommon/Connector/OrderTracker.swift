@@ -202,6 +202,14 @@ public struct OrderTracker: Sendable {
         return true
     }
 
+    /// Remembers an id (a trade, a bill) for dedupe; false when it was already remembered.
+    /// Shares the bounded, persisted memory of trade ids.
+    public mutating func markSeen(_ id: String) -> Bool {
+        guard !seenTrades.contains(id) else { return false }
+        remember(id)
+        return true
+    }
+
     /// True if `tradeID` was counted.
     public func hasSeen(tradeID: String) -> Bool { seenTrades.contains(tradeID) }
 

@@ -14,13 +14,15 @@ final class SpotHarness: @unchecked Sendable {
     let library: PluginLibrary
     private(set) var instance: PluginInstance
     private(set) var trading: TradingClient
+    let connectorConfig: String
     let events = Mutex<[Event]>([])
     let stateDirectory: URL
 
     static let credential = "bitget"
 
     private init(sim: BitgetSimulator, runtime: HostRuntime, library: PluginLibrary, instance: PluginInstance,
-                 trading: TradingClient, stateDirectory: URL) {
+                 trading: TradingClient, connectorConfig: String, stateDirectory: URL) {
+        self.connectorConfig = connectorConfig
         self.sim = sim
         self.runtime = runtime
         self.library = library
@@ -30,11 +32,14 @@ final class SpotHarness: @unchecked Sendable {
     }
 
     /// Starts everything and waits until the connector has its trading rules.
-    static func start(agents: Bool = false, extraConfig: String = "", stateDirectory: URL? = nil,
-                      sim existing: BitgetSimulator? = nil, withCredential: Bool = true) async throws -> SpotHarness {
+    /// `product` is the plugin library to load (`BitgetSpot` or `BitgetPerpetual`).
+    static func start(product: String = "BitgetSpot", agents: Bool = false, extraConfig: String = "",
+                      stateDirectory: URL? = nil, sim existing: BitgetSimulator? = nil, withCredential: Bool = true,
+                      simConfig configure: (inout SimConfig) -> Void = { _ in }) async throws -> SpotHarness {
         var simConfig = SimConfig()
         simConfig.agents = agents
         simConfig.publishIntervalMs = 50
+        configure(&simConfig)
         let sim = if let existing { existing } else { try await BitgetSimulator.start(simConfig) }
         let directory = stateDirectory ?? FileManager.default.temporaryDirectory
             .appendingPathComponent("swiftlet-spot-\(UUID().uuidString.prefix(8))")
@@ -42,7 +47,7 @@ final class SpotHarness: @unchecked Sendable {
         let runtime = try HostRuntime(configuration: HostConfiguration(
             stateDatabasePath: directory.appendingPathComponent("state.sqlite").path))
         runtime.credentials.add(Credential(name: credential, apiKey: "sim-key", secret: "sim-secret", passphrase: "sim-passphrase"))
-        let library = try PluginLoader.load(path: try builtPlugin("BitgetSpot"))
+        let library = try PluginLoader.load(path: try builtPlugin(product))
         let config = """
             {"rest_url":"\(sim.baseURL)","ws_public_url":"\(sim.publicWebSocketURL)",\
             "ws_private_url":"\(sim.privateWebSocketURL)"\(withCredential ? ",\"credential\":\"\(credential)\"" : ""),\
@@ -50,7 +55,7 @@ final class SpotHarness: @unchecked Sendable {
             """
         let instance = try runtime.instantiate(library, config: config, credentials: [credential])
         let harness = SpotHarness(sim: sim, runtime: runtime, library: library, instance: instance,
-                                  trading: try TradingClient(instance), stateDirectory: directory)
+                                  trading: try TradingClient(instance), connectorConfig: config, stateDirectory: directory)
         runtime.events.subscribe { [weak harness] event in harness?.events.withLock { $0.append(event) } }
         try instance.start()
         try #require(await harness.eventually { (try? harness.trading.instruments().isEmpty == false) ?? false },
@@ -63,12 +68,7 @@ final class SpotHarness: @unchecked Sendable {
     func restartConnector() async throws {
         try instance.stop()
         instance.destroy()
-        let config = """
-            {"rest_url":"\(sim.baseURL)","ws_public_url":"\(sim.publicWebSocketURL)",\
-            "ws_private_url":"\(sim.privateWebSocketURL)","credential":"\(Self.credential)",\
-            "reconnect_base_ms":50,"reconnect_max_ms":500}
-            """
-        instance = try runtime.instantiate(library, config: config, credentials: [Self.credential])
+        instance = try runtime.instantiate(library, config: connectorConfig, credentials: [Self.credential])
         trading = try TradingClient(instance)
         try instance.start()
         try #require(await eventually { (try? self.trading.instruments().isEmpty == false) ?? false })

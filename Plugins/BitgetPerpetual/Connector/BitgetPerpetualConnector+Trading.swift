@@ -1,0 +1,201 @@
+import BitgetCommon
+import SwiftletPluginKit
+
+/// Futures orders (open/close long/short in both position modes), and the mode, margin and
+/// leverage settings.
+extension BitgetPerpetualConnector {
+    public func placeOrder(_ request: OrderRequest) throws(PluginError) -> String {
+        let prepared = try prepare(request, reserved: [])
+        core.place(prepared, path: "/api/v2/mix/order/place-order")
+        return prepared.clientID
+    }
+
+    public func placeOrders(_ requests: [OrderRequest]) -> [Result<String, PluginError>] {
+        var results: [Result<String, PluginError>] = []
+        var bySymbol: [String: [PreparedOrder]] = [:]
+        var symbolsInOrder: [String] = []
+        for request in requests {
+            do throws(PluginError) {
+                let prepared = try prepare(request, reserved: bySymbol.values.flatMap { $0.map(\.clientID) })
+                if bySymbol[prepared.symbol] == nil { symbolsInOrder.append(prepared.symbol) }
+                bySymbol[prepared.symbol, default: []].append(prepared)
+                results.append(.success(prepared.clientID))
+            } catch {
+                results.append(.failure(error))
+            }
+        }
+        for symbol in symbolsInOrder {
+            let batch = bySymbol[symbol]!.map { prepared in
+                var trimmed = prepared
+                trimmed.members.removeAll { ["symbol", "productType", "marginMode", "marginCoin"].contains($0.0) }
+                return trimmed
+            }
+            let first = bySymbol[symbol]!.first!.members
+            let common = first.filter { ["symbol", "productType", "marginMode", "marginCoin"].contains($0.0) }
+            core.placeBatch(batch, symbol: symbol, path: "/api/v2/mix/order/batch-place-order") { orders in
+                JSONText.rawObject(common.map { ($0.0, JSONText.string($0.1)) } + [("orderList", JSONText.array(orders))])
+            }
+        }
+        return results
+    }
+
+    public func cancelOrder(symbol: String, clientOrderID: String) throws(PluginError) {
+        let entry = try core.cancellable(clientOrderID, symbol: symbol)
+        core.cancel(clientOrderID, symbol: entry.snapshot.symbol, path: "/api/v2/mix/order/cancel-order",
+                    body: JSONText.object([("symbol", entry.snapshot.symbol), ("productType", productType),
+                                           ("clientOid", clientOrderID)]))
+    }
+
+    public func cancelOrders(symbol: String, clientOrderIDs: [String]) -> [Result<Void, PluginError>] {
+        var results: [Result<Void, PluginError>] = []
+        var accepted: [String] = []
+        for id in clientOrderIDs {
+            do throws(PluginError) {
+                let entry = try core.cancellable(id, symbol: symbol)
+                guard entry.snapshot.symbol == symbol else {
+                    throw PluginError(SWL_ERR_INVALID_ARGUMENT, "a batch cancel names one symbol; \(id) is on \(entry.snapshot.symbol)")
+                }
+                guard !accepted.contains(id) else { throw PluginError(SWL_ERR_INVALID_ARGUMENT, "\(id) appears twice") }
+                accepted.append(id)
+                results.append(.success(()))
+            } catch {
+                results.append(.failure(error))
+            }
+        }
+        core.cancelBatch(accepted, symbol: symbol, path: "/api/v2/mix/order/batch-cancel-orders") { [productType] ids in
+            JSONText.rawObject([("symbol", JSONText.string(symbol)), ("productType", JSONText.string(productType)),
+                                ("orderIdList", JSONText.array(ids.map { JSONText.object([("clientOid", $0)]) }))])
+        }
+        return results
+    }
+
+    public func cancelAll(symbol: String) throws(PluginError) {
+        // Per order: Bitget's cancel-all-orders takes a whole productType/margin coin, which
+        // would also cancel orders this connector does not own on other symbols.
+        for order in core.openOrders(symbol) where order.state != .pendingCancel {
+            try cancelOrder(symbol: order.symbol, clientOrderID: order.clientOrderID)
+        }
+    }
+
+    /// Validates, quantizes and maps a request to Bitget's futures fields; nothing is sent.
+    private func prepare(_ request: OrderRequest, reserved: [String]) throws(PluginError) -> PreparedOrder {
+        try core.requireTrading()
+        let instrument = try core.instrument(request.symbol)
+        guard let mode else { throw PluginError(SWL_ERR_STATE, "position mode not read from the exchange yet") }
+        let clientID = try core.clientID(for: request, reserved: reserved)
+        var price = ExactDecimal.zero
+        let size: ExactDecimal
+        switch request.type {
+        case .limit: (price, size) = try OrderQuantizer.limit(request, instrument)
+        case .market:
+            guard request.quoteSize.isZero else {
+                throw PluginError(SWL_ERR_INVALID_ARGUMENT, "quote_size applies to spot market buys only; give size")
+            }
+            size = try OrderQuantizer.baseSize(request.size, instrument)
+        }
+        let contract = contracts[instrument.symbol]
+        let marginCoin = contract?.supportMarginCoins?.first ?? instrument.quoteAsset
+        var members: [(String, String)] = [
+            ("symbol", instrument.symbol), ("productType", productType),
+            ("marginMode", (marginModes[instrument.symbol] ?? defaultMarginMode) == .isolated ? "isolated" : "crossed"),
+            ("marginCoin", marginCoin), ("size", size.description),
+        ]
+        if request.type == .limit { members.append(("price", price.description)) }
+        let positionSide: PositionSide
+        switch mode {
+        case .oneWay:
+            // One-way: no tradeSide (sending one gets 40774 on some accounts); closing is reduceOnly.
+            let closes = (request.positionSide == .long && request.side == .sell) || (request.positionSide == .short && request.side == .buy)
+            members.append(("side", request.side == .buy ? "buy" : "sell"))
+            if request.reduceOnly || closes { members.append(("reduceOnly", "YES")) }
+            positionSide = request.positionSide
+        case .hedge:
+            var position = request.positionSide
+            if position == .none {
+                position = request.reduceOnly ? (request.side == .buy ? .short : .long) : (request.side == .buy ? .long : .short)
+            }
+            let closes = (position == .long && request.side == .sell) || (position == .short && request.side == .buy)
+            if request.reduceOnly, !closes {
+                throw PluginError(SWL_ERR_INVALID_ARGUMENT,
+                                  "reduce_only on a \(position == .long ? "LONG" : "SHORT") position needs side \(position == .long ? "SELL" : "BUY")")
+            }
+            // Bitget hedge mode: `side` names the position (buy = long), `tradeSide` open/close.
+            members += [("side", position == .long ? "buy" : "sell"), ("tradeSide", closes ? "close" : "open")]
+            positionSide = position
+        }
+        members += [("orderType", request.type == .limit ? "limit" : "market"),
+                    ("force", request.type == .limit ? MarketPayloads.force(request.timeInForce) : "gtc"),
+                    ("clientOid", clientID)]
+        let now = host.now
+        let snapshot = OrderSnapshot(state: .pendingCreate, symbol: instrument.symbol, clientOrderID: clientID,
+                                     exchangeOrderID: "", side: request.side, type: request.type, price: price, size: size,
+                                     positionSide: positionSide, createdTime: now, updatedTime: now)
+        return PreparedOrder(clientID: clientID, symbol: instrument.symbol, snapshot: snapshot, members: members)
+    }
+
+    // MARK: settings
+
+    struct SettingAck: Decodable {}
+
+    public func setPositionMode(_ newMode: PositionMode) throws(PluginError) {
+        try core.requireTrading()
+        let current = try positionMode()
+        guard newMode != current else { return }
+        let exposed = positionsByKey.values.contains { !$0.position.size.isZero } || !core.openOrders("").isEmpty
+        guard !exposed else {
+            throw PluginError(SWL_ERR_STATE, "position mode cannot change while \(productType) positions or orders are open")
+        }
+        let text = newMode == .hedge ? "hedge_mode" : "one_way_mode"
+        rest.send("POST", "/api/v2/mix/account/set-position-mode",
+                  body: JSONText.object([("productType", productType), ("posMode", text)]), signed: true,
+                  as: SettingAck.self) { [weak self] result in
+            switch result {
+            case .success: self?.mode = newMode
+            case .failure(let error): self?.core.report(error.pluginError, "set position mode \(text)", code: error.code)
+            }
+        }
+    }
+
+    public func setMarginMode(_ newMode: MarginMode, symbol: String) throws(PluginError) {
+        try core.requireTrading()
+        let instrument = try core.instrument(symbol)
+        // Only this symbol's exposure matters (Bitget refuses per symbol, not per account).
+        let exposed = positionsByKey.values.contains { $0.symbol == symbol && !$0.position.size.isZero }
+            || !core.openOrders(symbol).isEmpty
+        guard !exposed else {
+            throw PluginError(SWL_ERR_STATE, "margin mode of \(symbol) cannot change while it has a position or open orders")
+        }
+        let text = newMode == .isolated ? "isolated" : "crossed"
+        let marginCoin = contracts[symbol]?.supportMarginCoins?.first ?? instrument.quoteAsset
+        rest.send("POST", "/api/v2/mix/account/set-margin-mode",
+                  body: JSONText.object([("symbol", symbol), ("productType", productType), ("marginCoin", marginCoin),
+                                         ("marginMode", text)]),
+                  signed: true, as: SettingAck.self) { [weak self] result in
+            switch result {
+            case .success: self?.marginModes[symbol] = newMode
+            case .failure(let error): self?.core.report(error.pluginError, "set margin mode \(symbol)", code: error.code, symbol: symbol)
+            }
+        }
+    }
+
+    public func setLeverage(_ leverage: ExactDecimal, symbol: String, side: PositionSide) throws(PluginError) {
+        try core.requireTrading()
+        let instrument = try core.instrument(symbol)
+        let range = contracts[symbol].map(PerpPayloads.leverageRange) ?? 1...125
+        let whole = leverage.isMultiple(of: ExactDecimal(1)) ? (try? leverage.rounded(toScale: 0, .towardZero))?.mantissa : nil
+        guard let whole, range.contains(whole) else {
+            throw PluginError(SWL_ERR_INVALID_ARGUMENT,
+                              "leverage \(leverage) for \(symbol) must be a whole number in \(range.lowerBound)...\(range.upperBound)")
+        }
+        let marginCoin = contracts[symbol]?.supportMarginCoins?.first ?? instrument.quoteAsset
+        var members = [("symbol", symbol), ("productType", productType), ("marginCoin", marginCoin), ("leverage", String(whole))]
+        if side != .none { members.append(("holdSide", side == .long ? "long" : "short")) }
+        rest.send("POST", "/api/v2/mix/account/set-leverage", body: JSONText.object(members), signed: true,
+                  as: SettingAck.self) { [weak self] result in
+            switch result {
+            case .success: self?.leverages[symbol] = leverage
+            case .failure(let error): self?.core.report(error.pluginError, "set leverage \(symbol)", code: error.code, symbol: symbol)
+            }
+        }
+    }
+}

@@ -1,0 +1,145 @@
+import Foundation
+import SwiftletCore
+import SwiftletHost
+import Testing
+
+/// The perpetual connector as a host sees it: loaded from its .so, trading USDT-FUTURES on
+/// bitget-sim through the trading and perpetual extensions.
+@Suite(.serialized) struct PerpetualConnectorTests {
+    static let btc = "BTCUSDT"
+    static let futures = "USDT-FUTURES"
+    func d(_ text: String) -> ExactDecimal { try! ExactDecimal(text) }
+
+    func start(funding: Bool = false) async throws -> (SpotHarness, PerpetualClient) {
+        let h = try await SpotHarness.start(product: "BitgetPerpetual",
+                                            extraConfig: #","product_type":"USDT-FUTURES","funding_poll_ms":200"#)
+        let perp = try PerpetualClient(h.instance)
+        try #require(await h.eventually { (try? perp.positionMode()) != nil }, "position mode never read: \(h.errors)")
+        return (h, perp)
+    }
+
+    func position(_ h: SpotHarness, _ perp: PerpetualClient, _ side: PositionSide) -> ExactDecimal {
+        (try? perp.position(symbol: Self.btc, side: side).position.size) ?? d("-1")
+    }
+
+    /// Liquidity on both sides of the futures book so market orders fill.
+    func liquidity(_ h: SpotHarness) {
+        h.sim.addLiquidity(instType: Self.futures, symbol: Self.btc, side: "sell", price: "60010", size: "5")
+        h.sim.addLiquidity(instType: Self.futures, symbol: Self.btc, side: "buy", price: "59990", size: "5")
+    }
+
+    @Test func contractRulesModesAndLeverageLimits() async throws {
+        let (h, perp) = try await start()
+        let rules = try h.trading.instrument(Self.btc)
+        #expect(rules.isPerpetual && rules.priceIncrement == d("0.1") && rules.sizeIncrement == d("0.001"))
+        #expect(try perp.positionMode() == .oneWay)
+        // Outside the contract's limits: refused locally, naming them.
+        #expect { try perp.setLeverage(d("500"), symbol: Self.btc) } throws: { "\($0)".contains("1...125") }
+        #expect(throws: (any Error).self) { try perp.setLeverage(d("2.5"), symbol: Self.btc) }
+        try perp.setLeverage(d("10"), symbol: Self.btc)
+        #expect(await h.eventually { (try? perp.leverage(symbol: Self.btc)) == d("10") })
+        await h.stop()
+    }
+
+    @Test func oneWayOpenAndCloseALongWithReduceOnly() async throws {
+        let (h, perp) = try await start()
+        liquidity(h)
+        let open = try h.trading.placeOrder(OrderRequest(side: .buy, symbol: Self.btc, type: .market, size: d("0.01")))
+        #expect(await h.waitFor(open, .filled), "\(h.orderUpdates(open)) \(h.errors)")
+        #expect(await h.eventually { position(h, perp, .long) == d("0.01") }, "positions \(String(describing: try? perp.positions()))")
+        let long = try perp.position(symbol: Self.btc, side: .long).position
+        #expect(long.entryPrice == d("60010") && long.leverage > .zero)
+        #expect(h.all.contains { if case .position(let p) = $0.payload { p.side == .long && p.size == d("0.01") } else { false } })
+        // Fees are paid (positive), in the margin coin.
+        #expect(await h.eventually { h.fills(open).count == 1 })
+        #expect(h.fills(open).first.map { $0.fee > .zero && $0.feeAsset == "USDT" } == true)
+
+        let close = try h.trading.placeOrder(OrderRequest(side: .sell, symbol: Self.btc, type: .market, size: d("0.01"),
+                                                         positionSide: .long, reduceOnly: true))
+        #expect(await h.waitFor(close, .filled), "\(h.orderUpdates(close)) \(h.errors)")
+        #expect(await h.eventually { position(h, perp, .long) == .zero })
+        #expect(try perp.positions().isEmpty)
+        await h.stop()
+    }
+
+    @Test func hedgeModeHoldsLongAndShortAndModeChangesWaitForFlat() async throws {
+        let (h, perp) = try await start()
+        liquidity(h)
+        try perp.setPositionMode(.hedge)
+        #expect(await h.eventually { (try? perp.positionMode()) == .hedge })
+        let long = try h.trading.placeOrder(OrderRequest(side: .buy, symbol: Self.btc, type: .market, size: d("0.02"),
+                                                        positionSide: .long))
+        let short = try h.trading.placeOrder(OrderRequest(side: .sell, symbol: Self.btc, type: .market, size: d("0.01"),
+                                                         positionSide: .short))
+        #expect(await h.waitFor(long, .filled), "\(h.errors)")
+        #expect(await h.waitFor(short, .filled), "\(h.errors)")
+        #expect(await h.eventually { position(h, perp, .long) == d("0.02") && position(h, perp, .short) == d("0.01") })
+        // Refused while positions are open (as Bitget does), and nothing is sent.
+        #expect { try perp.setPositionMode(.oneWay) } throws: { "\($0)".contains("cannot change") }
+        // Close the long in hedge mode: SELL on the LONG position.
+        let close = try h.trading.placeOrder(OrderRequest(side: .sell, symbol: Self.btc, type: .market, size: d("0.02"),
+                                                         positionSide: .long))
+        #expect(await h.waitFor(close, .filled), "\(h.orderUpdates(close)) \(h.errors)")
+        #expect(await h.eventually { position(h, perp, .long) == .zero && position(h, perp, .short) == d("0.01") })
+        #expect(try h.trading.order(close).side == .sell && h.trading.order(close).positionSide == .long)
+        // reduce_only with the wrong side is refused locally.
+        #expect(throws: (any Error).self) {
+            try h.trading.placeOrder(OrderRequest(side: .sell, symbol: Self.btc, type: .market, size: d("0.01"),
+                                                  positionSide: .short, reduceOnly: true))
+        }
+        await h.stop()
+    }
+
+    @Test func marginModeIsPerSymbol() async throws {
+        let (h, perp) = try await start()
+        liquidity(h)
+        try perp.setMarginMode(.isolated, symbol: Self.btc)
+        #expect(await h.eventually { (try? perp.marginMode(symbol: Self.btc)) == .isolated })
+        let open = try h.trading.placeOrder(OrderRequest(side: .buy, symbol: Self.btc, type: .market, size: d("0.01")))
+        #expect(await h.waitFor(open, .filled))
+        #expect(await h.eventually { (try? perp.position(symbol: Self.btc, side: .long).position.marginMode) == .isolated })
+        // BTCUSDT has a position: its mode is locked, ETHUSDT's is not.
+        #expect(throws: (any Error).self) { try perp.setMarginMode(.crossed, symbol: Self.btc) }
+        try perp.setMarginMode(.isolated, symbol: "ETHUSDT")
+        #expect(await h.eventually { (try? perp.marginMode(symbol: "ETHUSDT")) == .isolated })
+        await h.stop()
+    }
+
+    @Test func fundingIsReportedOncePerBillWithItsSymbol() async throws {
+        let (h, perp) = try await start()
+        liquidity(h)
+        let open = try h.trading.placeOrder(OrderRequest(side: .buy, symbol: Self.btc, type: .market, size: d("0.1")))
+        #expect(await h.waitFor(open, .filled))
+        #expect(await h.eventually { position(h, perp, .long) == d("0.1") })
+        let before = try #require(h.balance("USDT")).available
+        h.sim.settleFundingNow()
+        func payments() -> [(String, FundingPayment)] {
+            h.all.compactMap { if case .fundingPayment(let p) = $0.payload { ($0.context.symbol, p) } else { nil } }
+        }
+        #expect(await h.eventually { payments().count == 1 }, "\(h.errors)")
+        let (symbol, payment) = try #require(payments().first)
+        // A long pays a positive rate: a negative amount.
+        #expect(symbol == Self.btc && payment.amount < .zero && payment.asset == "USDT" && !payment.paymentID.isEmpty)
+        #expect(await h.eventually { (try? perp.fundingInfo(symbol: Self.btc)).map { $0.rate == d("0.0001") } == true })
+        // It shows in the account, and later polls do not report it again.
+        #expect(await h.eventually { (h.balance("USDT")?.available ?? before) < before })
+        try await Task.sleep(for: .milliseconds(800))
+        #expect(payments().count == 1)
+        await h.stop()
+    }
+
+    @Test func reconnectMidPositionComesBackWithTheRightPosition() async throws {
+        let (h, perp) = try await start()
+        liquidity(h)
+        let open = try h.trading.placeOrder(OrderRequest(side: .buy, symbol: Self.btc, type: .market, size: d("0.03")))
+        #expect(await h.waitFor(open, .filled))
+        #expect(await h.eventually { position(h, perp, .long) == d("0.03") })
+        h.sim.dropAllConnections()
+        // While disconnected the position grows; the connector must learn it on return.
+        let more = try h.trading.placeOrder(OrderRequest(side: .buy, symbol: Self.btc, type: .market, size: d("0.02")))
+        #expect(await h.waitFor(more, .filled), "\(h.orderUpdates(more)) \(h.errors)")
+        #expect(await h.eventually { position(h, perp, .long) == d("0.05") })
+        #expect(await h.eventually { h.fills(more).count == 1 })
+        await h.stop()
+    }
+}
