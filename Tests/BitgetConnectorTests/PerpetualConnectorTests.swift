@@ -1,3 +1,4 @@
+@testable import BitgetSim
 import Foundation
 import SwiftletCore
 import SwiftletHost
@@ -140,6 +141,45 @@ import Testing
         #expect(await h.waitFor(more, .filled), "\(h.orderUpdates(more)) \(h.errors)")
         #expect(await h.eventually { position(h, perp, .long) == d("0.05") })
         #expect(await h.eventually { h.fills(more).count == 1 })
+        await h.stop()
+    }
+}
+
+extension PerpetualConnectorTests {
+    @Test func startUpReadsTheAccountsModeAndNeverChangesIt() async throws {
+        let h = try await SpotHarness.start(product: "BitgetPerpetual", extraConfig: #","product_type":"USDT-FUTURES""#,
+                                            simConfig: { _ in })
+        // A second connector instance on an account already in hedge mode.
+        try h.instance.stop()
+        _ = try h.sim.exchange.locked { () throws(BitgetError) in h.sim.exchange.accounts[0].posMode[Self.futures] = "hedge_mode" }
+        try await h.restartConnector()
+        let perp = try PerpetualClient(h.instance)
+        #expect(await h.eventually { (try? perp.positionMode()) == .hedge })
+        try await Task.sleep(for: .milliseconds(300))
+        let stillHedge = try h.sim.exchange.locked { () throws(BitgetError) in h.sim.exchange.accounts[0].posMode[Self.futures] }
+        #expect(stillHedge == "hedge_mode")
+        await h.stop()
+    }
+
+    @Test func fundingPaymentsCarryTheirOwnSymbol() async throws {
+        let (h, perp) = try await start()
+        liquidity(h)
+        h.sim.addLiquidity(instType: Self.futures, symbol: "ETHUSDT", side: "sell", price: "3010", size: "50")
+        _ = try h.trading.placeOrder(OrderRequest(side: .buy, symbol: Self.btc, type: .market, size: d("0.1")))
+        _ = try h.trading.placeOrder(OrderRequest(side: .buy, symbol: "ETHUSDT", type: .market, size: d("1")))
+        #expect(await h.eventually { (try? perp.positions().count) == 2 }, "\(h.errors)")
+        h.sim.settleFundingNow()
+        func payments() -> [String: FundingPayment] {
+            var bySymbol: [String: FundingPayment] = [:]
+            for event in h.all { if case .fundingPayment(let p) = event.payload { bySymbol[event.context.symbol] = p } }
+            return bySymbol
+        }
+        #expect(await h.eventually { payments().count == 2 })
+        let bySymbol = payments()
+        // 0.1 BTC at ~60,000 and 1 ETH at ~3,000 pay different amounts at the same rate.
+        #expect(bySymbol[Self.btc] != nil && bySymbol["ETHUSDT"] != nil)
+        #expect(bySymbol[Self.btc]?.amount != bySymbol["ETHUSDT"]?.amount)
+        #expect(bySymbol[Self.btc]?.paymentID != bySymbol["ETHUSDT"]?.paymentID)
         await h.stop()
     }
 }

@@ -79,6 +79,20 @@ public enum Field {
         return trimmed
     }
 
+    /// A derived estimate Bitget sends with more digits than 64 bits hold (a liquidation
+    /// price like `"24144.1124161806977798"`): fractional digits beyond 18 significant ones are
+    /// cut (toward zero). Only for values that are estimates, never for prices or sizes
+    /// that orders or balances use.
+    public static func estimate(_ text: String?, _ name: String) throws(PayloadError) -> ExactDecimal {
+        guard let text, !text.isEmpty else { return .zero }
+        var trimmed = String(trimmingFractionZeros(text))
+        while let dot = trimmed.firstIndex(of: "."), trimmed.filter(\.isNumber).count > 18, trimmed.index(after: dot) < trimmed.endIndex {
+            trimmed.removeLast()
+            if trimmed.last == "." { trimmed.removeLast() }
+        }
+        return try decimal(trimmed, name)
+    }
+
     /// An optional decimal string; empty or absent is zero.
     public static func decimalOrZero(_ text: String?, _ name: String) throws(PayloadError) -> ExactDecimal {
         guard let text, !text.isEmpty else { return .zero }

@@ -101,28 +101,9 @@ extension BitgetPerpetualConnector {
             ("marginCoin", marginCoin), ("size", size.description),
         ]
         if request.type == .limit { members.append(("price", price.description)) }
-        let positionSide: PositionSide
-        switch mode {
-        case .oneWay:
-            // One-way: no tradeSide (sending one gets 40774 on some accounts); closing is reduceOnly.
-            let closes = (request.positionSide == .long && request.side == .sell) || (request.positionSide == .short && request.side == .buy)
-            members.append(("side", request.side == .buy ? "buy" : "sell"))
-            if request.reduceOnly || closes { members.append(("reduceOnly", "YES")) }
-            positionSide = request.positionSide
-        case .hedge:
-            var position = request.positionSide
-            if position == .none {
-                position = request.reduceOnly ? (request.side == .buy ? .short : .long) : (request.side == .buy ? .long : .short)
-            }
-            let closes = (position == .long && request.side == .sell) || (position == .short && request.side == .buy)
-            if request.reduceOnly, !closes {
-                throw PluginError(SWL_ERR_INVALID_ARGUMENT,
-                                  "reduce_only on a \(position == .long ? "LONG" : "SHORT") position needs side \(position == .long ? "SELL" : "BUY")")
-            }
-            // Bitget hedge mode: `side` names the position (buy = long), `tradeSide` open/close.
-            members += [("side", position == .long ? "buy" : "sell"), ("tradeSide", closes ? "close" : "open")]
-            positionSide = position
-        }
+        let (directionFields, positionSide) = try PerpOrderMapping.fields(side: request.side, positionSide: request.positionSide,
+                                                                          reduceOnly: request.reduceOnly, mode: mode)
+        members += directionFields
         members += [("orderType", request.type == .limit ? "limit" : "market"),
                     ("force", request.type == .limit ? MarketPayloads.force(request.timeInForce) : "gtc"),
                     ("clientOid", clientID)]

@@ -249,14 +249,14 @@ public enum PerpPayloads {
         case "short": side = .short
         default: throw PayloadError("unknown holdSide \"\(p.holdSide)\"")
         }
-        let liquidation = try Field.decimalOrZero(p.liquidationPrice, "liquidationPrice")
+        let liquidation = try Field.estimate(p.liquidationPrice, "liquidationPrice")
         return PositionSnapshot(symbol: symbol.uppercased(), position: Position(
             side: side, marginMode: try marginMode(p.marginMode ?? "crossed"), size: try Field.decimal(p.total, "total"),
             entryPrice: try Field.decimalOrZero(p.openPriceAvg, "openPriceAvg"),
             markPrice: try Field.decimalOrZero(p.markPrice, "markPrice"),
             unrealizedPnL: try Field.decimalOrZero(p.unrealizedPL, "unrealizedPL"),
             realizedPnL: try Field.decimalOrZero(p.achievedProfits, "achievedProfits"),
-            margin: try Field.decimalOrZero(p.marginSize, "marginSize"),
+            margin: try Field.estimate(p.marginSize, "marginSize"),
             leverage: try Field.decimalOrZero(p.leverage?.text, "leverage"),
             liquidationPrice: liquidation.isNegative ? .zero : liquidation, marginAsset: p.marginCoin ?? ""))
     }
