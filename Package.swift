@@ -25,6 +25,7 @@ let package = Package(
         .library(name: "ExampleCHeartbeat", type: .dynamic, targets: ["ExampleCHeartbeat"]),
         .library(name: "BitgetSpot", type: .dynamic, targets: ["BitgetSpot"]),
         .library(name: "BitgetPerpetual", type: .dynamic, targets: ["BitgetPerpetual"]),
+        .library(name: "BitgetCandles", type: .dynamic, targets: ["BitgetCandles"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
@@ -133,6 +134,17 @@ let package = Package(
             path: "Plugins/BitgetPerpetual/Connector"
         ),
         .target(
+            name: "BitgetCandleFeeds",
+            dependencies: ["BitgetCommon", "SwiftletPluginKit"],
+            path: "Plugins/BitgetCandles/Feeds"
+        ),
+        .target(
+            name: "BitgetCandles",
+            dependencies: ["BitgetCandleFeeds"],
+            path: "Plugins/BitgetCandles/Entry",
+            linkerSettings: pluginLinkerSettings
+        ),
+        .target(
             name: "BitgetPerpetual",
             dependencies: ["BitgetPerpetualConnector"],
             path: "Plugins/BitgetPerpetual/Entry",
@@ -185,7 +197,7 @@ let package = Package(
         .testTarget(name: "BitgetCommonTests", dependencies: ["BitgetCommon", "SwiftletCore"]),
         .testTarget(
             name: "BitgetConnectorTests",
-            dependencies: ["BitgetSpotConnector", "BitgetPerpetualConnector", "BitgetCommon", "SwiftletHost", "SwiftletCore",
+            dependencies: ["BitgetSpotConnector", "BitgetPerpetualConnector", "BitgetCandleFeeds", "BitgetCommon", "SwiftletHost", "SwiftletCore",
                            "SwiftletTransport", "BitgetSim"]
         ),
     ]

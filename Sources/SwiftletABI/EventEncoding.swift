@@ -82,9 +82,7 @@ public enum EventEncoding {
                 payment_id: s(f.paymentID), amount: d(f.amount), rate: d(f.rate), asset: s(f.asset))
             return try pass(&e, body)
         case .candle(let c):
-            let candle = swl_candle_t(open_time: c.candle.openTime, open: d(c.candle.open), high: d(c.candle.high),
-                                      low: d(c.candle.low), close: d(c.candle.close),
-                                      base_volume: d(c.candle.baseVolume), quote_volume: d(c.candle.quoteVolume))
+            let candle = cCandle(c.candle)
             var e = swl_candle_event_t(header: header(Int32(SWL_EVENT_CANDLE), swl_candle_event_t.self),
                                        feed: s(c.feed), interval: s(c.interval), candle: candle,
                                        closed: c.isClosed ? 1 : 0, reserved: 0)
@@ -109,5 +107,12 @@ public enum EventEncoding {
         try withUnsafePointer(to: &event) { pointer in
             try pointer.withMemoryRebound(to: swl_event_header_t.self, capacity: 1) { try body($0) }
         }
+    }
+
+    /// A `Candle` as a C candle.
+    public static func cCandle(_ c: Candle) -> swl_candle_t {
+        swl_candle_t(open_time: c.openTime, open: ABIValue.cDecimal(c.open), high: ABIValue.cDecimal(c.high),
+                     low: ABIValue.cDecimal(c.low), close: ABIValue.cDecimal(c.close),
+                     base_volume: ABIValue.cDecimal(c.baseVolume), quote_volume: ABIValue.cDecimal(c.quoteVolume))
     }
 }

@@ -59,6 +59,9 @@ public final class PluginExport: Sendable {
         if text == SWL_EXT_TRADING, manifest.kinds & UInt64(SWL_KIND_CONNECTOR) != 0 {
             return TradingTrampolines.table
         }
+        if text == SWL_EXT_CANDLES, manifest.kinds & UInt64(SWL_KIND_CANDLE_FEED) != 0 {
+            return CandleTrampolines.table
+        }
         if text == SWL_EXT_PERPETUAL, manifest.kinds & UInt64(SWL_KIND_CONNECTOR) != 0, manifest.isPerpetual {
             return PerpetualTrampolines.table
         }

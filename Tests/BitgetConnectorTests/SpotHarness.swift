@@ -13,7 +13,8 @@ final class SpotHarness: @unchecked Sendable {
     let runtime: HostRuntime
     let library: PluginLibrary
     private(set) var instance: PluginInstance
-    private(set) var trading: TradingClient
+    /// The trading extension; nil for plugins that are not trading connectors.
+    private(set) var trading: TradingClient!
     let connectorConfig: String
     let events = Mutex<[Event]>([])
     let stateDirectory: URL
@@ -21,7 +22,7 @@ final class SpotHarness: @unchecked Sendable {
     static let credential = "bitget"
 
     private init(sim: BitgetSimulator, runtime: HostRuntime, library: PluginLibrary, instance: PluginInstance,
-                 trading: TradingClient, connectorConfig: String, stateDirectory: URL) {
+                 trading: TradingClient?, connectorConfig: String, stateDirectory: URL) {
         self.connectorConfig = connectorConfig
         self.sim = sim
         self.runtime = runtime
@@ -60,6 +61,17 @@ final class SpotHarness: @unchecked Sendable {
         try instance.start()
         try #require(await harness.eventually { (try? harness.trading.instruments().isEmpty == false) ?? false },
                      "trading rules never loaded; events: \(harness.errors)")
+        return harness
+    }
+
+    /// Wraps an already created (not started) instance of a plugin that is not a trading
+    /// connector; `trading` is unusable then.
+    static func adopt(sim: BitgetSimulator, runtime: HostRuntime, library: PluginLibrary,
+                      instance: PluginInstance) async throws -> SpotHarness {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("swiftlet-feed-\(UUID().uuidString.prefix(8))")
+        let harness = SpotHarness(sim: sim, runtime: runtime, library: library, instance: instance,
+                                  trading: nil, connectorConfig: "{}", stateDirectory: directory)
+        runtime.events.subscribe { [weak harness] event in harness?.events.withLock { $0.append(event) } }
         return harness
     }
 
