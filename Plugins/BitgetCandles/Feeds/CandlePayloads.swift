@@ -17,7 +17,9 @@ public enum CandlePayloads {
             throw PayloadError("candle at \(ms) is inconsistent: open \(open) high \(high) low \(low) close \(close)")
         }
         return Candle(openTime: ms * 1_000_000, open: open, high: high, low: low, close: close,
-                      baseVolume: try Field.decimal(row[5], "baseVolume"),
-                      quoteVolume: try Field.decimalOrZero(row.count > 6 ? row[6] : nil, "quoteVolume"))
+                      // Volumes are statistics and can exceed 18 significant digits (a month of
+                      // BTC quote volume): cut to what a 64-bit decimal holds.
+                      baseVolume: try Field.estimate(row[5], "baseVolume"),
+                      quoteVolume: try Field.estimate(row.count > 6 ? row[6] : nil, "quoteVolume"))
     }
 }
