@@ -82,7 +82,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "SwiftletBench",
-            dependencies: ["SwiftletHost", "SwiftletCore", "SwiftletTransport", "CSwiftletSDK", "BitgetCommon"],
+            dependencies: ["SwiftletHost", "SwiftletCore", "SwiftletTransport", "CSwiftletSDK", "BitgetCommon", "BitgetCandleFeeds"],
             path: "Benchmarks/SwiftletBench"
         ),
 

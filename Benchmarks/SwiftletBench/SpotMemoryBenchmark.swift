@@ -22,7 +22,8 @@ enum SpotMemoryBenchmark {
         guard FileManager.default.fileExists(atPath: plugin), FileManager.default.fileExists(atPath: simulator) else {
             throw Failure(description: "spot-memory: build everything first (`swift build -c release`): need \(plugin) and \(simulator)")
         }
-        let (process, baseURL) = try startSimulator(simulator)
+        let (process, baseURL) = try SimulatorProcess.start(simulator, arguments: ["--symbols", symbols.joined(separator: ","),
+                                                                                  "--publish-interval", "50"])
         defer { process.terminate() }
         let wsBase = baseURL.replacingOccurrences(of: "http://", with: "ws://")
 
@@ -57,24 +58,6 @@ enum SpotMemoryBenchmark {
         try instance.stop()
         instance.destroy()
         await runtime.shutdown()
-    }
-
-    /// Starts `bitget-sim` on a free port and returns it with its base URL.
-    private static func startSimulator(_ path: String) throws -> (Process, String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = ["--port", "0", "--symbols", symbols.joined(separator: ","), "--publish-interval", "50"]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        var line = ""
-        while !line.hasSuffix("\n") {
-            let byte = pipe.fileHandleForReading.readData(ofLength: 1)
-            guard !byte.isEmpty else { throw Failure(description: "bitget-sim exited before listening") }
-            line += String(decoding: byte, as: UTF8.self)
-        }
-        guard let range = line.range(of: "http://") else { throw Failure(description: "unexpected first line: \(line)") }
-        return (process, String(line[range.lowerBound...]).trimmingCharacters(in: .whitespacesAndNewlines))
     }
 
     /// Resident set size of this process in MB (`/proc/self/statm`).

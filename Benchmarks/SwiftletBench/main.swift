@@ -1,7 +1,7 @@
 import Foundation
 
-/// `swift run -c release swiftlet-bench [abi|books|spot-memory [seconds]|all]` — prints figures; asserts nothing.
-/// (`all` runs abi and books; spot-memory runs for a minute by default and only on request.)
+/// `swift run -c release swiftlet-bench [abi|books|candles|spot-memory [seconds]|all]` — prints figures; asserts nothing.
+/// (`all` runs abi, books and candles; spot-memory runs for a minute by default and only on request.)
 let arguments = Array(CommandLine.arguments.dropFirst())
 let selected = Set(arguments.isEmpty ? ["all"] : arguments)
 let all = selected.contains("all")
@@ -26,6 +26,9 @@ do {
             exit(1)
         }
         try BooksBenchmark.run(corpusPath: corpus)
+    }
+    if all || selected.contains("candles") {
+        try await CandleBenchmark.run()
     }
     if selected.contains("spot-memory") {
         let seconds = arguments.compactMap { Int($0) }.first ?? 60

@@ -169,30 +169,46 @@ public final class BitgetCandleFeeds: CandleFeedPlugin {
         return stream
     }
 
+    /// A decoded candle push: its channel, symbol and candles (oldest first).
+    public struct CandlePush: Sendable {
+        public let channel: String
+        public let symbol: String
+        public let candles: [Candle]
+        /// Rows that were refused, with why.
+        public let refused: [String]
+    }
+
     private struct Push: Decodable {
-        let action: String?
         let arg: MarketPayloads.PushArg
         let data: [[String]]
     }
 
+    /// Parses one WebSocket candle push (the live path, also what the benchmark measures).
+    public static func parsePush(_ bytes: UnsafeRawBufferPointer) throws(PayloadError) -> CandlePush {
+        let push = try decodePayload(Push.self, from: Data(bytes), what: "candle push")
+        var candles: [Candle] = []
+        var refused: [String] = []
+        for row in push.data {
+            do throws(PayloadError) { candles.append(try CandlePayloads.candle(row)) } catch { refused.append(error.message) }
+        }
+        return CandlePush(channel: push.arg.channel, symbol: push.arg.instId ?? "",
+                          candles: candles.sorted { $0.openTime < $1.openTime }, refused: refused)
+    }
+
     private func message(_ bytes: UnsafeRawBufferPointer, feed: String) {
-        let push: Push
+        let push: CandlePush
         do throws(PayloadError) {
-            push = try decodePayload(Push.self, from: Data(bytes), what: "candle push")
+            push = try Self.parsePush(bytes)
         } catch {
             report(PluginError(SWL_ERR_EXCHANGE, error.message), "\(feed) stream")
             return
         }
-        guard let interval = CandleInterval.all.first(where: { $0.channel == push.arg.channel }),
-              let symbol = push.arg.instId,
-              let subscription = subscriptions[SubscriptionKey(feed: feed, symbol: symbol, interval: interval.name)] else { return }
-        var candles: [Candle] = []
-        for row in push.data {
-            do throws(PayloadError) { candles.append(try CandlePayloads.candle(row)) } catch {
-                report(PluginError(SWL_ERR_EXCHANGE, "\(symbol) \(interval.name): \(error.message)"), "\(feed) stream", symbol: symbol)
-            }
+        for reason in push.refused {
+            report(PluginError(SWL_ERR_EXCHANGE, "\(push.symbol) \(push.channel): \(reason)"), "\(feed) stream", symbol: push.symbol)
         }
-        for candle in candles.sorted(by: { $0.openTime < $1.openTime }) { subscription.live(candle) }
+        guard let interval = CandleInterval.all.first(where: { $0.channel == push.channel }),
+              let subscription = subscriptions[SubscriptionKey(feed: feed, symbol: push.symbol, interval: interval.name)] else { return }
+        for candle in push.candles { subscription.live(candle) }
     }
 
     private func notice(_ notice: BitgetStream.Notice, feed: String) {
