@@ -75,7 +75,7 @@ let package = Package(
         .executableTarget(
             name: "swiftlet",
             dependencies: [
-                "SwiftletHost", "SwiftletCore",
+                "SwiftletHost", "SwiftletCore", "SwiftletTransport", "BitgetSim",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
