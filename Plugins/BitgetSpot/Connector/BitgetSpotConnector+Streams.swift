@@ -128,9 +128,8 @@ extension BitgetSpotConnector {
         let symbol = frame.instId(in: bytes)
         switch outcome {
         case .applied:
-            let update = BookUpdate(isSnapshot: frame.action == .snapshot, bids: Array(frame.bids), asks: Array(frame.asks),
-                                    sequence: frame.sequence ?? 0)
-            emit(.book(update), symbol: symbol, exchangeTime: (frame.exchangeTimeMs ?? 0) * 1_000_000)
+            // Shared with the books benchmark, which times the path up to this event.
+            emit(.book(frame.bookUpdate()), symbol: symbol, exchangeTime: frame.exchangeTimeNanoseconds)
         case .resyncNeeded(let reason):
             emit(.bookResync(reason: reason.description), symbol: symbol)
             let subscription = StreamSubscription(instType: frame.instType(in: bytes), channel: "books", instId: symbol)
