@@ -289,9 +289,7 @@ public final class ConnectorCore {
         let symbol = frame.instId(in: bytes)
         switch outcome {
         case .applied:
-            let update = BookUpdate(isSnapshot: frame.action == .snapshot, bids: Array(frame.bids), asks: Array(frame.asks),
-                                    sequence: frame.sequence ?? 0)
-            emit(.book(update), symbol: symbol, exchangeTime: (frame.exchangeTimeMs ?? 0) * 1_000_000)
+            emit(.book(frame.bookUpdate()), symbol: symbol, exchangeTime: frame.exchangeTimeNanoseconds)
         case .resyncNeeded(let reason):
             emit(.bookResync(reason: reason.description), symbol: symbol)
             let subscription = StreamSubscription(instType: frame.instType(in: bytes), channel: "books", instId: symbol)
