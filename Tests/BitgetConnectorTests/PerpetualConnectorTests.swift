@@ -165,9 +165,12 @@ extension PerpetualConnectorTests {
         let (h, perp) = try await start()
         liquidity(h)
         h.sim.addLiquidity(instType: Self.futures, symbol: "ETHUSDT", side: "sell", price: "3010", size: "50")
-        _ = try h.trading.placeOrder(OrderRequest(side: .buy, symbol: Self.btc, type: .market, size: d("0.1")))
-        _ = try h.trading.placeOrder(OrderRequest(side: .buy, symbol: "ETHUSDT", type: .market, size: d("1")))
-        #expect(await h.eventually { (try? perp.positions().count) == 2 }, "\(h.errors)")
+        let btcOrder = try h.trading.placeOrder(OrderRequest(side: .buy, symbol: Self.btc, type: .market, size: d("0.1")))
+        let ethOrder = try h.trading.placeOrder(OrderRequest(side: .buy, symbol: "ETHUSDT", type: .market, size: d("1")))
+        #expect(await h.waitFor(btcOrder, .filled), "\(h.orderUpdates(btcOrder)) \(h.errors)")
+        #expect(await h.waitFor(ethOrder, .filled), "\(h.orderUpdates(ethOrder)) \(h.errors)")
+        #expect(await h.eventually { (try? perp.positions().count) == 2 },
+                "positions \(String(describing: try? perp.positions())) errors \(h.errors)")
         h.sim.settleFundingNow()
         func payments() -> [String: FundingPayment] {
             var bySymbol: [String: FundingPayment] = [:]

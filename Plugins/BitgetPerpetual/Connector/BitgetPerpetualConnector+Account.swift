@@ -30,6 +30,7 @@ extension BitgetPerpetualConnector {
             case "positions":
                 // Every push lists all open positions of the productType: absent ones are flat.
                 let push = try decodePayload(MarketPayloads.Push<PerpPayloads.PositionRecord>.self, from: data, what: "positions push")
+                positionPushes += 1
                 applyPositions(push.data)
             default:
                 break
@@ -171,11 +172,15 @@ extension BitgetPerpetualConnector {
             case .failure(let error): self.core.report(error.pluginError, "account", code: error.code)
             }
         }
+        // A snapshot requested before a push arrived is older than that push: dropped, the
+        // next reconciliation reads a fresh one.
+        let pushesAtRequest = positionPushes
         rest.send("GET", "/api/v2/mix/position/all-position", query: [("productType", productType)], signed: true,
                   as: [PerpPayloads.PositionRecord].self) { [weak self] result in
             guard let self else { return }
             switch result {
-            case .success(let records): self.applyPositions(records)
+            case .success(let records):
+                if self.positionPushes == pushesAtRequest { self.applyPositions(records) }
             case .failure(let error): self.core.report(error.pluginError, "positions", code: error.code)
             }
         }

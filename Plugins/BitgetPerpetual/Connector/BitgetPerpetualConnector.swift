@@ -23,6 +23,8 @@ public final class BitgetPerpetualConnector: PerpetualConnectorPlugin, OrderGate
     /// Positions by "SYMBOL|long" / "SYMBOL|short".
     var positionsByKey: [String: PositionSnapshot] = [:]
     var funding: [String: FundingInfo] = [:]
+    /// Positions pushes received, to tell a REST snapshot older than the latest push.
+    var positionPushes = 0
     var fundingTimer: UInt64?
 
     static let productTypes: Set<String> = ["USDT-FUTURES", "USDC-FUTURES", "COIN-FUTURES",

@@ -34,6 +34,8 @@ final class Exchange: @unchecked Sendable {
     var nextFundingTime: Int64
     /// Called (unlocked) with events produced by each operation.
     var sink: (@Sendable ([StreamEvent]) -> Void)?
+    /// Orders deliveries of `pending` events (see `locked`).
+    private let deliveryLock = NSLock()
 
     init(config: SimConfig) {
         self.config = config
@@ -69,8 +71,12 @@ final class Exchange: @unchecked Sendable {
         do { result = .success(try body()) } catch { result = .failure(error) }
         let events = pending
         pending.removeAll()
+        // Events leave in the order they were made: the delivery lock is taken before the
+        // exchange lock is released, so a later request cannot overtake this one's pushes.
+        deliveryLock.lock()
         lock.unlock()
         if !events.isEmpty { sink?(events) }
+        deliveryLock.unlock()
         return try result.get()
     }
 
