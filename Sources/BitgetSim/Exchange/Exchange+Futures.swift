@@ -114,7 +114,7 @@ extension Exchange {
             accounts[Int(owner)].clientOids[final.clientOid] = nil
         }
         orders[id] = final
-        pushOrder(final, instrument, fill: accounts[Int(owner)].fills.last(where: { $0.orderId == id }))
+        pushOrder(final, instrument, fill: final.lastFill)
         pushMixAccount(owner: owner, productType: productType, marginCoin: marginCoin)
         return id
     }
@@ -208,8 +208,9 @@ extension Exchange {
         fillRecord.tradeSide = record.tradeSide.isEmpty ? (profit == .zero ? "open" : "close") : record.tradeSide
         fillRecord.profit = profit
         fillRecord.posMode = record.posMode
-        account.fills.append(fillRecord)
+        record.lastFill = fillRecord
         accounts[owner] = account
+        fillLog[owner].append(fillRecord)
         orders[orderId] = record
         pending.append(StreamEvent(owner: record.owner, instType: productType, channel: "fill", instId: instrument.symbol,
                                    data: [Views.mixFill(fillRecord, instrument)]))

@@ -134,10 +134,10 @@ extension RestAPI {
             try ex.locked { () throws(BitgetError) -> JSONValue in
                 let q = request.query
                 let keys = Set(try self.perps(q["productType"]).map(\.key))
-                let rows = ex.accounts[Int(owner)].fills.reversed().filter {
+                let rows = Array(ex.fillLog[Int(owner)].reversed().lazy.filter {
                     keys.contains($0.instrumentKey) && (q["symbol"] == nil || $0.symbol == q["symbol"]!.uppercased())
                         && (q["orderId"] == nil || String($0.orderId) == q["orderId"])
-                }.prefix(RestAPI.limit(request, default: 100, max: 100))
+                }.prefix(RestAPI.limit(request, default: 100, max: 100)))
                 return ["fillList": .array(rows.map { Views.mixFill($0, ex.instruments[$0.instrumentKey]!) }),
                         "endId": .string(rows.last.map { String($0.tradeId) } ?? "")]
             }
