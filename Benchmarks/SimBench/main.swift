@@ -9,6 +9,9 @@ import WebSocketKit
 // `books` fan-out over loopback. Run with `swift run -c release bitget-sim-bench`.
 // Timing uses the monotonic clock (Double only for the printed rates, never for money).
 
+/// Unbuffered line output (progress shows even when piped).
+func say(_ line: String) { FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
+
 func nanoseconds() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
 
 func rate(_ count: Int, _ nanos: UInt64) -> String {
@@ -21,9 +24,9 @@ func median(_ values: [UInt64]) -> UInt64 { values.sorted()[values.count / 2] }
 
 // MARK: matching engine
 
-let operations = 1_000_000
+let operations = Int(ProcessInfo.processInfo.environment["SIM_BENCH_OPS"] ?? "") ?? 1_000_000
 let ops = SimBenchmarks.workload(count: operations)
-print("workload: \(operations) operations — 60% resting limits, 12% marketable limits, 13% market IOC, 15% cancels")
+say("workload: \(operations) operations — 45% resting limits, 10% marketable limits, 10% market IOC, 35% cancels (half of a recent order, half of the oldest resting quote)")
 
 var engineTimes: [UInt64] = []
 var engineCounts = SimBenchmarks.Counts()
@@ -32,9 +35,9 @@ for _ in 0..<5 {
     engineCounts = SimBenchmarks.runEngine(ops)
     engineTimes.append(nanoseconds() - start)
 }
-print("MatchingEngine: \(rate(operations, median(engineTimes))) ops/s median of 5 (best \(rate(operations, engineTimes.min()!))); \(engineCounts)")
+say("MatchingEngine: \(rate(operations, median(engineTimes))) ops/s median of 5 (best \(rate(operations, engineTimes.min()!))); \(engineCounts)")
 
-let exchangeOps = Array(ops.prefix(200_000))
+let exchangeOps = Array(ops.prefix(min(operations, 200_000)))
 var exchangeTimes: [UInt64] = []
 var exchangeCounts = SimBenchmarks.Counts()
 for _ in 0..<3 {
@@ -43,7 +46,7 @@ for _ in 0..<3 {
     exchangeCounts = SimBenchmarks.runExchange(exchangeOps, on: fixture)
     exchangeTimes.append(nanoseconds() - start)
 }
-print("Exchange (locks, balances, settlement, events): \(rate(exchangeOps.count, median(exchangeTimes))) ops/s median of 3 "
+say("Exchange (locks, balances, settlement, events): \(rate(exchangeOps.count, median(exchangeTimes))) ops/s median of 3 "
       + "(best \(rate(exchangeOps.count, exchangeTimes.min()!))); \(exchangeCounts)")
 
 // MARK: WebSocket fan-out
@@ -104,7 +107,7 @@ func fanOut(subscribers: Int) async throws {
     }
     let elapsed = nanoseconds() - start
     let delivered = counters.reduce(0) { $0 + $1.updates.load(ordering: .relaxed) }
-    print("fan-out N=\(subscribers): \(rate(delivered, elapsed)) msgs/s delivered (\(delivered)/\(expected) books updates "
+    say("fan-out N=\(subscribers): \(rate(delivered, elapsed)) msgs/s delivered (\(delivered)/\(expected) books updates "
           + "in \(elapsed / 1_000_000) ms; publishing alone \(rate(rounds, produced)) rounds/s)")
     for ws in sockets { try? await ws.close().get() }
     await sim.shutdown()

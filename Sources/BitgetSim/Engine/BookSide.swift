@@ -64,16 +64,17 @@ struct BookSide {
         }
     }
 
-    /// Removes an order; returns the lots it still had, or nil if not found.
+    /// Removes an order; returns the lots it still had, or nil if not found. Works on the
+    /// level in place (no copy of its queue).
     mutating func remove(orderId: UInt64, price: Int64) -> Int64? {
         let (index, found) = position(of: price)
         guard found else { return nil }
-        var level = levels[index]
-        guard let at = level.entries[level.head...].firstIndex(where: { $0.orderId == orderId }) else { return nil }
-        let lots = level.entries[at].lots
-        level.entries.remove(at: at)
-        level.total -= lots
-        if level.isEmpty { levels.remove(at: index) } else { levels[index] = level }
+        let head = levels[index].head
+        guard let at = levels[index].entries[head...].firstIndex(where: { $0.orderId == orderId }) else { return nil }
+        let lots = levels[index].entries[at].lots
+        levels[index].entries.remove(at: at)
+        levels[index].total -= lots
+        if levels[index].isEmpty { levels.remove(at: index) }
         return lots
     }
 
@@ -88,9 +89,10 @@ struct BookSide {
         return sum
     }
 
-    /// Mutable access to the best level for matching.
-    mutating func withBestLevel<R>(_ body: (inout Level) -> R) -> R? {
-        guard !levels.isEmpty else { return nil }
+    /// Runs `body` on the best level in place (for matching), then drops the level if it
+    /// emptied or compacts its queue. Returns `body`'s result (false when there is no level).
+    mutating func consumeBest(_ body: (inout Level) -> Bool) -> Bool {
+        guard !levels.isEmpty else { return false }
         let last = levels.count - 1
         let result = body(&levels[last])
         if levels[last].isEmpty { levels.removeLast() } else { levels[last].compact() }

@@ -114,7 +114,7 @@ extension Exchange {
             accounts[Int(owner)].clientOids[final.clientOid] = nil
         }
         orders[id] = final
-        pushOrder(final, instrument, fill: accounts[Int(owner)].fills.last(where: { $0.orderId == id }))
+        pushOrder(final, instrument, fill: final.lastFill)
         pushMixAccount(owner: owner, productType: productType, marginCoin: marginCoin)
         return id
     }
@@ -208,8 +208,9 @@ extension Exchange {
         fillRecord.tradeSide = record.tradeSide.isEmpty ? (profit == .zero ? "open" : "close") : record.tradeSide
         fillRecord.profit = profit
         fillRecord.posMode = record.posMode
-        account.fills.append(fillRecord)
+        record.lastFill = fillRecord
         accounts[owner] = account
+        fillLog[owner].append(fillRecord)
         orders[orderId] = record
         pending.append(StreamEvent(owner: record.owner, instType: productType, channel: "fill", instId: instrument.symbol,
                                    data: [Views.mixFill(fillRecord, instrument)]))
@@ -284,14 +285,60 @@ extension Exchange {
         return instrument.notional(position.holdSide == "long" ? mark - position.entryNotional : position.entryNotional - mark)
     }
 
+    /// Maintenance margin rate (Bitget's `keepMarginRate` of the first risk tier, as in its examples).
+    static let keepMarginRate = try! ExactDecimal("0.004")
+
+    /// Liquidation price and margin ratio of one position.
+    ///
+    /// Isolated: only the position's margin backs it. Crossed: the position's margin plus the
+    /// account's free balance of the margin coin and the unrealized PnL of the account's other
+    /// crossed positions in that coin. Liquidation is where collateral + PnL = maintenance margin:
+    /// long `(entry·size − collateral) / (size·(1 − mmr))`, short `(entry·size + collateral) / (size·(1 + mmr))`
+    /// (fees ignored); `0` when no positive price liquidates (a long over-collateralised).
+    /// Margin ratio = maintenance margin at mark / (collateral + unrealized PnL).
+    func riskView(owner: Int32, posKey: String, _ position: Position, _ instrument: Instrument)
+        -> (liquidation: ExactDecimal, marginRatio: ExactDecimal) {
+        guard case .perpetual(_, let marginCoin) = instrument.kind, position.lots > 0 else { return (.zero, .zero) }
+        var collateral = position.margin
+        var otherPnL = ExactDecimal.zero
+        if position.marginMode == "crossed" {
+            collateral = collateral.plus(accounts[Int(owner)].futures[marginCoin]?.available ?? .zero)
+            for (otherKey, other) in accounts[Int(owner)].positions where otherKey != posKey && other.lots > 0 && other.marginMode == "crossed" {
+                let key = String(otherKey.split(separator: "|")[0])
+                guard let i = instruments[key], case .perpetual(_, let coin) = i.kind, coin == marginCoin else { continue }
+                collateral = collateral.plus(other.margin)
+                otherPnL = otherPnL.plus(unrealized(other, i))
+            }
+        }
+        collateral = collateral.plus(otherPnL)
+        let entry = instrument.notional(position.entryNotional)
+        let size = instrument.size(position.lots)
+        let mmr = Exchange.keepMarginRate
+        let isLong = position.holdSide == "long"
+        let one = ExactDecimal(1)
+        let factor = isLong ? one.minus(mmr) : one.plus(mmr)
+        let numerator = isLong ? entry.minus(collateral) : entry.plus(collateral)
+        var liquidation = ExactDecimal.zero
+        if numerator > .zero, let denominator = try? ExactDecimal.multiplying(size, factor) {
+            liquidation = (try? ExactDecimal.dividing(numerator, denominator, scale: instrument.pricePlace + 4,
+                                                      isLong ? .up : .towardZero)) ?? .zero
+        }
+        let maintenance = instrument.notional(markTicks(instrument.key) * position.lots).times(mmr, scale: 12)
+        let backing = collateral.plus(unrealized(position, instrument))
+        let ratio = backing > .zero ? ((try? ExactDecimal.dividing(maintenance, backing, scale: 8, .up)) ?? .zero) : one
+        return (liquidation, ratio)
+    }
+
     func positionViews(owner: Int32, productType: String, symbol: String?) -> [JSONValue] {
         var out: [JSONValue] = []
         for (posKey, position) in accounts[Int(owner)].positions.sorted(by: { $0.key < $1.key }) where position.lots > 0 {
             let key = String(posKey.split(separator: "|")[0])
             guard let instrument = instruments[key], case .perpetual(let pt, let marginCoin) = instrument.kind,
                   pt == productType, symbol == nil || instrument.symbol == symbol?.uppercased() else { continue }
+            let risk = riskView(owner: owner, posKey: posKey, position, instrument)
             out.append(Views.position(position, instrument, marginCoin: marginCoin, mark: markTicks(key),
-                                      unrealized: unrealized(position, instrument), posMode: posMode(owner, pt)))
+                                      unrealized: unrealized(position, instrument), posMode: posMode(owner, pt),
+                                      liquidation: risk.liquidation, marginRatio: risk.marginRatio))
         }
         return out
     }
@@ -299,16 +346,22 @@ extension Exchange {
     func mixAccountView(owner: Int32, productType: String, marginCoin: String) -> JSONValue {
         let balance = accounts[Int(owner)].futures[marginCoin] ?? Balance()
         var margin = ExactDecimal.zero
-        var upl = ExactDecimal.zero
+        var crossedPnL = ExactDecimal.zero
+        var isolatedPnL = ExactDecimal.zero
         for (posKey, position) in accounts[Int(owner)].positions {
             let key = String(posKey.split(separator: "|")[0])
             guard let instrument = instruments[key], case .perpetual(let pt, let coin) = instrument.kind,
                   pt == productType, coin == marginCoin else { continue }
             margin = margin.plus(position.margin)
-            upl = upl.plus(unrealized(position, instrument))
+            if position.marginMode == "isolated" {
+                isolatedPnL = isolatedPnL.plus(unrealized(position, instrument))
+            } else {
+                crossedPnL = crossedPnL.plus(unrealized(position, instrument))
+            }
         }
+        let upl = crossedPnL.plus(isolatedPnL)
         let equity = balance.available.plus(balance.frozen).plus(margin).plus(upl)
-        return Views.mixAccount(marginCoin: marginCoin, balance: balance, equity: equity, unrealized: upl,
-                                posMode: posMode(owner, productType))
+        return Views.mixAccount(marginCoin: marginCoin, balance: balance, equity: equity, crossedUnrealized: crossedPnL,
+                                isolatedUnrealized: isolatedPnL, posMode: posMode(owner, productType))
     }
 }

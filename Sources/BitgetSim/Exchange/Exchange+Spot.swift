@@ -162,8 +162,9 @@ extension Exchange {
                                     symbol: instrument.symbol, side: record.side, isMarket: record.isMarket,
                                     priceTicks: fill.price, lots: fill.lots, fee: fee.negated, feeCoin: record.feeCoin,
                                     isMaker: isMaker, time: time)
-        account.fills.append(fillRecord)
+        record.lastFill = fillRecord
         accounts[owner] = account
+        fillLog[owner].append(fillRecord)
         orders[orderId] = record
         pending.append(StreamEvent(owner: record.owner, instType: "SPOT", channel: "fill", instId: instrument.symbol,
                                    data: [Views.spotFillPush(fillRecord, instrument)]))
@@ -199,8 +200,7 @@ extension Exchange {
         if !rested || record.status == .filled { account.clientOids[record.clientOid] = nil }
         accounts[Int(record.owner)] = account
         orders[id] = record
-        let lastFill = account.fills.last(where: { $0.orderId == id })
-        pushOrder(record, instrument, fill: lastFill)
+        pushOrder(record, instrument, fill: record.lastFill)
         pushSpotAccount(owner: record.owner, coins: [instrument.baseCoin, instrument.quoteCoin])
     }
 

@@ -23,6 +23,13 @@ final class Exchange: @unchecked Sendable {
     var engines: [String: MatchingEngine] = [:]
     var accounts: [AccountState] = []
     var accountIndex: [String: Int] = [:]
+    /// Every account's executions, oldest first, indexed like `accounts`.
+    ///
+    /// Kept outside `AccountState` on purpose: the exchange updates an account by copying it,
+    /// changing the copy and writing it back, and a large array inside that copy would be
+    /// duplicated (copy-on-write) on every append, making each fill O(all fills so far).
+    /// Appending here is in place and amortised O(1).
+    var fillLog: [[FillRecord]] = []
     var orders: [UInt64: OrderRecord] = [:]
     var trades: [String: [TradeRecord]] = [:]
     var lastPrice: [String: Int64] = [:]
@@ -53,6 +60,7 @@ final class Exchange: @unchecked Sendable {
             for (coin, amount) in account.futures { state.futures[coin] = Balance(available: amount, uTime: now) }
             accountIndex[account.key] = accounts.count
             accounts.append(state)
+            fillLog.append([])
         }
     }
 

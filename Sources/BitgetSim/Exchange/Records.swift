@@ -45,6 +45,8 @@ struct OrderRecord {
     var leverage: Int64 = 20
     var posMode = "one_way_mode"
     var profit: ExactDecimal = .zero
+    /// The order's most recent execution (for `orders` pushes without searching the fill log).
+    var lastFill: FillRecord?
 }
 
 /// One execution as one account sees it.
@@ -119,6 +121,5 @@ struct AccountState {
     /// Positions keyed `instrumentKey|holdSide`.
     var positions: [String: Position] = [:]
     var clientOids: [String: UInt64] = [:]
-    var fills: [FillRecord] = []
     var bills: [BillRecord] = []
 }

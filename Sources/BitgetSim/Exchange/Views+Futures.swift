@@ -66,7 +66,7 @@ extension Views {
     }
 
     static func position(_ position: Position, _ instrument: Instrument, marginCoin: String, mark: Int64,
-                         unrealized: ExactDecimal, posMode: String) -> JSONValue {
+                         unrealized: ExactDecimal, posMode: String, liquidation: ExactDecimal, marginRatio: ExactDecimal) -> JSONValue {
         let avg = (try? ExactDecimal.dividing(instrument.notional(position.entryNotional), instrument.size(position.lots),
                                               scale: instrument.pricePlace + 4, .towardZero)) ?? .zero
         return [
@@ -76,23 +76,26 @@ extension Views {
             "total": .string(instrument.sizeText(position.lots)), "leverage": .string(String(position.leverage)),
             "achievedProfits": .string(position.achieved.trimmed), "openPriceAvg": .string(avg.trimmed),
             "marginMode": .string(position.marginMode), "posMode": .string(posMode),
-            "unrealizedPL": .string(unrealized.trimmed), "liquidationPrice": "0", "keepMarginRate": "0.004",
+            "unrealizedPL": .string(unrealized.trimmed), "liquidationPrice": .string(liquidation.trimmed),
+            "keepMarginRate": .string(Exchange.keepMarginRate.trimmed),
             "markPrice": .string(instrument.priceText(mark)), "breakEvenPrice": .string(avg.trimmed), "totalFee": "0",
-            "deductedFee": "0", "marginRatio": "0", "assetMode": "single",
+            "deductedFee": "0", "marginRatio": .string(marginRatio.trimmed), "assetMode": "single",
             "cTime": .intString(position.cTime), "uTime": .intString(position.uTime),
         ]
     }
 
-    static func mixAccount(marginCoin: String, balance: Balance, equity: ExactDecimal, unrealized: ExactDecimal,
-                           posMode: String) -> JSONValue {
-        [
+    static func mixAccount(marginCoin: String, balance: Balance, equity: ExactDecimal, crossedUnrealized: ExactDecimal,
+                           isolatedUnrealized: ExactDecimal, posMode: String) -> JSONValue {
+        let unrealized = crossedUnrealized.plus(isolatedUnrealized)
+        return [
             "marginCoin": .string(marginCoin), "locked": .string(balance.frozen.trimmed),
             "available": .string(balance.available.trimmed), "crossedMaxAvailable": .string(balance.available.trimmed),
             "isolatedMaxAvailable": .string(balance.available.trimmed), "maxTransferOut": .string(balance.available.trimmed),
             "accountEquity": .string(equity.trimmed), "usdtEquity": .string(equity.trimmed), "btcEquity": "0",
             "crossedRiskRate": "0", "crossedMarginLeverage": "20", "isolatedLongLever": "20", "isolatedShortLever": "20",
             "marginMode": "crossed", "posMode": .string(posMode), "unrealizedPL": .string(unrealized.trimmed), "coupon": "0",
-            "crossedUnrealizedPL": .string(unrealized.trimmed), "isolatedUnrealizedPL": "0", "assetMode": "single",
+            "crossedUnrealizedPL": .string(crossedUnrealized.trimmed),
+            "isolatedUnrealizedPL": .string(isolatedUnrealized.trimmed), "assetMode": "single",
         ]
     }
 

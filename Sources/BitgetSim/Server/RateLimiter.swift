@@ -14,6 +14,7 @@ final class RateLimiter: @unchecked Sendable {
         "/api/v2/spot/trade/fills": 10, "/api/v2/spot/account/assets": 10,
         "/api/v2/mix/order/place-order": 10, "/api/v2/mix/order/batch-place-order": 5,
         "/api/v2/mix/order/cancel-order": 10, "/api/v2/mix/position/all-position": 5,
+        "/api/v2/mix/order/close-positions": 1,
         "/api/v2/mix/position/single-position": 10, "/api/v2/mix/account/accounts": 10,
         "/api/v2/mix/account/account": 10, "/api/v2/mix/account/set-leverage": 5,
         "/api/v2/mix/account/set-margin-mode": 5, "/api/v2/mix/account/set-position-mode": 5,

@@ -33,6 +33,47 @@ extension RestAPI {
                 return ["successList": .array(success), "failureList": .array(failure)]
             }
         }
+        // Flash close: market-closes every matching position (Bitget: `holdSide` is ignored in
+        // one-way mode; in hedge mode it picks one side, or both when absent).
+        privateRoutes["POST /api/v2/mix/order/close-positions"] = { [unowned self] request, owner in
+            let body = try RestAPI.body(request)
+            return try ex.locked { () throws(BitgetError) -> JSONValue in
+                let symbol = body["symbol"]?.text?.uppercased()
+                let instruments = try self.perps(body["productType"]?.text).filter { symbol == nil || symbol!.isEmpty || $0.symbol == symbol }
+                if let symbol, !symbol.isEmpty, instruments.isEmpty { throw .unknownSymbol(symbol) }
+                let holdSide = body["holdSide"]?.text?.lowercased()
+                var success: [JSONValue] = []
+                var failure: [JSONValue] = []
+                for instrument in instruments {
+                    guard case .perpetual(let pt, let coin) = instrument.kind else { continue }
+                    let hedge = ex.posMode(owner, pt) == "hedge_mode"
+                    for side in ["long", "short"] {
+                        if hedge, let holdSide, !holdSide.isEmpty, holdSide != side { continue }
+                        guard let position = ex.accounts[Int(owner)].positions["\(instrument.key)|\(side)"], position.lots > 0 else { continue }
+                        var members: [(String, JSONValue)] = [
+                            ("symbol", .string(instrument.symbol)), ("productType", .string(pt)), ("marginCoin", .string(coin)),
+                            ("marginMode", .string(position.marginMode)), ("size", .string(instrument.sizeText(position.lots))),
+                            ("orderType", "market"),
+                        ]
+                        if hedge {
+                            // Hedge mode: `side` names the position, `tradeSide=close`.
+                            members += [("side", side == "long" ? "buy" : "sell"), ("tradeSide", "close")]
+                        } else {
+                            members += [("side", side == "long" ? "sell" : "buy"), ("reduceOnly", "YES")]
+                        }
+                        do {
+                            let id = try ex.placeMix(owner: owner, .object(members))
+                            success.append(["orderId": .string(String(id)), "clientOid": .string(ex.orders[id]!.clientOid),
+                                            "symbol": .string(instrument.symbol)])
+                        } catch {
+                            failure.append(["orderId": "", "clientOid": "", "symbol": .string(instrument.symbol),
+                                            "errorMsg": .string(RestAPI.bitget(error).msg), "errorCode": .string(RestAPI.bitget(error).code)])
+                        }
+                    }
+                }
+                return ["successList": .array(success), "failureList": .array(failure)]
+            }
+        }
         privateRoutes["POST /api/v2/mix/order/cancel-order"] = { request, owner in
             let body = try RestAPI.body(request)
             return try ex.locked { () throws(BitgetError) -> JSONValue in
@@ -93,10 +134,10 @@ extension RestAPI {
             try ex.locked { () throws(BitgetError) -> JSONValue in
                 let q = request.query
                 let keys = Set(try self.perps(q["productType"]).map(\.key))
-                let rows = ex.accounts[Int(owner)].fills.reversed().filter {
+                let rows = Array(ex.fillLog[Int(owner)].reversed().lazy.filter {
                     keys.contains($0.instrumentKey) && (q["symbol"] == nil || $0.symbol == q["symbol"]!.uppercased())
                         && (q["orderId"] == nil || String($0.orderId) == q["orderId"])
-                }.prefix(RestAPI.limit(request, default: 100, max: 100))
+                }.prefix(RestAPI.limit(request, default: 100, max: 100)))
                 return ["fillList": .array(rows.map { Views.mixFill($0, ex.instruments[$0.instrumentKey]!) }),
                         "endId": .string(rows.last.map { String($0.tradeId) } ?? "")]
             }

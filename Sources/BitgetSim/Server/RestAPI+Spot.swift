@@ -117,10 +117,10 @@ extension RestAPI {
                 let before = q["idLessThan"].flatMap { UInt64($0) } ?? UInt64.max
                 let limit = RestAPI.limit(request, default: 100, max: 100)
                 let account = ex.accounts[Int(owner)]
-                let fills = account.fills.reversed().filter { f in
+                let fills = Array(ex.fillLog[Int(owner)].reversed().lazy.filter { f in
                     ex.instruments[f.instrumentKey]?.kind == .spot && f.tradeId < before
                         && (symbolKey == nil || f.instrumentKey == symbolKey) && (orderId == nil || f.orderId == orderId)
-                }.prefix(limit)
+                }.prefix(limit))
                 return .array(fills.map { Views.spotFill($0, ex.instruments[$0.instrumentKey]!, userId: account.userId) })
             }
         }

@@ -3,16 +3,18 @@ import SwiftletCore
 /// Workloads for `bitget-sim-bench`: the engine and the exchange in-process, no network.
 ///
 /// The workload is generated up front (seeded), so the timed part is only the engine or the
-/// exchange. The mix, per operation: 60 % a resting limit order a few ticks off the mid, 25 %
-/// a crossing order (half marketable limits through the spread, half market IOC), 15 % a
-/// cancel of one of the recently placed orders (which may already have filled: then the
-/// cancel fails, as it would on the exchange). The mid walks a tick at a time.
+/// exchange. The mix, per operation: 45 % a resting limit order 1–50 ticks off the mid, 20 %
+/// a crossing order (half marketable limits through the spread, half market IOC), 35 % a
+/// cancel: half of them target one of the last 20 orders (which may already have filled:
+/// then the cancel fails, as it would on the exchange), half the oldest quote still resting
+/// (a stale quote). Makers cancelling most of what they quote keeps the book at a steady
+/// depth, as on a real venue. The mid walks a tick at a time.
 public enum SimBenchmarks {
     /// One pre-generated operation.
     public enum Operation: Sendable {
         case limit(buy: Bool, priceTicks: Int64, lots: Int64)
         case market(buy: Bool, lots: Int64)
-        /// Cancels the order placed `back` operations ago.
+        /// Cancels the order placed `back` orders ago, or (`back == 0`) the oldest still resting.
         case cancel(back: Int)
     }
 
@@ -24,9 +26,12 @@ public enum SimBenchmarks {
         public var fills = 0
         public var filledLots: Int64 = 0
         public var rejected = 0
+        /// Refusals by Bitget error code (exchange runs).
+        public var refusals: [String: Int] = [:]
         public init() {}
         public var description: String {
             "\(submits) orders, \(cancels) cancels (\(cancelled) found resting), \(fills) fills, \(filledLots) lots traded, \(rejected) refused"
+                + (refusals.isEmpty ? "" : " \(refusals.sorted { $0.key < $1.key })")
         }
     }
 
@@ -42,16 +47,16 @@ public enum SimBenchmarks {
             let buy = random.int(in: 0...1) == 0
             let lots = random.int(in: 1...200) * 1_000  // 0.001 ... 0.2 BTC
             switch roll {
-            case 0..<60:
+            case 0..<45:
                 let offset = random.int(in: 1...50)
                 ops.append(.limit(buy: buy, priceTicks: buy ? mid - offset : mid + offset, lots: lots))
-            case 60..<72:
+            case 45..<55:
                 let through = random.int(in: 0...5)
                 ops.append(.limit(buy: buy, priceTicks: buy ? mid + through : mid - through, lots: lots))
-            case 72..<85:
+            case 55..<65:
                 ops.append(.market(buy: buy, lots: lots))
             default:
-                ops.append(.cancel(back: Int(random.int(in: 1...500))))
+                ops.append(.cancel(back: random.int(in: 0...1) == 0 ? 0 : Int(random.int(in: 1...20))))
             }
         }
         return ops
@@ -64,6 +69,7 @@ public enum SimBenchmarks {
         var ids: [UInt64] = []
         ids.reserveCapacity(ops.count)
         var nextId: UInt64 = 1
+        var oldest = 0
         for (n, op) in ops.enumerated() {
             switch op {
             case .limit(let buy, let price, let lots):
@@ -80,7 +86,14 @@ public enum SimBenchmarks {
                 nextId += 1
             case .cancel(let back):
                 counts.cancels += 1
-                if back <= ids.count, engine.cancel(orderId: ids[ids.count - back]) != nil { counts.cancelled += 1 }
+                var target: UInt64?
+                if back == 0 {
+                    while oldest < ids.count, !engine.isResting(ids[oldest]) { oldest += 1 }
+                    if oldest < ids.count { target = ids[oldest] }
+                } else if back <= ids.count {
+                    target = ids[ids.count - back]
+                }
+                if let target, engine.cancel(orderId: target) != nil { counts.cancelled += 1 }
             }
             // The server drains dirty levels every publishing tick; do it every 64 operations.
             if n & 63 == 0 { _ = engine.drainDirty() }
@@ -98,7 +111,8 @@ public enum SimBenchmarks {
             config.agents = false
             config.historyDays = 1
             config.symbols = ["BTCUSDT"]
-            let funds: [String: ExactDecimal] = ["USDT": ExactDecimal(1_000_000), "BTC": ExactDecimal(10_000)]
+            // Quote balances carry fee digits (12 places), so they must stay below ~9.2 million.
+            let funds: [String: ExactDecimal] = ["USDT": ExactDecimal(5_000_000), "BTC": ExactDecimal(10_000)]
             config.accounts = [
                 .init(key: "bench-a", secret: "s", passphrase: "p", spot: funds, futures: funds),
                 .init(key: "bench-b", secret: "s", passphrase: "p", spot: funds, futures: funds),
@@ -121,6 +135,7 @@ public enum SimBenchmarks {
         var ids: [UInt64] = []
         ids.reserveCapacity(ops.count)
         var events = 0
+        var oldest = 0
         exchange.sink = nil
         for (n, op) in ops.enumerated() {
             let owner = Int32(n & 1)
@@ -146,8 +161,16 @@ public enum SimBenchmarks {
                     ids.append(id)
                 case .cancel(let back):
                     counts.cancels += 1
-                    guard back <= ids.count else { continue }
-                    let id = ids[ids.count - back]
+                    var target: UInt64?
+                    if back == 0 {
+                        exchange.lock.lock()
+                        while oldest < ids.count, !exchange.engines[instrument.key]!.isResting(ids[oldest]) { oldest += 1 }
+                        exchange.lock.unlock()
+                        if oldest < ids.count { target = ids[oldest] }
+                    } else if back <= ids.count {
+                        target = ids[ids.count - back]
+                    }
+                    guard let id = target else { continue }
                     _ = try exchange.locked { () throws(BitgetError) -> OrderRecord in
                         defer { events += exchange.pending.count }
                         return try exchange.cancelSpot(owner: exchange.orders[id]?.owner ?? owner, symbol: "BTCUSDT",
@@ -156,12 +179,15 @@ public enum SimBenchmarks {
                     counts.cancelled += 1
                 }
             } catch {
-                if case .cancel = op {} else { counts.rejected += 1 }
+                if case .cancel = op {} else {
+                    counts.rejected += 1
+                    counts.refusals[error.code, default: 0] += 1
+                }
             }
         }
         exchange.lock.lock()
-        counts.fills = exchange.accounts.reduce(0) { $0 + $1.fills.count }
-        counts.filledLots = exchange.accounts.reduce(0) { $0 + $1.fills.reduce(0) { $0 + $1.lots } }
+        counts.fills = exchange.fillLog.reduce(0) { $0 + $1.count }
+        counts.filledLots = exchange.fillLog.reduce(0) { $0 + $1.reduce(0) { $0 + $1.lots } }
         exchange.lock.unlock()
         fixture.events += events
         return counts
