@@ -11,7 +11,7 @@ struct BitgetSimCommand: ParsableCommand {
         discussion: """
             Prints one line `listening on http://HOST:PORT` once ready. REST is served at that base URL, \
             WebSockets at ws://HOST:PORT/v2/ws/public and /v2/ws/private. Faults: POST /admin/drop-connections, \
-            /admin/stall, /admin/corrupt-checksum, /admin/skip-seq, /admin/rest-errors, /admin/rate-limit, \
+            /admin/stall, /admin/corrupt-checksum, /admin/skip-seq, /admin/rest-errors, /admin/rate-limit, /admin/clear-faults, \
             /admin/funding, /admin/trade (see docs/bitget-sim.md).
             """)
 
