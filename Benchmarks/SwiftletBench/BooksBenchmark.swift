@@ -18,11 +18,19 @@ enum BooksBenchmark {
         let description: String
     }
 
-    static func run(corpusPath: String) throws {
+    /// - Parameter instType: replays the corpus labelled with this `instType` (e.g.
+    ///   `USDT-FUTURES` for the perpetual connector's path); the frames are otherwise identical.
+    static func run(corpusPath: String, instType: String = "SPOT") throws {
         guard let data = FileManager.default.contents(atPath: corpusPath) else {
             throw Failure(description: "cannot read books corpus at \(corpusPath)")
         }
-        let bytes = [UInt8](data)
+        var bytes = [UInt8](data)
+        if instType != "SPOT" {
+            let text = String(decoding: bytes, as: UTF8.self)
+                .replacingOccurrences(of: "\"instType\":\"SPOT\"", with: "\"instType\":\"\(instType)\"")
+            bytes = Array(text.utf8)
+            print("books: corpus relabelled instType \(instType)")
+        }
         let lines = lineRanges(bytes)
         try bytes.withUnsafeBytes { buffer in
             let levels = try verify(buffer, lines)

@@ -1,6 +1,6 @@
 import Foundation
 
-/// `swift run -c release swiftlet-bench [abi|books|candles|spot-memory [seconds]|all]` — prints figures; asserts nothing.
+/// `swift run -c release swiftlet-bench [abi|books|books-futures|candles|spot-memory [seconds]|all]` — prints figures; asserts nothing.
 /// (`all` runs abi, books and candles; spot-memory runs for a minute by default and only on request.)
 let arguments = Array(CommandLine.arguments.dropFirst())
 let selected = Set(arguments.isEmpty ? ["all"] : arguments)
@@ -26,6 +26,13 @@ do {
             exit(1)
         }
         try BooksBenchmark.run(corpusPath: corpus)
+    }
+    if selected.contains("books-futures") {
+        guard let corpus = locateCorpus() else {
+            print("books: corpus ../shared/bench/books_btcusdt_100k.jsonl not found above \(FileManager.default.currentDirectoryPath)")
+            exit(1)
+        }
+        try BooksBenchmark.run(corpusPath: corpus, instType: "USDT-FUTURES")
     }
     if all || selected.contains("candles") {
         try await CandleBenchmark.run()

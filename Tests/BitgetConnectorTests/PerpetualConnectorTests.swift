@@ -186,3 +186,33 @@ extension PerpetualConnectorTests {
         await h.stop()
     }
 }
+
+extension PerpetualConnectorTests {
+    @Test func shortsOpenAndCloseInBothModes() async throws {
+        let (h, perp) = try await start()
+        liquidity(h)
+        // One-way: SELL opens a short, a reduce-only BUY closes it.
+        let open = try h.trading.placeOrder(OrderRequest(side: .sell, symbol: Self.btc, type: .market, size: d("0.02")))
+        #expect(await h.waitFor(open, .filled), "\(h.orderUpdates(open)) \(h.errors)")
+        #expect(await h.eventually { position(h, perp, .short) == d("0.02") })
+        let close = try h.trading.placeOrder(OrderRequest(side: .buy, symbol: Self.btc, type: .market, size: d("0.02"),
+                                                         reduceOnly: true))
+        #expect(await h.waitFor(close, .filled), "\(h.orderUpdates(close)) \(h.errors)")
+        #expect(await h.eventually { position(h, perp, .short) == .zero })
+        // Hedge: SELL on SHORT opens, BUY on SHORT closes.
+        try perp.setPositionMode(.hedge)
+        #expect(await h.eventually { (try? perp.positionMode()) == .hedge })
+        let hedgeOpen = try h.trading.placeOrder(OrderRequest(side: .sell, symbol: Self.btc, type: .market, size: d("0.03"),
+                                                             positionSide: .short))
+        #expect(await h.waitFor(hedgeOpen, .filled), "\(h.errors)")
+        #expect(await h.eventually { position(h, perp, .short) == d("0.03") })
+        let hedgeClose = try h.trading.placeOrder(OrderRequest(side: .buy, symbol: Self.btc, type: .market, size: d("0.03"),
+                                                              positionSide: .short))
+        #expect(await h.waitFor(hedgeClose, .filled), "\(h.orderUpdates(hedgeClose)) \(h.errors)")
+        #expect(await h.eventually { position(h, perp, .short) == .zero && position(h, perp, .long) == .zero })
+        // Flat again: the mode may change back.
+        try perp.setPositionMode(.oneWay)
+        #expect(await h.eventually { (try? perp.positionMode()) == .oneWay })
+        await h.stop()
+    }
+}
