@@ -57,11 +57,6 @@ public final class CandleRing {
     /// Open time of the newest closed candle.
     public var lastOpenTime: Int64? { count == 0 ? nil : storage[(start + count - 1) % capacity].open_time }
 
-    /// The closed candles, oldest first (a copy, for Swift callers).
-    public var candles: [Candle] {
-        (0..<count).compactMap { try? EventDecoding.candle(storage[(start + $0) % capacity]) }
-    }
-
     /// The window as the ABI struct: two contiguous runs and the forming candle, borrowed.
     public var view: swl_candle_window_t {
         var out = swl_candle_window_t()

@@ -227,20 +227,11 @@ public final class BitgetStream {
         awaitingPong = false
         if data.count == 4, data.elementsEqual("pong".utf8) { return }
         // Pushes start with {"action"... or {"arg"...; answers to ops start with {"event".
-        if Self.startsWithEvent(data) {
+        if FrameSniffer.startsWithMember(data, "\"event\"") {
             handleEvent(Data(data))
             return
         }
         onMessage(data)
-    }
-
-    static func startsWithEvent(_ data: UnsafeRawBufferPointer) -> Bool {
-        let key = Array("\"event\"".utf8)
-        var index = 0
-        while index < data.count, data[index] == UInt8(ascii: " ") || data[index] == UInt8(ascii: "{") { index += 1 }
-        guard data.count - index >= key.count else { return false }
-        for offset in 0..<key.count where data[index + offset] != key[offset] { return false }
-        return true
     }
 
     private func handleEvent(_ data: Data) {

@@ -229,7 +229,9 @@ public final class ConnectorCore {
     }
 
     func publicMessage(_ bytes: UnsafeRawBufferPointer) {
-        if Self.isBooksFrame(bytes) {
+        // `arg` (and so the channel) comes first in Bitget's pushes: a byte scan of the head
+        // routes book frames without building a JSON tree for them.
+        if FrameSniffer.contains(bytes, "\"channel\":\"books", within: 200) {
             handleBooks(bytes)
             return
         }
@@ -257,24 +259,6 @@ public final class ConnectorCore {
         } catch {
             report(PluginError(SWL_ERR_EXCHANGE, error.message), "public stream")
         }
-    }
-
-    /// True when `"channel":"books` appears in the frame's head, where Bitget puts `arg`.
-    /// A byte scan, because building a JSON tree for every book frame is the slow part.
-    public static func isBooksFrame(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        let needle = Array("\"channel\":\"books".utf8)
-        let limit = min(bytes.count, 200) - needle.count
-        guard limit >= 0 else { return false }
-        var index = 0
-        while index <= limit {
-            if bytes[index] == needle[0] {
-                var offset = 1
-                while offset < needle.count, bytes[index + offset] == needle[offset] { offset += 1 }
-                if offset == needle.count { return true }
-            }
-            index += 1
-        }
-        return false
     }
 
     private func handleBooks(_ bytes: UnsafeRawBufferPointer) {
