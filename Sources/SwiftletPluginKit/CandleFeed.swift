@@ -77,17 +77,7 @@ enum CandleTrampolines {
 
     private static func call(_ raw: UnsafePointer<swl_plugin_t>?, _ record: UnsafeMutablePointer<swl_error_t>?,
                              _ body: (any CandleFeedPlugin, CStorage) throws(PluginError) -> Void) -> swl_status_t {
-        guard let box = InstanceBox.from(raw) else { return InstanceBox.nullInstance(record) }
-        guard let feed = box.plugin as? any CandleFeedPlugin else {
-            return InstanceBox.fail(PluginError(SWL_ERR_UNSUPPORTED, "not a candle feed"), error: record)
-        }
-        box.scratch = CStorage()
-        do throws(PluginError) {
-            try body(feed, box.scratch)
-            return swl_status_t(SWL_OK)
-        } catch {
-            return InstanceBox.fail(error, error: record)
-        }
+        InstanceBox.call(raw, record, as: (any CandleFeedPlugin).self, "a candle feed", body)
     }
 
     private static func key(_ feed: swl_str_t, _ symbol: swl_str_t, _ interval: swl_str_t) throws(PluginError) -> (String, String, String) {

@@ -50,6 +50,26 @@ final class InstanceBox {
         return Unmanaged<InstanceBox>.fromOpaque(data).takeUnretainedValue()
     }
 
+    /// Runs one extension call against the instance as a `Role` (`any TradingConnectorPlugin`,
+    /// ...): checks the instance and its role, resets the per-call scratch storage (strings
+    /// handed out by the previous call stop being valid, as the headers say), and turns a
+    /// thrown error into the status and the caller's error record.
+    static func call<Role>(_ raw: UnsafePointer<swl_plugin_t>?, _ record: UnsafeMutablePointer<swl_error_t>?,
+                           as role: Role.Type, _ roleName: String,
+                           _ body: (Role, CStorage) throws(PluginError) -> Void) -> swl_status_t {
+        guard let box = from(raw) else { return nullInstance(record) }
+        guard let plugin = box.plugin as? Role else {
+            return fail(PluginError(SWL_ERR_UNSUPPORTED, "not \(roleName)"), error: record)
+        }
+        box.scratch = CStorage()
+        do throws(PluginError) {
+            try body(plugin, box.scratch)
+            return swl_status_t(SWL_OK)
+        } catch {
+            return fail(error, error: record)
+        }
+    }
+
     static func nullInstance(_ error: UnsafeMutablePointer<swl_error_t>?) -> swl_status_t {
         fail(PluginError(SWL_ERR_INVALID_ARGUMENT, "plugin instance is NULL"), error: error)
     }
@@ -69,15 +89,8 @@ enum StrategyTrampolines {
         table.initialize(to: swl_strategy_t())
         table.pointee.struct_size = UInt32(MemoryLayout<swl_strategy_t>.size)
         table.pointee.on_event = { raw, event, record in
-            guard let box = InstanceBox.from(raw) else { return InstanceBox.nullInstance(record) }
-            guard let strategy = box.plugin as? any StrategyPlugin else {
-                return InstanceBox.fail(PluginError(SWL_ERR_UNSUPPORTED, "not a strategy"), error: record)
-            }
-            do throws(PluginError) {
+            InstanceBox.call(raw, record, as: (any StrategyPlugin).self, "a strategy") { strategy, _ throws(PluginError) in
                 try strategy.onEvent(try EventDecoding.decode(event))
-                return swl_status_t(SWL_OK)
-            } catch {
-                return InstanceBox.fail(error, error: record)
             }
         }
         return Unchecked(UnsafeRawPointer(table))

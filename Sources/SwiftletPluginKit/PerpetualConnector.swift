@@ -25,17 +25,7 @@ enum PerpetualTrampolines {
 
     private static func call(_ raw: UnsafePointer<swl_plugin_t>?, _ record: UnsafeMutablePointer<swl_error_t>?,
                              _ body: (any PerpetualConnectorPlugin, CStorage) throws(PluginError) -> Void) -> swl_status_t {
-        guard let box = InstanceBox.from(raw) else { return InstanceBox.nullInstance(record) }
-        guard let connector = box.plugin as? any PerpetualConnectorPlugin else {
-            return InstanceBox.fail(PluginError(SWL_ERR_UNSUPPORTED, "not a perpetual connector"), error: record)
-        }
-        box.scratch = CStorage()
-        do throws(PluginError) {
-            try body(connector, box.scratch)
-            return swl_status_t(SWL_OK)
-        } catch {
-            return InstanceBox.fail(error, error: record)
-        }
+        InstanceBox.call(raw, record, as: (any PerpetualConnectorPlugin).self, "a perpetual connector", body)
     }
 
     private static func side(_ value: swl_position_side_t) throws(PluginError) -> PositionSide {

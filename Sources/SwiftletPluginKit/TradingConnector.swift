@@ -35,22 +35,9 @@ public protocol TradingConnectorPlugin: SwiftletPlugin {
 enum TradingTrampolines {
     static var table: UnsafeRawPointer { storage.value }
 
-    /// Runs `body` against the instance's connector, turning thrown errors into status +
-    /// record, and resets the instance's scratch storage (strings from the previous call
-    /// stop being valid, as the header says).
     private static func call(_ raw: UnsafePointer<swl_plugin_t>?, _ record: UnsafeMutablePointer<swl_error_t>?,
                              _ body: (any TradingConnectorPlugin, CStorage) throws(PluginError) -> Void) -> swl_status_t {
-        guard let box = InstanceBox.from(raw) else { return InstanceBox.nullInstance(record) }
-        guard let connector = box.plugin as? any TradingConnectorPlugin else {
-            return InstanceBox.fail(PluginError(SWL_ERR_UNSUPPORTED, "not a trading connector"), error: record)
-        }
-        box.scratch = CStorage()
-        do throws(PluginError) {
-            try body(connector, box.scratch)
-            return swl_status_t(SWL_OK)
-        } catch {
-            return InstanceBox.fail(error, error: record)
-        }
+        InstanceBox.call(raw, record, as: (any TradingConnectorPlugin).self, "a trading connector", body)
     }
 
     private static func channel(_ value: swl_channel_t) throws(PluginError) -> MarketChannel {
