@@ -8,22 +8,15 @@ public final class CandleClient: @unchecked Sendable {
     private let table: UnsafePointer<swl_candle_feeds_t>
 
     public init(_ instance: PluginInstance) throws(HostError) {
-        let raw: UnsafeRawPointer?
-        do {
-            raw = try instance.library.extensionTable(SWL_EXT_CANDLES, minimumSize: MemoryLayout<swl_candle_feeds_t>.size)
-        } catch {
-            throw HostError(error.description)
-        }
-        guard let raw else { throw HostError("\(instance.name) has no \(SWL_EXT_CANDLES) extension") }
         self.instance = instance
-        self.table = raw.assumingMemoryBound(to: swl_candle_feeds_t.self)
+        self.table = try instance.extensionTable(SWL_EXT_CANDLES, as: swl_candle_feeds_t.self)
     }
 
     /// Feed ids the instance serves.
     public func feeds() throws(ABIError) -> [String] {
         final class Box { var feeds: [String] = [] }
         let box = Box()
-        try invoke { plugin, error in
+        try instance.callExtension { plugin, error in
             table.pointee.list_feeds(plugin, { user, feed in
                 guard let user else { return 1 }
                 Unmanaged<Box>.fromOpaque(user).takeUnretainedValue().feeds.append((try? ABIValue.string(feed, field: "feed")) ?? "")
@@ -34,13 +27,13 @@ public final class CandleClient: @unchecked Sendable {
     }
 
     public func subscribe(feed: String, symbol: String, interval: String, history: UInt32) throws(ABIError) {
-        try invoke { plugin, error in
+        try instance.callExtension { plugin, error in
             withKey(feed, symbol, interval) { table.pointee.subscribe(plugin, $0, $1, $2, history, error) }
         }
     }
 
     public func unsubscribe(feed: String, symbol: String, interval: String) throws(ABIError) {
-        try invoke { plugin, error in
+        try instance.callExtension { plugin, error in
             withKey(feed, symbol, interval) { table.pointee.unsubscribe(plugin, $0, $1, $2, error) }
         }
     }
@@ -51,7 +44,7 @@ public final class CandleClient: @unchecked Sendable {
         var closed: [Candle] = []
         var forming: Candle?
         var failure: ABIError?
-        try invoke { plugin, error in
+        try instance.callExtension { plugin, error in
             let status = withKey(feed, symbol, interval) { table.pointee.window(plugin, $0, $1, $2, &out, error) }
             guard status == SWL_OK else { return status }
             // Read while still exclusive: the view is valid until the next call into the instance.
@@ -78,7 +71,7 @@ public final class CandleClient: @unchecked Sendable {
             box.continuation = continuation
             let user = Unmanaged.passRetained(box).toOpaque()
             do throws(ABIError) {
-                try invoke { plugin, error in
+                try instance.callExtension { plugin, error in
                     withKey(feed, symbol, interval) {
                         table.pointee.fetch_range(plugin, $0, $1, $2, start, end, { user, status, candles, count, message in
                             guard let user else { return }
@@ -107,16 +100,5 @@ public final class CandleClient: @unchecked Sendable {
     private func withKey<R>(_ feed: String, _ symbol: String, _ interval: String,
                             _ body: (swl_str_t, swl_str_t, swl_str_t) -> R) -> R {
         ABIValue.withCString(feed) { f in ABIValue.withCString(symbol) { s in ABIValue.withCString(interval) { body(f, s, $0) } } }
-    }
-
-    private func invoke(_ body: (UnsafePointer<swl_plugin_t>, UnsafeMutablePointer<swl_error_t>) -> swl_status_t) throws(ABIError) {
-        var record = ABIError.emptyRecord()
-        let status: swl_status_t
-        do {
-            status = try instance.exclusive { plugin in body(plugin, &record) }
-        } catch {
-            throw ABIError(SWL_ERR_STATE, error.message)
-        }
-        guard status == SWL_OK else { throw ABIError.read(record, status: status) }
     }
 }

@@ -10,49 +10,42 @@ public final class PerpetualClient: @unchecked Sendable {
 
     /// Binds to `instance`'s perpetual table; fails if the plugin has none.
     public init(_ instance: PluginInstance) throws(HostError) {
-        let raw: UnsafeRawPointer?
-        do {
-            raw = try instance.library.extensionTable(SWL_EXT_PERPETUAL, minimumSize: MemoryLayout<swl_perpetual_t>.size)
-        } catch {
-            throw HostError(error.description)
-        }
-        guard let raw else { throw HostError("\(instance.name) has no \(SWL_EXT_PERPETUAL) extension") }
         self.instance = instance
-        self.table = raw.assumingMemoryBound(to: swl_perpetual_t.self)
+        self.table = try instance.extensionTable(SWL_EXT_PERPETUAL, as: swl_perpetual_t.self)
     }
 
     public func positionMode() throws(ABIError) -> PositionMode {
         var out = swl_position_mode_t(0)
-        try invoke { plugin, error in table.pointee.get_position_mode(plugin, &out, error) }
+        try instance.callExtension { plugin, error in table.pointee.get_position_mode(plugin, &out, error) }
         guard let mode = PositionMode(rawValue: out) else { throw ABIError(SWL_ERR_INVALID_ARGUMENT, "position mode \(out)") }
         return mode
     }
 
     public func setPositionMode(_ mode: PositionMode) throws(ABIError) {
-        try invoke { plugin, error in table.pointee.set_position_mode(plugin, mode.rawValue, error) }
+        try instance.callExtension { plugin, error in table.pointee.set_position_mode(plugin, mode.rawValue, error) }
     }
 
     public func marginMode(symbol: String) throws(ABIError) -> MarginMode {
         var out = swl_margin_mode_t(0)
-        try invoke { plugin, error in ABIValue.withCString(symbol) { table.pointee.get_margin_mode(plugin, $0, &out, error) } }
+        try instance.callExtension { plugin, error in ABIValue.withCString(symbol) { table.pointee.get_margin_mode(plugin, $0, &out, error) } }
         guard let mode = MarginMode(rawValue: out) else { throw ABIError(SWL_ERR_INVALID_ARGUMENT, "margin mode \(out)") }
         return mode
     }
 
     public func setMarginMode(_ mode: MarginMode, symbol: String) throws(ABIError) {
-        try invoke { plugin, error in ABIValue.withCString(symbol) { table.pointee.set_margin_mode(plugin, $0, mode.rawValue, error) } }
+        try instance.callExtension { plugin, error in ABIValue.withCString(symbol) { table.pointee.set_margin_mode(plugin, $0, mode.rawValue, error) } }
     }
 
     public func leverage(symbol: String, side: PositionSide = .none) throws(ABIError) -> ExactDecimal {
         var out = swl_decimal_t()
-        try invoke { plugin, error in
+        try instance.callExtension { plugin, error in
             ABIValue.withCString(symbol) { table.pointee.get_leverage(plugin, $0, side.rawValue, &out, error) }
         }
         return try ABIValue.decimal(out, field: "leverage")
     }
 
     public func setLeverage(_ leverage: ExactDecimal, symbol: String, side: PositionSide = .none) throws(ABIError) {
-        try invoke { plugin, error in
+        try instance.callExtension { plugin, error in
             ABIValue.withCString(symbol) {
                 table.pointee.set_leverage(plugin, $0, side.rawValue, ABIValue.cDecimal(leverage), error)
             }
@@ -61,7 +54,7 @@ public final class PerpetualClient: @unchecked Sendable {
 
     public func position(symbol: String, side: PositionSide) throws(ABIError) -> PositionSnapshot {
         var out = swl_position_t()
-        try invoke { plugin, error in
+        try instance.callExtension { plugin, error in
             ABIValue.withCString(symbol) { table.pointee.get_position(plugin, $0, side.rawValue, &out, error) }
         }
         return try PerpetualValues.position(&out)
@@ -70,7 +63,7 @@ public final class PerpetualClient: @unchecked Sendable {
     public func positions() throws(ABIError) -> [PositionSnapshot] {
         final class Box { var items: [PositionSnapshot] = []; var failure: ABIError? }
         let box = Box()
-        try invoke { plugin, error in
+        try instance.callExtension { plugin, error in
             table.pointee.list_positions(plugin, { user, item in
                 guard let user, let item else { return 1 }
                 let box = Unmanaged<Box>.fromOpaque(user).takeUnretainedValue()
@@ -86,18 +79,7 @@ public final class PerpetualClient: @unchecked Sendable {
 
     public func fundingInfo(symbol: String) throws(ABIError) -> FundingInfo {
         var out = swl_funding_info_t()
-        try invoke { plugin, error in ABIValue.withCString(symbol) { table.pointee.get_funding_info(plugin, $0, &out, error) } }
+        try instance.callExtension { plugin, error in ABIValue.withCString(symbol) { table.pointee.get_funding_info(plugin, $0, &out, error) } }
         return try PerpetualValues.fundingInfo(&out)
-    }
-
-    private func invoke(_ body: (UnsafePointer<swl_plugin_t>, UnsafeMutablePointer<swl_error_t>) -> swl_status_t) throws(ABIError) {
-        var record = ABIError.emptyRecord()
-        let status: swl_status_t
-        do {
-            status = try instance.exclusive { plugin in body(plugin, &record) }
-        } catch {
-            throw ABIError(SWL_ERR_STATE, error.message)
-        }
-        guard status == SWL_OK else { throw ABIError.read(record, status: status) }
     }
 }

@@ -72,6 +72,32 @@ public final class PluginInstance: @unchecked Sendable {
         }
     }
 
+    /// The instance's table of extension `id`, at least as large as `T` (the host's 1.0
+    /// layout); fails naming what is missing or too small.
+    public func extensionTable<T>(_ id: String, as type: T.Type) throws(HostError) -> UnsafePointer<T> {
+        let raw: UnsafeRawPointer?
+        do {
+            raw = try library.extensionTable(id, minimumSize: MemoryLayout<T>.size)
+        } catch {
+            throw HostError(error.description)
+        }
+        guard let raw else { throw HostError("\(name) has no \(id) extension") }
+        return raw.assumingMemoryBound(to: T.self)
+    }
+
+    /// Calls one extension function, exclusive of every other call into the instance; a
+    /// status other than `SWL_OK` becomes an `ABIError` carrying the callee's status and message.
+    public func callExtension(_ body: (UnsafePointer<swl_plugin_t>, UnsafeMutablePointer<swl_error_t>) -> swl_status_t) throws(ABIError) {
+        var record = ABIError.emptyRecord()
+        let status: swl_status_t
+        do {
+            status = try exclusive { plugin in body(plugin, &record) }
+        } catch {
+            throw ABIError(SWL_ERR_STATE, error.message)
+        }
+        guard status == SWL_OK else { throw ABIError.read(record, status: status) }
+    }
+
     /// Delivers one event to a strategy plugin (`swl_strategy_t.on_event`).
     public func deliver(_ event: Event) throws(HostError) {
         guard let strategyTable, let onEvent = strategyTable.pointee.on_event else {

@@ -12,21 +12,14 @@ public final class TradingClient: @unchecked Sendable {
 
     /// Binds to `instance`'s trading table; fails if the plugin has none.
     public init(_ instance: PluginInstance) throws(HostError) {
-        let raw: UnsafeRawPointer?
-        do {
-            raw = try instance.library.extensionTable(SWL_EXT_TRADING, minimumSize: MemoryLayout<swl_trading_t>.size)
-        } catch {
-            throw HostError(error.description)
-        }
-        guard let raw else { throw HostError("\(instance.name) has no \(SWL_EXT_TRADING) extension") }
         self.instance = instance
-        self.table = raw.assumingMemoryBound(to: swl_trading_t.self)
+        self.table = try instance.extensionTable(SWL_EXT_TRADING, as: swl_trading_t.self)
     }
 
     /// Trading rules of one symbol.
     public func instrument(_ symbol: String) throws(ABIError) -> Instrument {
         var out = swl_instrument_t()
-        try invoke { plugin, error in
+        try instance.callExtension { plugin, error in
             ABIValue.withCString(symbol) { table.pointee.get_instrument(plugin, $0, &out, error) }
         }
         return try TradingValues.instrument(&out)
@@ -35,7 +28,7 @@ public final class TradingClient: @unchecked Sendable {
     /// Every instrument, in symbol order.
     public func instruments() throws(ABIError) -> [Instrument] {
         let collector = Collector<Instrument>()
-        try invoke { plugin, error in
+        try instance.callExtension { plugin, error in
             table.pointee.list_instruments(plugin, { user, item in
                 Collector<Instrument>.add(user, item) { item throws(ABIError) in try TradingValues.instrument(item) }
             }, Unmanaged.passUnretained(collector).toOpaque(), error)
@@ -45,14 +38,14 @@ public final class TradingClient: @unchecked Sendable {
 
     /// Starts streaming a channel.
     public func subscribe(_ channel: MarketChannel, symbol: String) throws(ABIError) {
-        try invoke { plugin, error in
+        try instance.callExtension { plugin, error in
             ABIValue.withCString(symbol) { table.pointee.subscribe(plugin, channel.rawValue, $0, error) }
         }
     }
 
     /// Stops streaming a channel.
     public func unsubscribe(_ channel: MarketChannel, symbol: String) throws(ABIError) {
-        try invoke { plugin, error in
+        try instance.callExtension { plugin, error in
             ABIValue.withCString(symbol) { table.pointee.unsubscribe(plugin, channel.rawValue, $0, error) }
         }
     }
@@ -65,7 +58,7 @@ public final class TradingClient: @unchecked Sendable {
         var length = 0
         try buffer.withUnsafeMutableBufferPointer { memory throws(ABIError) in
             var out = swl_order_id_buffer_t(data: memory.baseAddress, capacity: memory.count, length: 0)
-            try invoke { plugin, error in
+            try instance.callExtension { plugin, error in
                 withExtendedLifetime(storage) { table.pointee.place_order(plugin, &cRequest, &out, error) }
             }
             length = out.length
@@ -105,7 +98,7 @@ public final class TradingClient: @unchecked Sendable {
 
     /// Cancels one order by client id.
     public func cancelOrder(symbol: String, clientOrderID: String) throws(ABIError) {
-        try invoke { plugin, error in
+        try instance.callExtension { plugin, error in
             ABIValue.withCString(symbol) { s in
                 ABIValue.withCString(clientOrderID) { table.pointee.cancel_order(plugin, s, $0, error) }
             }
@@ -130,7 +123,7 @@ public final class TradingClient: @unchecked Sendable {
 
     /// Cancels every open order of `symbol` (empty: all symbols).
     public func cancelAll(symbol: String = "") throws(ABIError) {
-        try invoke { plugin, error in
+        try instance.callExtension { plugin, error in
             ABIValue.withCString(symbol) { table.pointee.cancel_all(plugin, $0, error) }
         }
     }
@@ -138,7 +131,7 @@ public final class TradingClient: @unchecked Sendable {
     /// The connector's cached state of one order.
     public func order(_ clientOrderID: String) throws(ABIError) -> OrderSnapshot {
         var out = swl_order_t()
-        try invoke { plugin, error in
+        try instance.callExtension { plugin, error in
             ABIValue.withCString(clientOrderID) { table.pointee.get_order(plugin, $0, &out, error) }
         }
         return try TradingValues.order(&out)
@@ -147,7 +140,7 @@ public final class TradingClient: @unchecked Sendable {
     /// Orders not yet final (of `symbol`, or all).
     public func openOrders(symbol: String = "") throws(ABIError) -> [OrderSnapshot] {
         let collector = Collector<OrderSnapshot>()
-        try invoke { plugin, error in
+        try instance.callExtension { plugin, error in
             ABIValue.withCString(symbol) { s in
                 table.pointee.list_open_orders(plugin, s, { user, item in
                     Collector<OrderSnapshot>.add(user, item) { item throws(ABIError) in try TradingValues.order(item) }
@@ -160,7 +153,7 @@ public final class TradingClient: @unchecked Sendable {
     /// Every balance the connector knows.
     public func balances() throws(ABIError) -> [Balance] {
         let collector = Collector<Balance>()
-        try invoke { plugin, error in
+        try instance.callExtension { plugin, error in
             table.pointee.list_balances(plugin, { user, item in
                 Collector<Balance>.add(user, item) { item throws(ABIError) in try TradingValues.balance(item) }
             }, Unmanaged.passUnretained(collector).toOpaque(), error)
@@ -176,12 +169,6 @@ public final class TradingClient: @unchecked Sendable {
         } catch {
             throw ABIError(SWL_ERR_STATE, error.message)
         }
-    }
-
-    private func invoke(_ body: (UnsafePointer<swl_plugin_t>, UnsafeMutablePointer<swl_error_t>) -> swl_status_t) throws(ABIError) {
-        var record = ABIError.emptyRecord()
-        let status = try exclusive { plugin in body(plugin, &record) }
-        guard status == SWL_OK else { throw ABIError.read(record, status: status) }
     }
 }
 
