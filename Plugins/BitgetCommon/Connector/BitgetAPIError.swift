@@ -60,6 +60,14 @@ public struct BitgetAPIError: Error, Sendable, Equatable, CustomStringConvertibl
         return BitgetAPIError(kind: kind, code: code, message: message, httpStatus: httpStatus)
     }
 
+    /// Runs a payload translation; a payload that does not have Bitget's shape becomes a
+    /// `malformedResponse` error.
+    public static func translating<T>(_ body: () throws(PayloadError) -> T) -> Result<T, BitgetAPIError> {
+        do throws(PayloadError) { return .success(try body()) } catch {
+            return .failure(BitgetAPIError(kind: .malformedResponse, message: error.message))
+        }
+    }
+
     /// True when the request's effect is unknown and must be checked before concluding.
     public var outcomeUnknown: Bool { kind == .transport || kind == .serverError }
 

@@ -34,6 +34,8 @@ public final class ConnectorCore {
     public var books = BookTracker(sequencePolicy: .consecutive)
     public var ids: ClientOrderIDs
     public var instrumentsBySymbol: [String: Instrument] = [:]
+    /// The account's balances as last reported.
+    public private(set) var balancesByAsset: [String: Balance] = [:]
     public private(set) var loaded = false
     public var started = false
     public weak var gateway: (any OrderGateway)?
@@ -142,6 +144,13 @@ public final class ConnectorCore {
 
     public func openOrders(_ symbol: String) -> [OrderSnapshot] {
         orders.openOrders(symbol: symbol).compactMap { orders.reported($0.clientOrderID) }
+    }
+
+    /// Records a balance and emits BALANCE when it changed.
+    public func updateBalance(_ balance: Balance) {
+        guard balancesByAsset[balance.asset] != balance else { return }
+        balancesByAsset[balance.asset] = balance
+        emit(.balance(balance))
     }
 
     // MARK: events
@@ -300,6 +309,16 @@ public final class ConnectorCore {
         return clientID
     }
 
+    /// Applies an `orders` push: the order's new state and, when the push was caused by a
+    /// trade, that fill (`fill` builds it from the order's client id).
+    public func applyOrderPush(_ report: ExchangeOrderReport, fillTime: String?,
+                               fill makeFill: (String) throws(PayloadError) -> Fill?) throws(PayloadError) {
+        let clientID = applyReport(report) ?? ""
+        if let trade = try makeFill(clientID) {
+            fill(trade, symbol: report.symbol, time: try Field.milliseconds(fillTime, "fillTime"))
+        }
+    }
+
     /// Counts a fill once (by trade id). A fill whose order id is not known yet (its place
     /// answer still in flight) waits until it is.
     public func fill(_ fill: Fill, symbol: String, time: Int64 = 0) {
@@ -363,9 +382,45 @@ public final class ConnectorCore {
         }
     }
 
+    /// Prepares every request (`prepare` gets the client ids already taken by the batch),
+    /// then sends the accepted ones per symbol in batches of 50 to `path`. The members named
+    /// in `sharedKeys` go once at the top of each request (as Bitget's batch endpoints want),
+    /// the rest in `orderList`. One result per request, in order.
+    public func placeOrders(_ requests: [OrderRequest], sharedKeys: Set<String>, path: String,
+                            prepare: (OrderRequest, [String]) throws(PluginError) -> PreparedOrder) -> [Result<String, PluginError>] {
+        var results: [Result<String, PluginError>] = []
+        var bySymbol: [String: [PreparedOrder]] = [:]
+        var symbolsInOrder: [String] = []
+        var taken: [String] = []
+        for request in requests {
+            do throws(PluginError) {
+                let prepared = try prepare(request, taken)
+                taken.append(prepared.clientID)
+                if bySymbol[prepared.symbol] == nil { symbolsInOrder.append(prepared.symbol) }
+                bySymbol[prepared.symbol, default: []].append(prepared)
+                results.append(.success(prepared.clientID))
+            } catch {
+                results.append(.failure(error))
+            }
+        }
+        for symbol in symbolsInOrder {
+            let batch = bySymbol[symbol]!
+            let shared = batch[0].members.filter { sharedKeys.contains($0.0) }.map { ($0.0, JSONText.string($0.1)) }
+            let trimmed = batch.map { prepared in
+                var order = prepared
+                order.members.removeAll { sharedKeys.contains($0.0) }
+                return order
+            }
+            placeBatch(trimmed, symbol: symbol, path: path) { orders in
+                JSONText.rawObject(shared + [("orderList", JSONText.array(orders))])
+            }
+        }
+        return results
+    }
+
     /// Records orders of one symbol and sends them in batches of 50 to `path`; `body` builds
     /// the request from the orders' JSON objects.
-    public func placeBatch(_ batch: [PreparedOrder], symbol: String, path: String, body: @escaping ([String]) -> String) {
+    private func placeBatch(_ batch: [PreparedOrder], symbol: String, path: String, body: @escaping ([String]) -> String) {
         for prepared in batch { track(prepared) }
         var start = 0
         while start < batch.count {
@@ -435,8 +490,31 @@ public final class ConnectorCore {
         }
     }
 
-    /// Cancels orders of one symbol in batches of 50; `body` builds a request from the ids.
-    public func cancelBatch(_ ids: [String], symbol: String, path: String, body: @escaping ([String]) -> String) {
+    /// Cancels orders of one symbol: each id must name an open order on `symbol`, once; the
+    /// valid ones go in batches of 50 to `path` (`body` builds a request from the ids). One
+    /// result per id, in order.
+    public func cancelOrders(_ clientOrderIDs: [String], symbol: String, path: String,
+                             body: @escaping ([String]) -> String) -> [Result<Void, PluginError>] {
+        var results: [Result<Void, PluginError>] = []
+        var accepted: [String] = []
+        for id in clientOrderIDs {
+            do throws(PluginError) {
+                let entry = try cancellable(id, symbol: symbol)
+                guard entry.snapshot.symbol == symbol else {
+                    throw PluginError(SWL_ERR_INVALID_ARGUMENT, "a batch cancel names one symbol; \(id) is on \(entry.snapshot.symbol)")
+                }
+                guard !accepted.contains(id) else { throw PluginError(SWL_ERR_INVALID_ARGUMENT, "\(id) appears twice") }
+                accepted.append(id)
+                results.append(.success(()))
+            } catch {
+                results.append(.failure(error))
+            }
+        }
+        cancelBatch(accepted, symbol: symbol, path: path, body: body)
+        return results
+    }
+
+    private func cancelBatch(_ ids: [String], symbol: String, path: String, body: @escaping ([String]) -> String) {
         for id in ids { emitOrder(orders.cancelRequested(id), symbol: symbol) }
         var start = 0
         while start < ids.count {

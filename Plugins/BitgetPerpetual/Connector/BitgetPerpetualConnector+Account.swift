@@ -12,10 +12,8 @@ extension BitgetPerpetualConnector {
             case "orders":
                 let push = try decodePayload(MarketPayloads.Push<PerpPayloads.OrderPush>.self, from: data, what: "orders push")
                 for item in push.data {
-                    let report = try PerpPayloads.report(item)
-                    let clientID = core.applyReport(report) ?? ""
-                    if let fill = try PerpPayloads.fill(item, clientOrderID: clientID) {
-                        core.fill(fill, symbol: report.symbol, time: try Field.milliseconds(item.fillTime?.text, "fillTime"))
+                    try core.applyOrderPush(try PerpPayloads.report(item), fillTime: item.fillTime?.text) { clientID throws(PayloadError) in
+                        try PerpPayloads.fill(item, clientOrderID: clientID)
                     }
                 }
             case "fill":
@@ -43,11 +41,7 @@ extension BitgetPerpetualConnector {
     func applyAccounts(_ accounts: [PerpPayloads.Account], fromPush: Bool) {
         for account in accounts {
             do throws(PayloadError) {
-                let balance = try PerpPayloads.balance(account)
-                if balancesByAsset[balance.asset] != balance {
-                    balancesByAsset[balance.asset] = balance
-                    core.emit(.balance(balance))
-                }
+                core.updateBalance(try PerpPayloads.balance(account))
                 // The REST account states the mode; read it, never set it on our own.
                 if !fromPush, let posMode = account.posMode { mode = try PerpPayloads.positionMode(posMode) }
                 if !fromPush, let margin = account.marginMode { defaultMarginMode = try PerpPayloads.marginMode(margin) }
@@ -192,7 +186,7 @@ extension BitgetPerpetualConnector {
                   query: [("symbol", symbol), ("productType", productType), ("clientOid", clientID)], signed: true,
                   as: PerpPayloads.Order.self) { result in
             completion(result.flatMap { order in
-                Self.parsed { () throws(PayloadError) in try PerpPayloads.report(order) }.map { $0 }
+                BitgetAPIError.translating { () throws(PayloadError) in try PerpPayloads.report(order) }.map { $0 }
             })
         }
     }
@@ -203,7 +197,7 @@ extension BitgetPerpetualConnector {
             completion(result.map { page in
                 var reports: [ExchangeOrderReport] = []
                 for order in page.entrustedList ?? [] {
-                    switch Self.parsed({ () throws(PayloadError) in try PerpPayloads.report(order) }) {
+                    switch BitgetAPIError.translating({ () throws(PayloadError) in try PerpPayloads.report(order) }) {
                     case .success(let report): reports.append(report)
                     case .failure(let error): self?.core.report(error.pluginError, "open orders")
                     }
@@ -219,7 +213,7 @@ extension BitgetPerpetualConnector {
         if let orderID { query.append(("orderId", orderID)) }
         rest.send("GET", "/api/v2/mix/order/fills", query: query, signed: true, as: PerpPayloads.FillPage.self) { result in
             completion(result.flatMap { page in
-                Self.parsed { () throws(PayloadError) in
+                BitgetAPIError.translating { () throws(PayloadError) in
                     var fills: [(Fill, Int64)] = []
                     for record in page.fillList ?? [] {
                         fills.append((try PerpPayloads.fill(record, clientOrderID: ""), try Field.milliseconds(record.cTime?.text, "cTime")))

@@ -11,32 +11,10 @@ extension BitgetPerpetualConnector {
     }
 
     public func placeOrders(_ requests: [OrderRequest]) -> [Result<String, PluginError>] {
-        var results: [Result<String, PluginError>] = []
-        var bySymbol: [String: [PreparedOrder]] = [:]
-        var symbolsInOrder: [String] = []
-        for request in requests {
-            do throws(PluginError) {
-                let prepared = try prepare(request, reserved: bySymbol.values.flatMap { $0.map(\.clientID) })
-                if bySymbol[prepared.symbol] == nil { symbolsInOrder.append(prepared.symbol) }
-                bySymbol[prepared.symbol, default: []].append(prepared)
-                results.append(.success(prepared.clientID))
-            } catch {
-                results.append(.failure(error))
-            }
+        core.placeOrders(requests, sharedKeys: ["symbol", "productType", "marginMode", "marginCoin"],
+                         path: "/api/v2/mix/order/batch-place-order") { request, taken throws(PluginError) in
+            try prepare(request, reserved: taken)
         }
-        for symbol in symbolsInOrder {
-            let batch = bySymbol[symbol]!.map { prepared in
-                var trimmed = prepared
-                trimmed.members.removeAll { ["symbol", "productType", "marginMode", "marginCoin"].contains($0.0) }
-                return trimmed
-            }
-            let first = bySymbol[symbol]!.first!.members
-            let common = first.filter { ["symbol", "productType", "marginMode", "marginCoin"].contains($0.0) }
-            core.placeBatch(batch, symbol: symbol, path: "/api/v2/mix/order/batch-place-order") { orders in
-                JSONText.rawObject(common.map { ($0.0, JSONText.string($0.1)) } + [("orderList", JSONText.array(orders))])
-            }
-        }
-        return results
     }
 
     public func cancelOrder(symbol: String, clientOrderID: String) throws(PluginError) {
@@ -47,26 +25,10 @@ extension BitgetPerpetualConnector {
     }
 
     public func cancelOrders(symbol: String, clientOrderIDs: [String]) -> [Result<Void, PluginError>] {
-        var results: [Result<Void, PluginError>] = []
-        var accepted: [String] = []
-        for id in clientOrderIDs {
-            do throws(PluginError) {
-                let entry = try core.cancellable(id, symbol: symbol)
-                guard entry.snapshot.symbol == symbol else {
-                    throw PluginError(SWL_ERR_INVALID_ARGUMENT, "a batch cancel names one symbol; \(id) is on \(entry.snapshot.symbol)")
-                }
-                guard !accepted.contains(id) else { throw PluginError(SWL_ERR_INVALID_ARGUMENT, "\(id) appears twice") }
-                accepted.append(id)
-                results.append(.success(()))
-            } catch {
-                results.append(.failure(error))
-            }
-        }
-        core.cancelBatch(accepted, symbol: symbol, path: "/api/v2/mix/order/batch-cancel-orders") { [productType] ids in
+        core.cancelOrders(clientOrderIDs, symbol: symbol, path: "/api/v2/mix/order/batch-cancel-orders") { [productType] ids in
             JSONText.rawObject([("symbol", JSONText.string(symbol)), ("productType", JSONText.string(productType)),
                                 ("orderIdList", JSONText.array(ids.map { JSONText.object([("clientOid", $0)]) }))])
         }
-        return results
     }
 
     public func cancelAll(symbol: String) throws(PluginError) {

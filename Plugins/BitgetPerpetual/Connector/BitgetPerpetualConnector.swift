@@ -5,15 +5,14 @@ public import SwiftletPluginKit
 /// The Bitget perpetual connector (`bitget_perpetual`) for one productType (USDT-FUTURES,
 /// USDC-FUTURES or COIN-FUTURES): everything `ConnectorCore` gives the spot connector, plus
 /// position and margin modes, leverage, positions and funding.
-public final class BitgetPerpetualConnector: PerpetualConnectorPlugin, OrderGateway {
-    let core: ConnectorCore
+public final class BitgetPerpetualConnector: PerpetualConnectorPlugin, CoreBackedConnector, OrderGateway {
+    public let core: ConnectorCore
     let productType: String
     let fundingPoll: Duration
     var host: PluginHost { core.host }
     var rest: BitgetREST { core.rest }
 
     var contracts: [String: PerpPayloads.Contract] = [:]
-    var balancesByAsset: [String: Balance] = [:]
     /// The account's position mode as last confirmed by the exchange (never changed on our own).
     var mode: PositionMode?
     var marginModes: [String: MarginMode] = [:]
@@ -122,20 +121,6 @@ public final class BitgetPerpetualConnector: PerpetualConnectorPlugin, OrderGate
 
     // MARK: reads
 
-    public func instrument(symbol: String) throws(PluginError) -> Instrument { try core.instrument(symbol) }
-    public func instruments() throws(PluginError) -> [Instrument] { try core.instruments() }
-    public func order(clientOrderID: String) throws(PluginError) -> OrderSnapshot { try core.order(clientOrderID) }
-    public func openOrders(symbol: String) throws(PluginError) -> [OrderSnapshot] { core.openOrders(symbol) }
-    public func balances() throws(PluginError) -> [Balance] { balancesByAsset.values.sorted { $0.asset < $1.asset } }
-
-    public func subscribe(_ channel: MarketChannel, symbol: String) throws(PluginError) {
-        try core.subscribe(channel: ConnectorCore.channelName(channel), symbol: symbol)
-    }
-
-    public func unsubscribe(_ channel: MarketChannel, symbol: String) throws(PluginError) {
-        try core.unsubscribe(channel: ConnectorCore.channelName(channel), symbol: symbol)
-    }
-
     public func positionMode() throws(PluginError) -> PositionMode {
         guard let mode else { throw PluginError(SWL_ERR_STATE, "position mode not read from the exchange yet") }
         return mode
@@ -175,11 +160,4 @@ public final class BitgetPerpetualConnector: PerpetualConnectorPlugin, OrderGate
     }
 
     static func key(_ symbol: String, _ side: PositionSide) -> String { "\(symbol)|\(side == .long ? "long" : "short")" }
-
-    /// Runs a payload translation, turning its error into a malformed-response API error.
-    static func parsed<T>(_ body: () throws(PayloadError) -> T) -> Result<T, BitgetAPIError> {
-        do throws(PayloadError) { return .success(try body()) } catch {
-            return .failure(BitgetAPIError(kind: .malformedResponse, message: error.message))
-        }
-    }
 }

@@ -6,12 +6,11 @@ public import SwiftletPluginKit
 /// tickers, private order/fill/balance streams, order lifecycle by client id, and REST
 /// reconciliation, over the host's services only. What spot and perpetual share lives in
 /// `ConnectorCore` (BitgetCommon); this type adds spot's endpoints and payloads.
-public final class BitgetSpotConnector: TradingConnectorPlugin, OrderGateway {
-    let core: ConnectorCore
+public final class BitgetSpotConnector: CoreBackedConnector, OrderGateway {
+    public let core: ConnectorCore
     var host: PluginHost { core.host }
     var rest: BitgetREST { core.rest }
     var quoteScales: [String: Int32] = [:]
-    var balancesByAsset: [String: Balance] = [:]
 
     /// REST budgets per endpoint, requests/second, from each endpoint's Bitget doc page.
     static let restLimits = RateLimiter(limits: [
@@ -70,22 +69,6 @@ public final class BitgetSpotConnector: TradingConnectorPlugin, OrderGateway {
         }
     }
 
-    // MARK: reads
-
-    public func instrument(symbol: String) throws(PluginError) -> Instrument { try core.instrument(symbol) }
-    public func instruments() throws(PluginError) -> [Instrument] { try core.instruments() }
-    public func order(clientOrderID: String) throws(PluginError) -> OrderSnapshot { try core.order(clientOrderID) }
-    public func openOrders(symbol: String) throws(PluginError) -> [OrderSnapshot] { core.openOrders(symbol) }
-    public func balances() throws(PluginError) -> [Balance] { balancesByAsset.values.sorted { $0.asset < $1.asset } }
-
-    public func subscribe(_ channel: MarketChannel, symbol: String) throws(PluginError) {
-        try core.subscribe(channel: ConnectorCore.channelName(channel), symbol: symbol)
-    }
-
-    public func unsubscribe(_ channel: MarketChannel, symbol: String) throws(PluginError) {
-        try core.unsubscribe(channel: ConnectorCore.channelName(channel), symbol: symbol)
-    }
-
     // MARK: private stream
 
     func privateMessage(_ bytes: UnsafeRawBufferPointer) {
@@ -96,10 +79,8 @@ public final class BitgetSpotConnector: TradingConnectorPlugin, OrderGateway {
             case "orders":
                 let push = try decodePayload(MarketPayloads.Push<SpotPayloads.OrderPush>.self, from: data, what: "orders push")
                 for item in push.data {
-                    let report = try SpotPayloads.report(item)
-                    let clientID = core.applyReport(report) ?? ""
-                    if let fill = try SpotPayloads.fill(item, clientOrderID: clientID) {
-                        core.fill(fill, symbol: report.symbol, time: try Field.milliseconds(item.fillTime?.text, "fillTime"))
+                    try core.applyOrderPush(try SpotPayloads.report(item), fillTime: item.fillTime?.text) { clientID throws(PayloadError) in
+                        try SpotPayloads.fill(item, clientOrderID: clientID)
                     }
                 }
             case "fill":
@@ -122,10 +103,7 @@ public final class BitgetSpotConnector: TradingConnectorPlugin, OrderGateway {
     func applyBalances(_ assets: [SpotPayloads.Asset]) {
         for asset in assets {
             do throws(PayloadError) {
-                let balance = try SpotPayloads.balance(asset)
-                guard balancesByAsset[balance.asset] != balance else { continue }
-                balancesByAsset[balance.asset] = balance
-                core.emit(.balance(balance))
+                core.updateBalance(try SpotPayloads.balance(asset))
             } catch {
                 core.report(PluginError(SWL_ERR_EXCHANGE, "account: \(error.message)"), "balances")
             }
@@ -150,7 +128,7 @@ public final class BitgetSpotConnector: TradingConnectorPlugin, OrderGateway {
                   as: [SpotPayloads.OrderInfo].self) { result in
             completion(result.flatMap { infos in
                 guard let info = infos.first else { return .success(nil) }
-                return Self.parsed { () throws(PayloadError) in try SpotPayloads.report(info) }.map { $0 }
+                return BitgetAPIError.translating { () throws(PayloadError) in try SpotPayloads.report(info) }.map { $0 }
             })
         }
     }
@@ -170,7 +148,7 @@ public final class BitgetSpotConnector: TradingConnectorPlugin, OrderGateway {
             case .success(let page):
                 var all = collected
                 for info in page {
-                    switch Self.parsed({ () throws(PayloadError) in try SpotPayloads.report(info) }) {
+                    switch BitgetAPIError.translating({ () throws(PayloadError) in try SpotPayloads.report(info) }) {
                     case .success(let report): all.append(report)
                     case .failure(let error): self?.core.report(error.pluginError, "open orders")
                     }
@@ -191,7 +169,7 @@ public final class BitgetSpotConnector: TradingConnectorPlugin, OrderGateway {
         rest.send("GET", "/api/v2/spot/trade/fills", query: query, signed: true,
                   as: [SpotPayloads.FillRecord].self) { result in
             completion(result.flatMap { records in
-                Self.parsed { () throws(PayloadError) in
+                BitgetAPIError.translating { () throws(PayloadError) in
                     var fills: [(Fill, Int64)] = []
                     for record in records {
                         fills.append((try SpotPayloads.fill(record, clientOrderID: ""),
@@ -200,13 +178,6 @@ public final class BitgetSpotConnector: TradingConnectorPlugin, OrderGateway {
                     return fills
                 }
             })
-        }
-    }
-
-    /// Runs a payload translation, turning its error into a malformed-response API error.
-    static func parsed<T>(_ body: () throws(PayloadError) -> T) -> Result<T, BitgetAPIError> {
-        do throws(PayloadError) { return .success(try body()) } catch {
-            return .failure(BitgetAPIError(kind: .malformedResponse, message: error.message))
         }
     }
 }
