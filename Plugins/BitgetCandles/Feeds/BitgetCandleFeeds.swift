@@ -31,13 +31,10 @@ public final class BitgetCandleFeeds: CandleFeedPlugin {
         public let interval: String
     }
 
-    private struct Extra: Decodable { var product_type: String? }
-
     public init(host: PluginHost, config: String) throws(PluginError) {
         self.host = host
         self.config = try ConnectorConfig(json: config)
-        let extra = try? JSONDecoder().decode(Extra.self, from: Data((config.isEmpty ? "{}" : config).utf8))
-        productType = (extra?.product_type ?? "USDT-FUTURES").uppercased()
+        productType = self.config.productType
         rest = BitgetREST(host: host, baseURL: self.config.restURL, credential: nil, limits: Self.restLimits)
     }
 
@@ -178,14 +175,9 @@ public final class BitgetCandleFeeds: CandleFeedPlugin {
         public let refused: [String]
     }
 
-    private struct Push: Decodable {
-        let arg: MarketPayloads.PushArg
-        let data: [[String]]
-    }
-
     /// Parses one WebSocket candle push (the live path, also what the benchmark measures).
     public static func parsePush(_ bytes: UnsafeRawBufferPointer) throws(PayloadError) -> CandlePush {
-        let push = try decodePayload(Push.self, from: Data(bytes), what: "candle push")
+        let push = try decodePayload(MarketPayloads.Push<[String]>.self, from: Data(bytes), what: "candle push")
         var candles: [Candle] = []
         var refused: [String] = []
         for row in push.data {

@@ -21,6 +21,12 @@ public struct ConnectorConfig: Sendable {
     public var demoTrading = false
     /// Prefix of generated client order ids (letters and digits, up to 8).
     public var orderIDPrefix = "swl"
+    /// The futures productType a perpetual connector or feed serves.
+    public var productType = "USDT-FUTURES"
+
+    /// Bitget's futures productTypes, demo trading's included.
+    public static let productTypes: Set<String> = ["USDT-FUTURES", "USDC-FUTURES", "COIN-FUTURES",
+                                                   "SUSDT-FUTURES", "SUSDC-FUTURES", "SCOIN-FUTURES"]
 
     private struct Raw: Decodable {
         var rest_url: String?
@@ -33,6 +39,7 @@ public struct ConnectorConfig: Sendable {
         var reconnect_max_ms: Int?
         var demo_trading: Bool?
         var order_id_prefix: String?
+        var product_type: String?
     }
 
     public init() {}
@@ -75,6 +82,13 @@ public struct ConnectorConfig: Sendable {
                 throw PluginError(SWL_ERR_INVALID_ARGUMENT, "config key 'order_id_prefix' must be up to 8 letters or digits")
             }
             orderIDPrefix = prefix
+        }
+        if let type = raw.product_type {
+            guard Self.productTypes.contains(type.uppercased()) else {
+                throw PluginError(SWL_ERR_INVALID_ARGUMENT,
+                                  "config key 'product_type' must be one of \(Self.productTypes.sorted().joined(separator: ", "))")
+            }
+            productType = type.uppercased()
         }
     }
 }

@@ -309,6 +309,23 @@ public final class ConnectorCore {
         return clientID
     }
 
+    /// Reads a private push's channel and hands it with the frame to `route`; a frame that is
+    /// not a Bitget push, or that `route` cannot read, becomes an ERROR event (nothing applied).
+    public func routePrivate(_ bytes: UnsafeRawBufferPointer, _ route: (String, Data) throws(PayloadError) -> Void) {
+        let data = Data(bytes)
+        do throws(PayloadError) {
+            let header = try decodePayload(MarketPayloads.PushHeader.self, from: data, what: "private push")
+            try route(header.arg.channel, data)
+        } catch {
+            report(PluginError(SWL_ERR_EXCHANGE, error.message), "private stream")
+        }
+    }
+
+    /// The `data` elements of a push on `channel`.
+    public static func items<Element: Decodable>(_ type: Element.Type, in data: Data, channel: String) throws(PayloadError) -> [Element] {
+        try decodePayload(MarketPayloads.Push<Element>.self, from: data, what: "\(channel) push").data
+    }
+
     /// Applies an `orders` push: the order's new state and, when the push was caused by a
     /// trade, that fill (`fill` builds it from the order's client id).
     public func applyOrderPush(_ report: ExchangeOrderReport, fillTime: String?,

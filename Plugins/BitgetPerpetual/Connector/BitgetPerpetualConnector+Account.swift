@@ -5,36 +5,29 @@ import SwiftletPluginKit
 /// Private pushes, account and positions, funding, and the reconciliation reads.
 extension BitgetPerpetualConnector {
     func privateMessage(_ bytes: UnsafeRawBufferPointer) {
-        let data = Data(bytes)
-        do throws(PayloadError) {
-            let header = try decodePayload(MarketPayloads.PushHeader.self, from: data, what: "private push")
-            switch header.arg.channel {
+        core.routePrivate(bytes) { channel, data throws(PayloadError) in
+            switch channel {
             case "orders":
-                let push = try decodePayload(MarketPayloads.Push<PerpPayloads.OrderPush>.self, from: data, what: "orders push")
-                for item in push.data {
+                for item in try ConnectorCore.items(PerpPayloads.OrderPush.self, in: data, channel: channel) {
                     try core.applyOrderPush(try PerpPayloads.report(item), fillTime: item.fillTime?.text) { clientID throws(PayloadError) in
                         try PerpPayloads.fill(item, clientOrderID: clientID)
                     }
                 }
             case "fill":
-                let push = try decodePayload(MarketPayloads.Push<PerpPayloads.FillRecord>.self, from: data, what: "fill push")
-                for item in push.data {
+                for item in try ConnectorCore.items(PerpPayloads.FillRecord.self, in: data, channel: channel) {
                     core.fill(try PerpPayloads.fill(item, clientOrderID: ""), symbol: item.symbol.uppercased(),
                               time: try Field.milliseconds(item.cTime?.text, "cTime"))
                 }
             case "account":
-                let push = try decodePayload(MarketPayloads.Push<PerpPayloads.Account>.self, from: data, what: "account push")
-                applyAccounts(push.data, fromPush: true)
+                applyAccounts(try ConnectorCore.items(PerpPayloads.Account.self, in: data, channel: channel), fromPush: true)
             case "positions":
                 // Every push lists all open positions of the productType: absent ones are flat.
-                let push = try decodePayload(MarketPayloads.Push<PerpPayloads.PositionRecord>.self, from: data, what: "positions push")
+                let records = try ConnectorCore.items(PerpPayloads.PositionRecord.self, in: data, channel: channel)
                 positionPushes += 1
-                applyPositions(push.data)
+                applyPositions(records)
             default:
                 break
             }
-        } catch {
-            core.report(PluginError(SWL_ERR_EXCHANGE, error.message), "private stream")
         }
     }
 

@@ -26,9 +26,6 @@ public final class BitgetPerpetualConnector: PerpetualConnectorPlugin, CoreBacke
     var positionPushes = 0
     var fundingTimer: UInt64?
 
-    static let productTypes: Set<String> = ["USDT-FUTURES", "USDC-FUTURES", "COIN-FUTURES",
-                                            "SUSDT-FUTURES", "SUSDC-FUTURES", "SCOIN-FUTURES"]
-
     /// REST budgets per endpoint, requests/second, from each endpoint's Bitget doc page.
     static let restLimits = RateLimiter(limits: [
         "/api/v2/public/time": 20,
@@ -52,8 +49,8 @@ public final class BitgetPerpetualConnector: PerpetualConnectorPlugin, CoreBacke
         "/api/v2/mix/account/set-position-mode": 5,
     ], defaultLimit: 10)
 
+    /// The perpetual connector's own config key (the rest: `ConnectorConfig`).
     private struct Extra: Decodable {
-        var product_type: String?
         var funding_poll_ms: Int?
     }
 
@@ -64,17 +61,13 @@ public final class BitgetPerpetualConnector: PerpetualConnectorPlugin, CoreBacke
         } catch {
             throw PluginError(SWL_ERR_INVALID_ARGUMENT, "config is not a valid JSON object of the documented keys: \(error)")
         }
-        let productType = (extra.product_type ?? "USDT-FUTURES").uppercased()
-        guard Self.productTypes.contains(productType) else {
-            throw PluginError(SWL_ERR_INVALID_ARGUMENT,
-                              "config key 'product_type' must be one of \(Self.productTypes.sorted().joined(separator: ", "))")
-        }
         if let poll = extra.funding_poll_ms, poll <= 0 {
             throw PluginError(SWL_ERR_INVALID_ARGUMENT, "config key 'funding_poll_ms' must be positive")
         }
-        self.productType = productType
-        self.fundingPoll = .milliseconds(extra.funding_poll_ms ?? 60_000)
-        core = ConnectorCore(host: host, config: try ConnectorConfig(json: config), instType: productType,
+        let settings = try ConnectorConfig(json: config)
+        productType = settings.productType
+        fundingPoll = .milliseconds(extra.funding_poll_ms ?? 60_000)
+        core = ConnectorCore(host: host, config: settings, instType: productType,
                              stateKey: "perp.\(productType).state", restLimits: Self.restLimits)
         core.gateway = self
         core.onTicker = { [weak self] symbol, ticker in self?.tickerFunding(symbol, ticker) }

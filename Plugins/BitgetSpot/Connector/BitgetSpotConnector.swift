@@ -72,31 +72,24 @@ public final class BitgetSpotConnector: CoreBackedConnector, OrderGateway {
     // MARK: private stream
 
     func privateMessage(_ bytes: UnsafeRawBufferPointer) {
-        let data = Data(bytes)
-        do throws(PayloadError) {
-            let header = try decodePayload(MarketPayloads.PushHeader.self, from: data, what: "private push")
-            switch header.arg.channel {
+        core.routePrivate(bytes) { channel, data throws(PayloadError) in
+            switch channel {
             case "orders":
-                let push = try decodePayload(MarketPayloads.Push<SpotPayloads.OrderPush>.self, from: data, what: "orders push")
-                for item in push.data {
+                for item in try ConnectorCore.items(SpotPayloads.OrderPush.self, in: data, channel: channel) {
                     try core.applyOrderPush(try SpotPayloads.report(item), fillTime: item.fillTime?.text) { clientID throws(PayloadError) in
                         try SpotPayloads.fill(item, clientOrderID: clientID)
                     }
                 }
             case "fill":
-                let push = try decodePayload(MarketPayloads.Push<SpotPayloads.FillRecord>.self, from: data, what: "fill push")
-                for item in push.data {
+                for item in try ConnectorCore.items(SpotPayloads.FillRecord.self, in: data, channel: channel) {
                     core.fill(try SpotPayloads.fill(item, clientOrderID: ""), symbol: item.symbol,
                               time: try Field.milliseconds(item.cTime?.text, "cTime"))
                 }
             case "account":
-                let push = try decodePayload(MarketPayloads.Push<SpotPayloads.Asset>.self, from: data, what: "account push")
-                applyBalances(push.data)
+                applyBalances(try ConnectorCore.items(SpotPayloads.Asset.self, in: data, channel: channel))
             default:
                 break
             }
-        } catch {
-            core.report(PluginError(SWL_ERR_EXCHANGE, error.message), "private stream")
         }
     }
 
