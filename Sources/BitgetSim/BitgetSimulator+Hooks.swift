@@ -31,6 +31,10 @@ extension BitgetSimulator {
         faults.update { $0.rateLimitUntil = WallClock.milliseconds() + Int64(seconds) * 1000 }
     }
 
+    /// Sends one frame exactly as given to every private (or public) WebSocket connection:
+    /// truncated JSON, wrong types, frames the protocol does not have.
+    public func injectFrame(_ text: String, privateConnections: Bool) { hub.sendRaw(text, toPrivate: privateConnections) }
+
     /// Clears every injected fault.
     public func clearFaults() { faults.update { $0 = FaultState() } }
 

@@ -216,3 +216,50 @@ extension SpotResilienceTests {
         bookEvents(h).filter { if case .book(let b) = $0.payload { b.isSnapshot } else { false } }.count
     }
 }
+
+extension SpotResilienceTests {
+    /// Frames the connector cannot read are ERROR events; nothing is applied, nothing crashes,
+    /// and trading goes on.
+    @Test(arguments: [
+        (true, #"{"action":"snapshot","arg":{"instType":"SPOT","channel":"orders","instId":"default"},"data":[{"instId":"BTCUSDT","orderId":"#),
+        (true, #"{"action":"snapshot","arg":{"instType":"SPOT","channel":"orders","instId":"default"},"data":[{"instId":"BTCUSDT","orderId":"1","size":"1","orderType":"limit","side":"buy","status":7}]}"#),
+        (true, #"{"action":"snapshot","arg":{"instType":"SPOT","channel":"fill","instId":"default"},"data":[{"symbol":"BTCUSDT"}]}"#),
+        (true, #"{"action":"snapshot","arg":{"instType":"SPOT","channel":"account","coin":"default"},"data":[{"coin":"USDT","available":"lots"}]}"#),
+        (true, "not json at all"),
+        (false, #"{"action":"update","arg":{"instType":"SPOT","channel":"books","instId":"BTCUSDT"},"data":[{"asks":[["1","#),
+        (false, #"{"action":"update","arg":{"instType":"SPOT","channel":"trade","instId":"BTCUSDT"},"data":[{"price":"x","size":"1","side":"buy","tradeId":"1"}]}"#),
+    ])
+    func malformedFramesAreErrorEventsAndChangeNothing(_ testCase: (Bool, String)) async throws {
+        let (toPrivate, frame) = testCase
+        let h = try await SpotHarness.start()
+        try h.trading.subscribe(.book, symbol: Self.btc)
+        try h.trading.subscribe(.trades, symbol: Self.btc)
+        let before = h.balance("USDT")
+        let errorsBefore = h.errors.count
+        #expect(await h.eventually {
+            h.all.contains { if case .connection(let c) = $0.payload { c.stream == (toPrivate ? "private" : "public1") && c.state == .connected } else { false } }
+        })
+        h.sim.injectFrame(frame, privateConnections: toPrivate)
+        #expect(await h.eventually { h.errors.count > errorsBefore }, "no ERROR event for \(frame)")
+        #expect(h.balance("USDT") == before)
+        #expect(try h.trading.openOrders().isEmpty)
+        let id = try h.trading.placeOrder(OrderRequest(side: .buy, symbol: Self.btc, price: d("50000"), size: d("0.01")))
+        #expect(await h.waitFor(id, .open), "\(h.orderUpdates(id)) \(h.errors)")
+        await h.stop()
+    }
+
+    @Test func badConfigIsRefusedNamingTheKey() async throws {
+        let runtime = try HostRuntime()
+        for (product, config, key) in [("BitgetSpot", #"{"rest_url":"ftp://x"}"#, "rest_url"),
+                                       ("BitgetSpot", #"{"reconcile_interval_ms":0}"#, "reconcile_interval_ms"),
+                                       ("BitgetSpot", "{not json", "JSON"),
+                                       ("BitgetPerpetual", #"{"product_type":"SPOT"}"#, "product_type"),
+                                       ("BitgetPerpetual", #"{"funding_poll_ms":-1}"#, "funding_poll_ms"),
+                                       ("BitgetCandles", #"{"product_type":"PERP"}"#, "product_type")] {
+            let library = try PluginLoader.load(path: try SpotHarness.builtPlugin(product))
+            #expect(performing: { _ = try runtime.instantiate(library, config: config) },
+                    throws: { "\($0)".contains(key) })
+        }
+        await runtime.shutdown()
+    }
+}

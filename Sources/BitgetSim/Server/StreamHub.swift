@@ -88,6 +88,15 @@ final class StreamHub: @unchecked Sendable {
         for c in all { c.continuation.yield(.close); c.continuation.finish() }
     }
 
+    /// Sends `text` as is to every open connection of one kind (fault injection: malformed
+    /// or unexpected frames).
+    func sendRaw(_ text: String, toPrivate: Bool) {
+        lock.lock()
+        let targets = connections.values.filter { $0.isPrivate == toPrivate }
+        lock.unlock()
+        for connection in targets { connection.send(text) }
+    }
+
     /// Number of open connections.
     var connectionCount: Int { lock.lock(); defer { lock.unlock() }; return connections.count }
 
