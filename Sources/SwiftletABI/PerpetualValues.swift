@@ -24,9 +24,7 @@ public enum PerpetualValues {
 
     /// A borrowed C position as Swift (the margin asset is not part of `swl_position_t`).
     public static func position(_ c: UnsafePointer<swl_position_t>) throws(ABIError) -> PositionSnapshot {
-        guard Int(c.pointee.struct_size) >= MemoryLayout<swl_position_t>.size else {
-            throw ABIError(SWL_ERR_ABI, "swl_position_t.struct_size \(c.pointee.struct_size) is too small")
-        }
+        try ABIValue.requireStructSize(c.pointee.struct_size, MemoryLayout<swl_position_t>.size, "swl_position_t")
         let v = c.pointee
         guard let side = PositionSide(rawValue: v.side) else { throw ABIError(SWL_ERR_INVALID_ARGUMENT, "side: unknown value \(v.side)") }
         guard let mode = MarginMode(rawValue: v.margin_mode) else {
@@ -57,9 +55,7 @@ public enum PerpetualValues {
 
     /// A borrowed C funding info as Swift.
     public static func fundingInfo(_ c: UnsafePointer<swl_funding_info_t>) throws(ABIError) -> FundingInfo {
-        guard Int(c.pointee.struct_size) >= MemoryLayout<swl_funding_info_t>.size else {
-            throw ABIError(SWL_ERR_ABI, "swl_funding_info_t.struct_size \(c.pointee.struct_size) is too small")
-        }
+        try ABIValue.requireStructSize(c.pointee.struct_size, MemoryLayout<swl_funding_info_t>.size, "swl_funding_info_t")
         let v = c.pointee
         return FundingInfo(rate: try ABIValue.decimal(v.rate, field: "rate"), nextFundingTime: v.next_funding_time,
                            markPrice: try ABIValue.decimal(v.mark_price, field: "mark_price"),

@@ -26,7 +26,7 @@ public enum TradingValues {
 
     /// A borrowed C instrument as Swift.
     public static func instrument(_ c: UnsafePointer<swl_instrument_t>) throws(ABIError) -> Instrument {
-        try requireSize(c.pointee.struct_size, MemoryLayout<swl_instrument_t>.size, "swl_instrument_t")
+        try ABIValue.requireStructSize(c.pointee.struct_size, MemoryLayout<swl_instrument_t>.size, "swl_instrument_t")
         let v = c.pointee
         return Instrument(
             symbol: try ABIValue.string(v.symbol, field: "symbol"),
@@ -63,7 +63,7 @@ public enum TradingValues {
 
     /// A borrowed C order request as Swift; refuses unknown enum values.
     public static func orderRequest(_ c: UnsafePointer<swl_order_request_t>) throws(ABIError) -> OrderRequest {
-        try requireSize(c.pointee.struct_size, MemoryLayout<swl_order_request_t>.size, "swl_order_request_t")
+        try ABIValue.requireStructSize(c.pointee.struct_size, MemoryLayout<swl_order_request_t>.size, "swl_order_request_t")
         let v = c.pointee
         guard let side = Side(rawValue: v.side) else { throw invalid("side", v.side) }
         guard let type = OrderType(rawValue: v.type) else { throw invalid("type", v.type) }
@@ -111,7 +111,7 @@ public enum TradingValues {
 
     /// A borrowed C order as Swift.
     public static func order(_ c: UnsafePointer<swl_order_t>) throws(ABIError) -> OrderSnapshot {
-        try requireSize(c.pointee.struct_size, MemoryLayout<swl_order_t>.size, "swl_order_t")
+        try ABIValue.requireStructSize(c.pointee.struct_size, MemoryLayout<swl_order_t>.size, "swl_order_t")
         let v = c.pointee
         guard let state = OrderState(rawValue: v.state) else { throw invalid("state", v.state) }
         guard let side = Side(rawValue: v.side) else { throw invalid("side", v.side) }
@@ -144,18 +144,12 @@ public enum TradingValues {
 
     /// A borrowed C balance as Swift.
     public static func balance(_ c: UnsafePointer<swl_balance_t>) throws(ABIError) -> Balance {
-        try requireSize(c.pointee.struct_size, MemoryLayout<swl_balance_t>.size, "swl_balance_t")
+        try ABIValue.requireStructSize(c.pointee.struct_size, MemoryLayout<swl_balance_t>.size, "swl_balance_t")
         let v = c.pointee
         return Balance(asset: try ABIValue.string(v.asset, field: "asset"),
                        total: try ABIValue.decimal(v.total, field: "total"),
                        available: try ABIValue.decimal(v.available, field: "available"),
                        locked: try ABIValue.decimal(v.locked, field: "locked"))
-    }
-
-    private static func requireSize(_ size: UInt32, _ needed: Int, _ name: String) throws(ABIError) {
-        guard Int(size) >= needed else {
-            throw ABIError(SWL_ERR_ABI, "\(name).struct_size \(size) is smaller than the ABI 1.0 layout (\(needed))")
-        }
     }
 
     private static func invalid(_ field: String, _ value: Int32) -> ABIError {

@@ -40,6 +40,13 @@ public enum ABIValue {
         }
     }
 
+    /// Refuses a struct whose `struct_size` is below the ABI 1.0 layout the reader needs.
+    public static func requireStructSize(_ size: UInt32, _ needed: Int, _ name: StaticString) throws(ABIError) {
+        guard Int(size) >= needed else {
+            throw ABIError(SWL_ERR_ABI, "\(name).struct_size \(size) is smaller than the ABI 1.0 layout (\(needed))")
+        }
+    }
+
     /// Writes `text` into a caller-owned output buffer (host.h output rules).
     public static func writeOutput(_ text: String, to out: UnsafeMutablePointer<CChar>?, capacity: Int,
                                    length: UnsafeMutablePointer<Int>?) throws(ABIError) {
