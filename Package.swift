@@ -71,6 +71,13 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
+        .target(
+            name: "SwiftletBot",
+            dependencies: [
+                "CSwiftletSDK", "SwiftletABI", "SwiftletCore", "SwiftletHost", "SwiftletTransport", "SwiftletPersistence",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .target(name: "SwiftletPluginKit", dependencies: ["CSwiftletSDK", "SwiftletABI", "SwiftletCore"]),
         .executableTarget(
             name: "swiftlet",

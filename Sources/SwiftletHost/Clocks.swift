@@ -3,9 +3,9 @@ import Glibc
 #endif
 
 /// The host's clocks in nanoseconds, read with `clock_gettime` (no allocation, ~20 ns).
-enum Clocks {
-    static func wallNanoseconds() -> Int64 { read(CLOCK_REALTIME) }
-    static func monotonicNanoseconds() -> Int64 { read(CLOCK_MONOTONIC) }
+public enum Clocks {
+    public static func wallNanoseconds() -> Int64 { read(CLOCK_REALTIME) }
+    public static func monotonicNanoseconds() -> Int64 { read(CLOCK_MONOTONIC) }
 
     private static func read(_ clock: clockid_t) -> Int64 {
         var spec = timespec()

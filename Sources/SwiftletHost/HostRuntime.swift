@@ -62,10 +62,14 @@ public final class HostRuntime: Sendable {
     ///   - name: how logs and events name it; defaults to the plugin id.
     ///   - config: the JSON object passed to the plugin's `create`.
     ///   - credentials: names of the credentials it may sign with.
+    ///   - extensions: host-side extension tables the instance may look up (a strategy's
+    ///     `swiftlet.host.trading/1`); nil: none.
     public func instantiate(_ library: PluginLibrary, name: String? = nil, config: String = "{}",
-                            credentials: Set<String> = []) throws(HostError) -> PluginInstance {
+                            credentials: Set<String> = [],
+                            extensions: (any HostExtensionProvider)? = nil) throws(HostError) -> PluginInstance {
         let context = InstanceContext(runtime: self, pluginID: library.info.id,
-                                      instanceName: name ?? library.info.id, allowedCredentials: credentials)
+                                      instanceName: name ?? library.info.id, allowedCredentials: credentials,
+                                      extensions: extensions)
         guard let create = library.descriptor.pointee.create else {
             throw HostError("\(library.info.key): descriptor has no create function")
         }

@@ -152,7 +152,11 @@ enum HostTable {
                 context.runtime.events.publish(decoded)
             }
         }
-        table.get_extension = { _, _ in nil }
+        table.get_extension = { host, id in
+            guard let context = InstanceContext.from(host), let provider = context.extensions,
+                  let name = try? ABIValue.string(id, field: "extension_id") else { return nil }
+            return provider.hostExtension(name)
+        }
         return table
     }
 

@@ -18,6 +18,8 @@ final class InstanceContext: @unchecked Sendable {
     let pluginID: String
     let instanceName: String
     let allowedCredentials: Set<String>
+    /// Host-side extension tables this instance may look up (`swl_host_t.get_extension`).
+    let extensions: (any HostExtensionProvider)?
     let logger: Logger
     /// The `swl_host_t` handed to the plugin; lives as long as this context.
     let hostTable: UnsafeMutablePointer<swl_host_t>
@@ -29,11 +31,13 @@ final class InstanceContext: @unchecked Sendable {
     private let hostNameStorage: UnsafeMutablePointer<CChar>
     private let hostNameLength: Int
 
-    init(runtime: HostRuntime, pluginID: String, instanceName: String, allowedCredentials: Set<String>) {
+    init(runtime: HostRuntime, pluginID: String, instanceName: String, allowedCredentials: Set<String>,
+         extensions: (any HostExtensionProvider)?) {
         self.runtime = runtime
         self.pluginID = pluginID
         self.instanceName = instanceName
         self.allowedCredentials = allowedCredentials
+        self.extensions = extensions
         var logger = runtime.logger
         logger[metadataKey: "plugin"] = "\(instanceName)"
         self.logger = logger

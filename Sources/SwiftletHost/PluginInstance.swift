@@ -108,6 +108,23 @@ public final class PluginInstance: @unchecked Sendable {
         }
     }
 
+    /// Queues one event for a strategy plugin on the instance's serial context: events
+    /// posted from any thread reach `on_event` one at a time, in posting order, after
+    /// every earlier callback (timers, HTTP, WebSocket). Dropped once the instance has
+    /// stopped. A failing `on_event` is logged, and delivery goes on.
+    public func post(_ event: Event) {
+        guard let strategyTable, let onEvent = strategyTable.pointee.on_event else { return }
+        let plugin = Unchecked(self.plugin)
+        let context = self.context
+        context.deliver {
+            var record = ABIError.emptyRecord()
+            let status = EventEncoding.withCEvent(event) { onEvent(plugin.value, $0, &record) }
+            if status != SWL_OK {
+                context.logger.warning("on_event failed: \(ABIError.read(record, status: status).description)")
+            }
+        }
+    }
+
     /// Calls one plugin function that reports a status and an error record.
     private func invoke(_ function: String,
                         _ body: (UnsafePointer<swl_plugin_t>, UnsafeMutablePointer<swl_error_t>) -> swl_status_t) throws(HostError) {

@@ -1,0 +1,337 @@
+import CSwiftletSDK
+import Dispatch
+public import Logging
+import SwiftletABI
+public import SwiftletCore
+public import SwiftletHost
+import Synchronization
+
+/// Where the bot writes what happened to its orders (the trade database).
+public protocol TradeRecorder: Sendable {
+    /// Writes one order, fill, position or funding event durably before returning.
+    func record(_ event: Event) throws
+}
+
+/// A running bot: connector venues (live or paper), candle feeds and strategies on one
+/// host. It routes every event from the plugins to the trade database, the risk checks
+/// and the strategies that asked for it, and it is the host side of the strategies'
+/// `swiftlet.host.trading/1` (their only way to act).
+///
+/// Nothing here calls into a plugin from the emitting plugin's stack: strategies get
+/// events on their own serial contexts, and actions the bot takes on its own (the kill
+/// switch) run on the bot's queue.
+public final class Bot: HostExtensionProvider, @unchecked Sendable {
+    public let runtime: HostRuntime
+    public let books = MarketBooks()
+    public let pnl = PnLTracker()
+    public let risk: RiskGate
+    let logger: Logger
+    private let recorder: (any TradeRecorder)?
+    private let control = DispatchQueue(label: "swiftlet.bot")
+    private let busToken = Mutex<UInt64?>(nil)
+
+    private struct State {
+        var venues: [String: any TradingVenue] = [:]
+        var feeds: [String: CandleClient] = [:]
+        var strategies: [RunningStrategy] = []
+        var owners: [String: RunningStrategy] = [:]
+        var instruments: [String: Instrument] = [:]
+        var health: [String: ConnectionState] = [:]
+        var orderCounter: UInt64 = 0
+        var recordFailures = 0
+    }
+    private let state = Mutex(State())
+    private let session: String
+
+    /// - Parameters:
+    ///   - recorder: the trade database; nil keeps nothing.
+    public init(runtime: HostRuntime, limits: RiskLimits = RiskLimits(), recorder: (any TradeRecorder)? = nil,
+                logger: Logger? = nil) {
+        self.runtime = runtime
+        self.risk = RiskGate(limits: limits)
+        self.recorder = recorder
+        self.logger = logger ?? runtime.logger
+        // Client order ids carry the session start (base 36 ms), so ids never repeat across restarts.
+        session = String(UInt64(Clocks.wallNanoseconds() / 1_000_000), radix: 36)
+        let token = runtime.events.subscribe { [weak self] event in self?.ingest(event) }
+        busToken.withLock { $0 = token }
+    }
+
+    deinit {
+        if let token = busToken.withLock({ $0 }) { runtime.events.unsubscribe(token) }
+    }
+
+    // MARK: composition
+
+    /// Adds a trading venue under its id; paper venues get the bot's dispatch.
+    public func addVenue(_ venue: any TradingVenue) {
+        state.withLock { $0.venues[venue.id] = venue }
+        if let simulated = venue as? any SimulatedVenue { simulated.attach { [weak self] in self?.dispatch($0) } }
+    }
+
+    /// Adds a candle feed plugin instance; strategies name it by `instance.name`.
+    public func addCandleFeed(_ instance: PluginInstance) throws(HostError) {
+        let client = try CandleClient(instance)
+        state.withLock { $0.feeds[instance.name] = client }
+    }
+
+    /// Creates and starts a strategy instance.
+    /// - Parameters:
+    ///   - id: its name in logs, events and order ownership.
+    ///   - params: the JSON object passed to its `create`.
+    ///   - tick: interval of its TIMER events.
+    @discardableResult
+    public func startStrategy(id: String, library: PluginLibrary, params: String,
+                              tick: Duration = .seconds(1)) throws(HostError) -> RunningStrategy {
+        guard library.info.kinds.contains(.strategy) else {
+            throw HostError("\(library.info.key) is not a strategy plugin")
+        }
+        guard state.withLock({ state in !state.strategies.contains { $0.id == id } }) else {
+            throw HostError("a strategy named \(id) is already running")
+        }
+        let index = state.withLock { $0.strategies.count }
+        let instance = try runtime.instantiate(library, name: id, config: params, extensions: self)
+        let strategy = RunningStrategy(id: id, instance: instance, index: index)
+        state.withLock { $0.strategies.append(strategy) }
+        do {
+            try instance.start()
+        } catch {
+            state.withLock { $0.strategies.removeAll { $0 === strategy } }
+            instance.destroy()
+            throw error
+        }
+        strategy.startTicking(every: tick, timers: runtime.timers)
+        logger.info("strategy \(id) started (\(library.info.key))")
+        return strategy
+    }
+
+    public var venues: [any TradingVenue] { state.withLock { Array($0.venues.values) }.sorted { $0.id < $1.id } }
+    public var strategies: [RunningStrategy] { state.withLock { $0.strategies } }
+    /// Last reported health of each connector's streams ("bitget/public" → state).
+    public var health: [String: ConnectionState] { state.withLock { $0.health } }
+    /// Trade-database writes that failed (each is logged).
+    public var recordFailures: Int { state.withLock { $0.recordFailures } }
+
+    /// Stops the strategies, cancels their open orders, and stops delivering events.
+    public func stop() {
+        let (strategies, venues) = state.withLock { ($0.strategies, $0.venues) }
+        for strategy in strategies {
+            strategy.stopTicking(timers: runtime.timers)
+            try? strategy.instance.stop()
+        }
+        cancelEverything(strategies: strategies, venues: venues)
+        for strategy in strategies { strategy.instance.destroy() }
+        if let token = busToken.withLock({ $0 }) { runtime.events.unsubscribe(token) }
+    }
+
+    private func cancelEverything(strategies: [RunningStrategy], venues: [String: any TradingVenue]) {
+        var symbols: [String: Set<String>] = [:]
+        for strategy in strategies {
+            for (source, markets) in strategy.markets { symbols[source, default: []].formUnion(markets) }
+        }
+        for (source, markets) in symbols {
+            guard let venue = venues[source] else { continue }
+            for symbol in markets.sorted() {
+                do throws(ABIError) { try venue.cancelAll(symbol: symbol) } catch {
+                    logger.error("cancel all \(source) \(symbol) failed: \(error.description)")
+                }
+            }
+        }
+    }
+
+    // MARK: events
+
+    /// Events from plugins (the event bus). A paper venue's connector keeps only its
+    /// market data: order-side events of a paper venue come from the paper engine.
+    private func ingest(_ event: Event) {
+        if event.isAccountEvent, let venue = state.withLock({ $0.venues[event.context.source] }), venue.isPaper {
+            return
+        }
+        dispatch(event)
+    }
+
+    /// Routes one event: books, paper engines, trade database, PnL and kill switch,
+    /// strategies.
+    func dispatch(_ event: Event) {
+        let source = event.context.source
+        let venue = state.withLock { $0.venues[source] }
+        switch event.payload {
+        case .book, .bookResync, .trade, .ticker:
+            books.apply(event)
+            (venue as? any SimulatedVenue)?.observe(event)
+        case .fundingInfo:
+            (venue as? any SimulatedVenue)?.observe(event)
+        case .order, .position:
+            record(event)
+        case .fill(let fill):
+            record(event)
+            bookFill(fill, event: event)
+        case .fundingPayment(let payment):
+            record(event)
+            do throws(DecimalError) { try pnl.record(payment, source: source, symbol: event.context.symbol) } catch {
+                logger.error("PnL of funding \(payment.paymentID) overflows: \(error)")
+            }
+            checkKillSwitch()
+        case .connection(let change):
+            state.withLock { $0.health["\(source)/\(change.stream)"] = change.state }
+        default:
+            break
+        }
+        route(event)
+    }
+
+    private func record(_ event: Event) {
+        guard let recorder else { return }
+        do {
+            try recorder.record(event)
+        } catch {
+            state.withLock { $0.recordFailures += 1 }
+            logger.error("trade database write failed: \(error)")
+        }
+    }
+
+    private func bookFill(_ fill: Fill, event: Event) {
+        let source = event.context.source, symbol = event.context.symbol
+        let base = instrument(source: source, symbol: symbol)?.baseAsset ?? ""
+        do throws(DecimalError) { try pnl.record(fill, source: source, symbol: symbol, baseAsset: base) } catch {
+            logger.error("PnL of fill \(fill.tradeID) overflows: \(error)")
+        }
+        checkKillSwitch()
+    }
+
+    /// Trips the kill switch when the loss exceeds its limit; the stop itself runs on
+    /// the bot's queue (never on the stack of the plugin that emitted the event).
+    public func checkKillSwitch() {
+        guard risk.limits.killSwitchLoss != nil, risk.killReason == nil else { return }
+        let total: ExactDecimal
+        do throws(DecimalError) {
+            total = try pnl.pnl { [books] source, symbol in books.mark(source: source, symbol: symbol) }.total
+        } catch {
+            logger.error("PnL overflows: \(error)")
+            return
+        }
+        guard risk.breaches(pnl: total) else { return }
+        let reason = "loss \(total.negated) exceeds kill_switch_loss \(risk.limits.killSwitchLoss!)"
+        guard risk.trip(reason) else { return }
+        logger.critical("kill switch: \(reason); stopping strategies and cancelling all orders")
+        control.async { [self] in
+            let (strategies, venues) = state.withLock { ($0.strategies, $0.venues) }
+            for strategy in strategies {
+                strategy.stopTicking(timers: runtime.timers)
+                try? strategy.instance.stop()
+            }
+            cancelEverything(strategies: strategies, venues: venues)
+        }
+    }
+
+    /// Delivers `event` to the strategies that should see it.
+    private func route(_ event: Event) {
+        let (strategies, owner) = state.withLock { state -> ([RunningStrategy], RunningStrategy?) in
+            switch event.payload {
+            case .order(let update):
+                let owner = state.owners[update.clientOrderID] ?? ownerByID(update.clientOrderID, state.strategies)
+                if update.state.isFinal { state.owners.removeValue(forKey: update.clientOrderID) }
+                return (state.strategies, owner)
+            case .fill(let fill):
+                return (state.strategies, state.owners[fill.clientOrderID] ?? ownerByID(fill.clientOrderID, state.strategies))
+            default:
+                return (state.strategies, nil)
+            }
+        }
+        if let owner {
+            owner.instance.post(event)
+            return
+        }
+        for strategy in strategies where strategy.wants(event) { strategy.instance.post(event) }
+    }
+
+    /// The strategy whose index an id the bot generated this session carries
+    /// ("swl<index>x<session>x<counter>"), for events that outlive the owners entry.
+    private func ownerByID(_ id: String, _ strategies: [RunningStrategy]) -> RunningStrategy? {
+        let parts = id.split(separator: "x")
+        guard parts.count == 3, parts[0].hasPrefix("swl"), parts[1] == session,
+              let index = Int(parts[0].dropFirst(3)), strategies.indices.contains(index) else { return nil }
+        return strategies[index]
+    }
+
+    // MARK: the strategies' trading API
+
+    func venue(_ id: String) throws(ABIError) -> any TradingVenue {
+        guard let venue = state.withLock({ $0.venues[id] }) else {
+            throw ABIError(SWL_ERR_NOT_FOUND, "no connector \"\(id)\" in this bot")
+        }
+        return venue
+    }
+
+    func feed(_ id: String) throws(ABIError) -> CandleClient {
+        guard let feed = state.withLock({ $0.feeds[id] }) else {
+            throw ABIError(SWL_ERR_NOT_FOUND, "no candle feed plugin \"\(id)\" in this bot")
+        }
+        return feed
+    }
+
+    func strategy(named name: String) throws(ABIError) -> RunningStrategy {
+        guard let strategy = state.withLock({ state in state.strategies.first { $0.id == name } }) else {
+            throw ABIError(SWL_ERR_STATE, "\(name) is not a running strategy of this bot")
+        }
+        return strategy
+    }
+
+    /// Trading rules, cached per venue and symbol.
+    func instrument(source: String, symbol: String) -> Instrument? {
+        let key = "\(source)/\(symbol)"
+        if let known = state.withLock({ $0.instruments[key] }) { return known }
+        guard let venue = state.withLock({ $0.venues[source] }), let found = try? venue.instrument(symbol) else { return nil }
+        state.withLock { $0.instruments[key] = found }
+        return found
+    }
+
+    /// Places a strategy's order: a client id is assigned (unless given) and its owner
+    /// recorded before the connector sees it, so every event of the order reaches the
+    /// strategy; then the risk checks; then the venue.
+    func place(_ request: OrderRequest, on connector: String, by strategy: RunningStrategy) throws(ABIError) -> String {
+        let venue = try venue(connector)
+        let top = books.topOfBook(source: connector, symbol: request.symbol)
+        let reference = request.side == .buy ? top?.ask.price : top?.bid.price
+        try risk.check(request, on: venue, referencePrice: reference)
+        var request = request
+        if request.clientOrderID.isEmpty {
+            let counter = state.withLock { state -> UInt64 in
+                state.orderCounter += 1
+                return state.orderCounter
+            }
+            request.clientOrderID = "swl\(strategy.index)x\(session)x\(String(counter, radix: 36))"
+        }
+        let id = request.clientOrderID
+        let taken = state.withLock { state -> Bool in
+            if state.owners[id] != nil { return true }
+            state.owners[id] = strategy
+            return false
+        }
+        if taken { throw ABIError(SWL_ERR_INVALID_ARGUMENT, "client order id \(id) is already in use") }
+        do throws(ABIError) {
+            try venue.place(request)
+        } catch {
+            state.withLock { _ = $0.owners.removeValue(forKey: id) }
+            throw error
+        }
+        return id
+    }
+}
+
+extension Event {
+    /// Events about the account rather than the market.
+    var isAccountEvent: Bool {
+        switch payload {
+        case .order, .fill, .balance, .position, .fundingPayment: true
+        default: false
+        }
+    }
+}
+
+extension Bot {
+    /// The host-side tables strategies may look up.
+    public func hostExtension(_ id: String) -> UnsafeRawPointer? {
+        id == SWL_EXT_HOST_TRADING ? HostTradingTable.pointer : nil
+    }
+}

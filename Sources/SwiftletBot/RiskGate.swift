@@ -1,0 +1,118 @@
+import CSwiftletSDK
+public import SwiftletABI
+public import SwiftletCore
+import Synchronization
+
+/// The checks every strategy order passes before it reaches a connector: the kill
+/// switch, maximum size and notional, and available balance or margin. A refusal is an
+/// `ABIError` the strategy receives as the status of its call, with a message naming
+/// the limit.
+public final class RiskGate: Sendable {
+    public let limits: RiskLimits
+    private let tripped = Mutex<String?>(nil)
+
+    public init(limits: RiskLimits) {
+        self.limits = limits
+    }
+
+    /// Why the kill switch stopped the bot, or nil while it has not.
+    public var killReason: String? { tripped.withLock { $0 } }
+
+    /// Trips the kill switch (once); returns true the first time.
+    public func trip(_ reason: String) -> Bool {
+        tripped.withLock { current in
+            guard current == nil else { return false }
+            current = reason
+            return true
+        }
+    }
+
+    /// True when `pnl` is a loss beyond the kill-switch limit.
+    public func breaches(pnl: ExactDecimal) -> Bool {
+        guard let limit = limits.killSwitchLoss else { return false }
+        return pnl.negated > limit
+    }
+
+    /// Refuses `request` unless it passes every check.
+    /// - Parameters:
+    ///   - referencePrice: price of a market order (best ask for a buy, best bid for a
+    ///     sell), nil if the book is unknown.
+    public func check(_ request: OrderRequest, on venue: any TradingVenue,
+                      referencePrice: ExactDecimal?) throws(ABIError) {
+        if let reason = killReason {
+            throw ABIError(SWL_ERR_STATE, "kill switch tripped (\(reason)): no new orders")
+        }
+        guard request.size > .zero || request.quoteSize > .zero else {
+            throw ABIError(SWL_ERR_INVALID_ARGUMENT, "order size must be positive")
+        }
+        if let maxSize = limits.maxOrderSize[request.symbol], request.size > maxSize {
+            throw ABIError(SWL_ERR_INVALID_ARGUMENT,
+                           "risk: size \(request.size) exceeds max_order_size \(maxSize) for \(request.symbol)")
+        }
+        let instrument = try venue.instrument(request.symbol)
+        let price = request.type == .limit ? request.price : referencePrice
+        let notional: ExactDecimal?
+        do throws(DecimalError) {
+            if request.size.isZero {
+                notional = request.quoteSize
+            } else if let price {
+                notional = try request.size * price
+            } else {
+                notional = nil
+            }
+        } catch {
+            throw ABIError(SWL_ERR_INVALID_ARGUMENT, "risk: order value overflows: \(error)")
+        }
+        if let maxNotional = limits.maxOrderNotional {
+            guard let notional else {
+                throw ABIError(SWL_ERR_STATE, "risk: no price for \(request.symbol) to check max_order_notional")
+            }
+            if notional > maxNotional {
+                throw ABIError(SWL_ERR_INVALID_ARGUMENT,
+                               "risk: order value \(notional) exceeds max_order_notional \(maxNotional)")
+            }
+        }
+        if request.reduceOnly { return }
+        try checkFunds(request, instrument: instrument, notional: notional, venue: venue)
+    }
+
+    private func checkFunds(_ request: OrderRequest, instrument: Instrument, notional: ExactDecimal?,
+                            venue: any TradingVenue) throws(ABIError) {
+        let balances = try venue.balances()
+        func available(_ asset: String) -> ExactDecimal {
+            balances.first { $0.asset == asset }?.available ?? .zero
+        }
+        if instrument.isPerpetual {
+            guard let notional else { return }
+            let leverage = try venue.leverage(symbol: request.symbol)
+            let margin: ExactDecimal
+            do throws(DecimalError) {
+                margin = try ExactDecimal.dividing(notional, leverage.isZero ? ExactDecimal(1) : leverage,
+                                                   scale: min(notional.scale + 4, ExactDecimal.maxScale), .up)
+            } catch {
+                throw ABIError(SWL_ERR_INVALID_ARGUMENT, "risk: margin overflows: \(error)")
+            }
+            let have = available(instrument.quoteAsset)
+            if margin > have {
+                throw ABIError(SWL_ERR_INSUFFICIENT_FUNDS,
+                               "risk: margin \(margin) \(instrument.quoteAsset) needed, \(have) available")
+            }
+            return
+        }
+        switch request.side {
+        case .buy:
+            guard let notional else { return }
+            let have = available(instrument.quoteAsset)
+            if notional > have {
+                throw ABIError(SWL_ERR_INSUFFICIENT_FUNDS,
+                               "risk: \(notional) \(instrument.quoteAsset) needed, \(have) available")
+            }
+        case .sell:
+            let have = available(instrument.baseAsset)
+            if request.size > have {
+                throw ABIError(SWL_ERR_INSUFFICIENT_FUNDS,
+                               "risk: \(request.size) \(instrument.baseAsset) needed, \(have) available")
+            }
+        }
+    }
+}

@@ -1,0 +1,108 @@
+import SwiftletABI
+import SwiftletCore
+public import SwiftletHost
+import SwiftletTransport
+import Synchronization
+
+/// A strategy instance the bot runs, and what it asked for: the market data it
+/// subscribed to (which decides the events it receives) and its tick timer.
+public final class RunningStrategy: Sendable {
+    /// The id the bot config gives it; orders' owner.
+    public let id: String
+    public let instance: PluginInstance
+    /// Its place in the bot, used in the client order ids it is given.
+    let index: Int
+
+    struct MarketKey: Hashable {
+        let source: String
+        let channel: MarketChannel
+        let symbol: String
+    }
+
+    struct CandleKey: Hashable {
+        let source: String
+        let feed: String
+        let symbol: String
+        let interval: String
+    }
+
+    private struct Interest {
+        var markets: Set<MarketKey> = []
+        var candles: Set<CandleKey> = []
+        var tickTimer: UInt64?
+        var ticks: UInt64 = 0
+    }
+
+    private let interest = Mutex(Interest())
+    private let scratch = Mutex(ScratchBox())
+
+    /// Holds what the last query handed the strategy (strings, candle arrays); valid
+    /// until its next call to the host's trading API, as ext/strategy.h promises.
+    private struct ScratchBox: @unchecked Sendable {
+        var storage = CStorage()
+    }
+
+    /// Replaces the strategy's scratch storage and returns the new one.
+    func freshScratch() -> CStorage {
+        scratch.withLock { box in
+            box.storage = CStorage()
+            return box.storage
+        }
+    }
+
+    init(id: String, instance: PluginInstance, index: Int) {
+        self.id = id
+        self.instance = instance
+        self.index = index
+    }
+
+    func addMarket(source: String, channel: MarketChannel, symbol: String) {
+        _ = interest.withLock { $0.markets.insert(MarketKey(source: source, channel: channel, symbol: symbol)) }
+    }
+
+    func addCandles(source: String, feed: String, symbol: String, interval: String) {
+        _ = interest.withLock { $0.candles.insert(CandleKey(source: source, feed: feed, symbol: symbol, interval: interval)) }
+    }
+
+    /// True when the strategy asked for this market event.
+    func wants(_ event: Event) -> Bool {
+        let context = event.context
+        let channel: MarketChannel
+        switch event.payload {
+        case .book, .bookResync: channel = .book
+        case .trade: channel = .trades
+        case .ticker: channel = .ticker
+        case .candle(let candle):
+            let key = CandleKey(source: context.source, feed: candle.feed, symbol: context.symbol, interval: candle.interval)
+            return interest.withLock { $0.candles.contains(key) }
+        default: return true
+        }
+        let key = MarketKey(source: context.source, channel: channel, symbol: context.symbol)
+        return interest.withLock { $0.markets.contains(key) }
+    }
+
+    /// Symbols the strategy subscribed to, per connector (what to cancel on stop).
+    var markets: [String: Set<String>] {
+        interest.withLock { state in
+            var result: [String: Set<String>] = [:]
+            for key in state.markets { result[key.source, default: []].insert(key.symbol) }
+            return result
+        }
+    }
+
+    /// Posts a TIMER event every `interval`.
+    func startTicking(every interval: Duration, timers: TimerService) {
+        let id = timers.start(delay: interval, interval: interval) { [self] _ in
+            let tick = interest.withLock { state -> UInt64 in
+                state.ticks += 1
+                return state.ticks
+            }
+            instance.post(Event(context: EventContext(localTime: Clocks.wallNanoseconds()), payload: .timer(id: tick)))
+        }
+        interest.withLock { $0.tickTimer = id }
+    }
+
+    func stopTicking(timers: TimerService) {
+        if let id = interest.withLock({ $0.tickTimer }) { _ = timers.cancel(id) }
+    }
+}
