@@ -15,8 +15,12 @@ public struct HostConfiguration: Sendable {
     public var hostName: String
     /// Threads of the host's event loop group (HTTP, WebSocket, timers).
     public var eventLoopThreads: Int
+    /// Timestamps of WebSocket arrivals and HTTP writes, for latency benchmarks; nil in production.
+    public var probe: (any TransportProbe)?
 
-    public init(stateDatabasePath: String? = nil, hostName: String = "swiftlet 0.1.0", eventLoopThreads: Int = 2) {
+    public init(stateDatabasePath: String? = nil, hostName: String = "swiftlet 0.1.0", eventLoopThreads: Int = 2,
+                probe: (any TransportProbe)? = nil) {
+        self.probe = probe
         self.stateDatabasePath = stateDatabasePath
         self.hostName = hostName
         self.eventLoopThreads = eventLoopThreads
@@ -41,8 +45,8 @@ public final class HostRuntime: Sendable {
         self.configuration = configuration
         self.logger = logger
         eventLoopGroup = MultiThreadedEventLoopGroup(numberOfThreads: max(1, configuration.eventLoopThreads))
-        http = HTTPService(eventLoopGroup: eventLoopGroup)
-        webSockets = WebSocketService(eventLoopGroup: eventLoopGroup)
+        http = HTTPService(eventLoopGroup: eventLoopGroup, probe: configuration.probe)
+        webSockets = WebSocketService(eventLoopGroup: eventLoopGroup, probe: configuration.probe)
         timers = TimerService(eventLoop: eventLoopGroup.next())
         credentials = CredentialStore()
         events = EventBus()

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import NIOCore
+import NIOHTTP1
 import Synchronization
 import WebSocketKit  // re-exports NIOHTTP1.HTTPHeaders
 
@@ -55,10 +56,13 @@ public final class HTTPService: Sendable {
     private let maxResponseSize: Int
     private let nextID = Mutex<UInt64>(0)
     private let isShutDown = Mutex(false)
+    private let probe: (any TransportProbe)?
 
     /// Makes the service; its client runs on `eventLoopGroup`, which must outlive ``shutdown()``.
     /// A response body larger than `maxResponseSize` bytes fails the request with `.io`.
-    public init(eventLoopGroup: any EventLoopGroup, maxResponseSize: Int = 64 << 20) {
+    /// `probe` is told when each request has been written (benchmarks).
+    public init(eventLoopGroup: any EventLoopGroup, maxResponseSize: Int = 64 << 20, probe: (any TransportProbe)? = nil) {
+        self.probe = probe
         self.maxResponseSize = min(max(0, maxResponseSize), Int(UInt32.max))
         var configuration = HTTPClient.Configuration()
         configuration.redirectConfiguration = .disallow
@@ -81,7 +85,8 @@ public final class HTTPService: Sendable {
         }
         let deadline = NIODeadline.now() + .nanoseconds(request.timeout.clampedNanoseconds)
         let accumulator = ResponseAccumulator(request: prepared, maxBodySize: maxResponseSize)
-        client.execute(request: prepared, delegate: accumulator, deadline: deadline).futureResult.whenComplete { result in
+        let delegate = ProbedDelegate(accumulator, id: id, probe: probe)
+        client.execute(request: prepared, delegate: delegate, deadline: deadline).futureResult.whenComplete { result in
             switch result {
             case .success(let response):
                 let headers = response.headers.map { HTTPHeader(name: $0.name, value: $0.value) }
@@ -161,5 +166,40 @@ public final class HTTPService: Sendable {
             return TransportError(.timeout, "HTTP connect timed out")
         }
         return TransportError(.io, "HTTP request failed: \(error)")
+    }
+}
+
+/// AsyncHTTPClient's `ResponseAccumulator`, plus a call to the probe when the request has
+/// been written; everything else is forwarded unchanged.
+private final class ProbedDelegate: HTTPClientResponseDelegate {
+    typealias Response = HTTPClient.Response
+    private let accumulator: ResponseAccumulator
+    private let id: UInt64
+    private let probe: (any TransportProbe)?
+
+    init(_ accumulator: ResponseAccumulator, id: UInt64, probe: (any TransportProbe)?) {
+        self.accumulator = accumulator
+        self.id = id
+        self.probe = probe
+    }
+
+    func didSendRequest(task: HTTPClient.Task<Response>) {
+        probe?.requestWritten(request: id)
+    }
+
+    func didReceiveHead(task: HTTPClient.Task<Response>, _ head: HTTPResponseHead) -> EventLoopFuture<Void> {
+        accumulator.didReceiveHead(task: task, head)
+    }
+
+    func didReceiveBodyPart(task: HTTPClient.Task<Response>, _ buffer: ByteBuffer) -> EventLoopFuture<Void> {
+        accumulator.didReceiveBodyPart(task: task, buffer)
+    }
+
+    func didReceiveError(task: HTTPClient.Task<Response>, _ error: any Error) {
+        accumulator.didReceiveError(task: task, error)
+    }
+
+    func didFinishRequest(task: HTTPClient.Task<Response>) throws -> Response {
+        try accumulator.didFinishRequest(task: task)
     }
 }

@@ -56,15 +56,19 @@ public final class WebSocketService: Sendable {
     private let handshakeTimeout: Duration
     private let closeTimeout: Duration
     private let state = Mutex(State())
+    private let probe: (any TransportProbe)?
 
     /// Makes the service; connections run on `eventLoopGroup`.
     /// - Parameters:
     ///   - handshakeTimeout: a connection not open by then fails with `.failed`.
     ///   - closeTimeout: after `close`, how long to wait for the server's close reply before reporting `.closed` anyway.
     ///   - maxMessageSize: largest incoming message (and frame) accepted; bigger ones close the connection.
+    ///   - probe: told when each message arrives (benchmarks).
     public init(eventLoopGroup: any EventLoopGroup, handshakeTimeout: Duration = .seconds(30),
-                closeTimeout: Duration = .seconds(5), maxMessageSize: Int = 16 << 20) {
+                closeTimeout: Duration = .seconds(5), maxMessageSize: Int = 16 << 20,
+                probe: (any TransportProbe)? = nil) {
         group = eventLoopGroup
+        self.probe = probe
         var configuration = WebSocketClient.Configuration(maxFrameSize: maxMessageSize)
         configuration.maxAccumulatedFrameSize = maxMessageSize
         self.configuration = configuration
@@ -224,9 +228,11 @@ public final class WebSocketService: Sendable {
             return
         }
         socket.onText { [weak self] _, text in
+            self?.probe?.messageArrived(connection: id)
             self?.deliver(id, .message(Array(text.utf8), isBinary: false))
         }
         socket.onBinary { [weak self] _, buffer in
+            self?.probe?.messageArrived(connection: id)
             self?.deliver(id, .message(Array(buffer.readableBytesView), isBinary: true))
         }
         socket.onClose.whenComplete { [weak self] _ in
