@@ -26,6 +26,7 @@ let package = Package(
         .library(name: "BitgetSpot", type: .dynamic, targets: ["BitgetSpot"]),
         .library(name: "BitgetPerpetual", type: .dynamic, targets: ["BitgetPerpetual"]),
         .library(name: "BitgetCandles", type: .dynamic, targets: ["BitgetCandles"]),
+        .library(name: "TickToOrderStrategy", type: .dynamic, targets: ["TickToOrderStrategy"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
@@ -90,8 +91,16 @@ let package = Package(
         ),
         .executableTarget(
             name: "SwiftletBench",
-            dependencies: ["SwiftletHost", "SwiftletCore", "SwiftletTransport", "CSwiftletSDK", "BitgetCommon", "BitgetCandleFeeds"],
+            dependencies: ["SwiftletHost", "SwiftletBot", "SwiftletCore", "SwiftletTransport", "CSwiftletSDK", "BitgetCommon",
+                           "BitgetCandleFeeds", "BitgetSim"],
             path: "Benchmarks/SwiftletBench"
+        ),
+        .target(
+            name: "TickToOrderStrategy",
+            path: "Benchmarks/TickToOrderStrategy",
+            publicHeadersPath: "include",
+            cSettings: [.headerSearchPath("../../sdk-headers"), .unsafeFlags(["-fvisibility=hidden"])],
+            linkerSettings: pluginLinkerSettings
         ),
 
         // MARK: bitget-sim
