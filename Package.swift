@@ -211,6 +211,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        .testTarget(name: "SwiftletBotTests", dependencies: ["SwiftletBot", "SwiftletCore", "SwiftletABI", "CSwiftletSDK"]),
         .testTarget(name: "BitgetCommonTests", dependencies: ["BitgetCommon", "SwiftletCore"]),
         .testTarget(
             name: "BitgetConnectorTests",

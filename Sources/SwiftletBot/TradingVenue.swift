@@ -8,8 +8,8 @@ public import SwiftletHost
 public protocol TradingVenue: AnyObject, Sendable {
     /// The connector id strategies name (e.g. "bitget").
     var id: String { get }
-    /// The connector plugin instance (market data always comes from it).
-    var connector: PluginInstance { get }
+    /// The connector plugin behind it ("bitget@1.2.0"), for status reports.
+    var pluginKey: String { get }
     /// True when orders are simulated locally.
     var isPaper: Bool { get }
 
@@ -43,6 +43,7 @@ public final class LiveVenue: TradingVenue {
     public let id: String
     public let connector: PluginInstance
     public var isPaper: Bool { false }
+    public var pluginKey: String { connector.library.info.key }
     private let trading: TradingClient
     private let perpetual: PerpetualClient?
 
