@@ -75,7 +75,7 @@ let package = Package(
         .executableTarget(
             name: "swiftlet",
             dependencies: [
-                "SwiftletHost", "SwiftletCore", "SwiftletTransport", "BitgetSim",
+                "SwiftletHost", "SwiftletCore", "SwiftletTransport", "SwiftletPersistence", "BitgetSim",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -166,6 +166,7 @@ let package = Package(
 
         // MARK: tests
         .testTarget(name: "SwiftletCoreTests", dependencies: ["SwiftletCore"]),
+        .testTarget(name: "SwiftletPersistenceTests", dependencies: ["SwiftletPersistence", "SwiftletCore"]),
         .testTarget(
             name: "SwiftletTransportTests",
             dependencies: [
