@@ -84,7 +84,7 @@ let package = Package(
         .executableTarget(
             name: "swiftlet",
             dependencies: [
-                "SwiftletHost", "SwiftletCore", "SwiftletTransport", "BitgetSim",
+                "SwiftletHost", "SwiftletCore", "SwiftletTransport", "SwiftletPersistence", "BitgetSim",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -183,6 +183,7 @@ let package = Package(
 
         // MARK: tests
         .testTarget(name: "SwiftletCoreTests", dependencies: ["SwiftletCore"]),
+        .testTarget(name: "SwiftletPersistenceTests", dependencies: ["SwiftletPersistence", "SwiftletCore"]),
         .testTarget(
             name: "SwiftletTransportTests",
             dependencies: [

@@ -1,20 +1,6 @@
 import Foundation
 import GRDB
 
-/// A key-value store failure; `message` is one line.
-public struct PersistenceError: Error, Sendable, CustomStringConvertible {
-    /// What went wrong.
-    public let message: String
-
-    /// Makes an error.
-    public init(_ message: String) {
-        self.message = message
-    }
-
-    /// The message.
-    public var description: String { message }
-}
-
 /// Durable key-value store for plugin state, namespaced (the host uses the plugin id as namespace). SQLite via GRDB,
 /// WAL journal; a put is durable when it returns. Values up to 1 MiB (larger → error).
 public final class KeyValueStore: Sendable {
@@ -47,7 +33,7 @@ public final class KeyValueStore: Sendable {
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         } catch {
-            throw PersistenceError("cannot create directory \(directory.path): \(Self.describe(error))")
+            throw PersistenceError("cannot create directory \(directory.path): \(PersistenceError.describe(error))")
         }
         var configuration = Configuration()
         configuration.prepareDatabase { db in
@@ -58,7 +44,7 @@ public final class KeyValueStore: Sendable {
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
         } catch {
-            throw PersistenceError("cannot open key-value store \(path): \(Self.describe(error))")
+            throw PersistenceError("cannot open key-value store \(path): \(PersistenceError.describe(error))")
         }
         try self.init(writer: pool)
     }
@@ -69,7 +55,7 @@ public final class KeyValueStore: Sendable {
         do {
             queue = try DatabaseQueue()
         } catch {
-            throw PersistenceError("cannot open in-memory key-value store: \(describe(error))")
+            throw PersistenceError("cannot open in-memory key-value store: \(PersistenceError.describe(error))")
         }
         return try KeyValueStore(writer: queue)
     }
@@ -120,17 +106,6 @@ public final class KeyValueStore: Sendable {
     // MARK: - private
 
     private static func run<T>(_ what: String, _ body: () throws -> T) throws(PersistenceError) -> T {
-        do {
-            return try body()
-        } catch let error as PersistenceError {
-            throw error
-        } catch {
-            throw PersistenceError("key-value store: \(what) failed: \(describe(error))")
-        }
-    }
-
-    private static func describe(_ error: any Error) -> String {
-        let text = "\(error)"
-        return text.split(whereSeparator: { $0.isNewline }).joined(separator: " ")
+        try PersistenceError.attempt("key-value store: \(what)", body)
     }
 }
