@@ -4,13 +4,8 @@ public import Logging
 import SwiftletABI
 public import SwiftletCore
 public import SwiftletHost
+public import SwiftletPersistence
 import Synchronization
-
-/// Where the bot writes what happened to its orders (the trade database).
-public protocol TradeRecorder: Sendable {
-    /// Writes one order, fill, position or funding event durably before returning.
-    func record(_ event: Event) throws
-}
 
 /// A running bot: connector venues (live or paper), candle feeds and strategies on one
 /// host. It routes every event from the plugins to the trade database, the risk checks
@@ -26,7 +21,9 @@ public final class Bot: HostExtensionProvider, @unchecked Sendable {
     public let pnl = PnLTracker()
     public let risk: RiskGate
     let logger: Logger
-    private let recorder: (any TradeRecorder)?
+    /// The trade database: every order, fill, position and funding event is written to it
+    /// before the emitting plugin's `emit` returns.
+    public let journal: TradeJournal?
     private let control = DispatchQueue(label: "swiftlet.bot")
     private let busToken = Mutex<UInt64?>(nil)
 
@@ -39,17 +36,18 @@ public final class Bot: HostExtensionProvider, @unchecked Sendable {
         var health: [String: ConnectionState] = [:]
         var orderCounter: UInt64 = 0
         var recordFailures = 0
+        var markWritten: [String: Int64] = [:]
     }
     private let state = Mutex(State())
     private let session: String
 
     /// - Parameters:
-    ///   - recorder: the trade database; nil keeps nothing.
-    public init(runtime: HostRuntime, limits: RiskLimits = RiskLimits(), recorder: (any TradeRecorder)? = nil,
+    ///   - journal: the trade database; nil keeps nothing.
+    public init(runtime: HostRuntime, limits: RiskLimits = RiskLimits(), journal: TradeJournal? = nil,
                 logger: Logger? = nil) {
         self.runtime = runtime
         self.risk = RiskGate(limits: limits)
-        self.recorder = recorder
+        self.journal = journal
         self.logger = logger ?? runtime.logger
         // Client order ids carry the session start (base 36 ms), so ids never repeat across restarts.
         session = String(UInt64(Clocks.wallNanoseconds() / 1_000_000), radix: 36)
@@ -156,9 +154,13 @@ public final class Bot: HostExtensionProvider, @unchecked Sendable {
         let source = event.context.source
         let venue = state.withLock { $0.venues[source] }
         switch event.payload {
-        case .book, .bookResync, .trade, .ticker:
+        case .book, .bookResync, .trade:
             books.apply(event)
             (venue as? any SimulatedVenue)?.observe(event)
+        case .ticker:
+            books.apply(event)
+            (venue as? any SimulatedVenue)?.observe(event)
+            recordMark(event)
         case .fundingInfo:
             (venue as? any SimulatedVenue)?.observe(event)
         case .order, .position:
@@ -180,10 +182,24 @@ public final class Bot: HostExtensionProvider, @unchecked Sendable {
         route(event)
     }
 
+    /// Keeps the trade database's last price (the mark of `swiftlet history`) current,
+    /// at most once a second per market: tickers arrive many times a second.
+    private func recordMark(_ event: Event) {
+        guard journal != nil else { return }
+        let key = "\(event.context.source)/\(event.context.symbol)"
+        let now = Clocks.monotonicNanoseconds()
+        let due = state.withLock { state -> Bool in
+            guard now - (state.markWritten[key] ?? .min / 2) >= 1_000_000_000 else { return false }
+            state.markWritten[key] = now
+            return true
+        }
+        if due { record(event) }
+    }
+
     private func record(_ event: Event) {
-        guard let recorder else { return }
+        guard let journal else { return }
         do {
-            try recorder.record(event)
+            try journal.record(event)
         } catch {
             state.withLock { $0.recordFailures += 1 }
             logger.error("trade database write failed: \(error)")

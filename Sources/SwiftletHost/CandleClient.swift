@@ -1,4 +1,4 @@
-public import CSwiftletSDK
+import CSwiftletSDK
 public import SwiftletABI
 public import SwiftletCore
 

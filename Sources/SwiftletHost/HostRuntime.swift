@@ -2,7 +2,7 @@ public import Logging
 import CSwiftletSDK
 import NIOCore
 import NIOPosix
-public import SwiftletCore
+import SwiftletCore
 import SwiftletABI
 public import SwiftletPersistence
 public import SwiftletTransport
