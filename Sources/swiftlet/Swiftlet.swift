@@ -6,6 +6,6 @@ struct Swiftlet: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "swiftlet",
         abstract: "A trading-bot host whose connectors and strategies are versioned plugins.",
-        subcommands: [Plugins.self, Demo.self]
+        subcommands: [Demo.self, History.self, Plugins.self]
     )
 }
