@@ -72,6 +72,8 @@ let package = Package(
             ]
         ),
         .target(name: "SwiftletPluginKit", dependencies: ["CSwiftletSDK", "SwiftletABI", "SwiftletCore"]),
+        // Paper trading: a matching engine against a real connector's live market data.
+        .target(name: "SwiftletPaper", dependencies: ["SwiftletCore"]),
         .executableTarget(
             name: "swiftlet",
             dependencies: [
@@ -166,6 +168,7 @@ let package = Package(
 
         // MARK: tests
         .testTarget(name: "SwiftletCoreTests", dependencies: ["SwiftletCore"]),
+        .testTarget(name: "SwiftletPaperTests", dependencies: ["SwiftletPaper", "SwiftletCore"]),
         .testTarget(
             name: "SwiftletTransportTests",
             dependencies: [
