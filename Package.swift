@@ -77,10 +77,12 @@ let package = Package(
             name: "SwiftletBot",
             dependencies: [
                 "CSwiftletSDK", "SwiftletABI", "SwiftletCore", "SwiftletHost", "SwiftletTransport", "SwiftletPersistence",
-                .product(name: "Logging", package: "swift-log"),
+                "SwiftletPaper", .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .target(name: "SwiftletPluginKit", dependencies: ["CSwiftletSDK", "SwiftletABI", "SwiftletCore"]),
+        // Paper trading: a matching engine against a real connector's live market data.
+        .target(name: "SwiftletPaper", dependencies: ["SwiftletCore"]),
         .executableTarget(
             name: "swiftlet",
             dependencies: [
@@ -184,6 +186,7 @@ let package = Package(
         // MARK: tests
         .testTarget(name: "SwiftletCoreTests", dependencies: ["SwiftletCore"]),
         .testTarget(name: "SwiftletPersistenceTests", dependencies: ["SwiftletPersistence", "SwiftletCore"]),
+        .testTarget(name: "SwiftletPaperTests", dependencies: ["SwiftletPaper", "SwiftletCore"]),
         .testTarget(
             name: "SwiftletTransportTests",
             dependencies: [
