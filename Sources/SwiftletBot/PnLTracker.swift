@@ -57,17 +57,17 @@ public final class PnLTracker: Sendable {
 
     /// PnL of one market and in total, inventory marked with `mark` (a market without a
     /// mark counts its cash only).
-    public func pnl(mark: (_ source: String, _ symbol: String) -> ExactDecimal?) throws(DecimalError) -> (total: ExactDecimal, markets: [MarketPnL]) {
+    public func pnl(mark: (_ source: String, _ symbol: String) -> ExactDecimal?) throws(DecimalError) -> (total: ExactDecimal, markets: [TrackedMarket]) {
         let snapshot = accounts.withLock { $0 }
         var total = ExactDecimal.zero
-        var markets: [MarketPnL] = []
+        var markets: [TrackedMarket] = []
         for (market, account) in snapshot.sorted(by: { ($0.key.source, $0.key.symbol) < ($1.key.source, $1.key.symbol) }) {
             var value = account.cash
             if !account.inventory.isZero, let price = mark(market.source, market.symbol) {
                 value = try value + (try account.inventory * price)
             }
             total = try total + value
-            markets.append(MarketPnL(source: market.source, symbol: market.symbol, pnl: value,
+            markets.append(TrackedMarket(source: market.source, symbol: market.symbol, pnl: value,
                                      inventory: account.inventory, fees: account.fees))
         }
         return (total, markets)
@@ -75,7 +75,7 @@ public final class PnLTracker: Sendable {
 }
 
 /// One market's PnL since the bot started.
-public struct MarketPnL: Sendable, Equatable {
+public struct TrackedMarket: Sendable, Equatable {
     public var source: String
     public var symbol: String
     /// Cash flow plus marked inventory, quote asset.
