@@ -86,7 +86,7 @@ public struct CandleDirectionalConfig: Sendable, Equatable {
         guard orderAmount > .zero else { throw PluginConfig.invalid("order_amount", "must be positive, got \(orderAmount)") }
         stopLoss = try config.decimal("stop_loss")
         if let stopLoss, stopLoss <= .zero || stopLoss >= ExactDecimal(1) {
-            throw PluginConfig.invalid("stop_loss", "is a fraction (0.01 = 1%) and must be in 0<x<1, got \(stopLoss)")
+            throw PluginConfig.invalid("stop_loss", "is a fraction (0.01 = 1%) and must be above 0 and below 1, got \(stopLoss)")
         }
         takeProfit = try config.decimal("take_profit")
         if let takeProfit, takeProfit <= .zero {

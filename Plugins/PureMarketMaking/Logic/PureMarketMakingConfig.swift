@@ -149,7 +149,7 @@ public struct PureMarketMakingConfig: Sendable, Equatable {
     private static func fraction(_ config: PluginConfig, _ key: String, required: Bool = false) throws(PluginError) -> ExactDecimal? {
         guard let value = required ? try config.requiredDecimal(key) : try config.decimal(key) else { return nil }
         guard !value.isNegative, value < ExactDecimal(1) else {
-            throw PluginConfig.invalid(key, "is a fraction (0.01 = 1%) and must be in 0..<1, got \(value)")
+            throw PluginConfig.invalid(key, "is a fraction (0.01 = 1%) and must be at least 0 and below 1, got \(value)")
         }
         return value
     }
