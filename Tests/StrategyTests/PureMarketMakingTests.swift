@@ -195,6 +195,22 @@ func pmmConfig(_ overrides: [String: String?] = [:]) throws(PluginError) -> Pure
         #expect(requests.map(\.size) == [dec("0.25"), dec("1.75")])
     }
 
+    @Test func anUnreportedBaseBalanceCountsAsZero() throws {
+        let pmm = try maker(["inventory_skew_enabled": "true"])
+        pmm.tick(now: sec(1)) // no balance at all: unskewed
+        #expect(fake.placed.map(\.request.price) == [dec("99"), dec("101")])
+        #expect(logs.contains("quoting without skew"))
+        fake.setMid(bid: "109", ask: "111")
+        fake.setBalance("USDT", "1000") // BTC never reported: all quote, deviation −1
+        pmm.tick(now: sec(31))
+        for placed in fake.placed { pmm.handle(Events.order(placed.id, .cancelled), now: sec(31)) }
+        pmm.tick(now: sec(32))
+        let skewed = fake.placed(since: 2).map(\.request)
+        #expect(skewed.map(\.side) == [.buy]) // ask ratio 0
+        #expect(skewed.first?.price == dec("109.45")) // 110 × (1 − 0.01 + 0.005)
+        #expect(skewed.first?.size == dec("2"))
+    }
+
     @Test func refusedPlacementIsLoggedAndRetriedNextCycle() throws {
         let pmm = try maker()
         fake.placeRefusal = PluginError(SWL_ERR_INSUFFICIENT_FUNDS, "available 0 USDT")

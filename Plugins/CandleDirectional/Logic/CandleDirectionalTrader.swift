@@ -148,7 +148,10 @@ public final class CandleDirectionalTrader {
         guard var current = position else { return }
         if update.clientOrderID == current.entryOrderID {
             current.entry.report(update)
-            if update.state.isFinal, current.openedAt == nil, current.entry.size > .zero { current.openedAt = now }
+            if update.state.isFinal, current.entry.size > .zero {
+                if current.openedAt == nil { current.openedAt = now }
+                log(.info, "\(current.direction) position of \(current.entry.size) open at \(try current.entry.averagePrice)")
+            }
         } else if current.exits[update.clientOrderID] != nil {
             current.exits[update.clientOrderID]?.report(update)
             if update.state.isFinal, current.liveExitOrderID == update.clientOrderID { current.liveExitOrderID = nil }

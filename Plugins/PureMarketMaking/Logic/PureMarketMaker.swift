@@ -58,7 +58,7 @@ public final class PureMarketMaker {
             tick(now: now)
         case .order(let update):
             apply(update, now: now)
-        case .fill(let fill) where orders[fill.clientOrderID] != nil:
+        case .fill(let fill) where event.context.symbol == config.symbol:
             log(.info, "fill \(fill.side == .buy ? "buy" : "sell") \(fill.size) @ \(fill.price) (\(fill.clientOrderID))")
         case .bookResync(let reason) where event.context.symbol == config.symbol:
             log(.warning, "book of \(config.symbol) resyncing: \(reason)")
@@ -121,19 +121,28 @@ public final class PureMarketMaker {
         }
     }
 
-    /// The skew from the host's balances; neutral (with a log line) when they are unknown,
-    /// nil when the portfolio is empty.
+    /// The skew from the host's total balances. An asset the connector never reported
+    /// counts as zero; with neither known (or on another error) the quotes are not skewed
+    /// (logged). Nil when the portfolio is worth nothing.
     private func inventorySkew(mid: ExactDecimal) throws -> InventorySkew? {
-        let base: Balance
-        let quote: Balance
-        do throws(PluginError) {
-            base = try trading.balance(connector: config.connector, asset: config.baseAsset)
-            quote = try trading.balance(connector: config.connector, asset: config.quoteAsset)
-        } catch {
-            log(.warning, "balances of \(config.baseAsset)/\(config.quoteAsset) unknown (\(error.message)); quoting without skew")
+        var totals: [ExactDecimal] = []
+        var unknown: [String] = []
+        for asset in [config.baseAsset, config.quoteAsset] {
+            do throws(PluginError) {
+                totals.append(try trading.balance(connector: config.connector, asset: asset).total)
+            } catch where error.status == SWL_ERR_NOT_FOUND {
+                totals.append(.zero)
+                unknown.append(asset)
+            } catch {
+                log(.warning, "balance of \(asset) unavailable (\(error.message)); quoting without skew")
+                return .neutral
+            }
+        }
+        guard unknown.count < 2 else {
+            log(.warning, "no balance of \(config.baseAsset) or \(config.quoteAsset) reported yet; quoting without skew")
             return .neutral
         }
-        let skew = try InventorySkew.compute(base: base.total, quote: quote.total, price: mid,
+        let skew = try InventorySkew.compute(base: totals[0], quote: totals[1], price: mid,
                                              targetBaseShare: config.inventoryTargetBase,
                                              totalOrderSize: config.totalOrderSize,
                                              rangeMultiplier: config.inventoryRangeMultiplier)
