@@ -27,6 +27,9 @@ let package = Package(
         .library(name: "BitgetPerpetual", type: .dynamic, targets: ["BitgetPerpetual"]),
         .library(name: "BitgetCandles", type: .dynamic, targets: ["BitgetCandles"]),
         .library(name: "TickToOrderStrategy", type: .dynamic, targets: ["TickToOrderStrategy"]),
+        .library(name: "PureMarketMaking", type: .dynamic, targets: ["PureMarketMaking"]),
+        .library(name: "CandleDirectional", type: .dynamic, targets: ["CandleDirectional"]),
+        .library(name: "ExampleCStrategy", type: .dynamic, targets: ["ExampleCStrategy"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
@@ -169,6 +172,27 @@ let package = Package(
             path: "Plugins/BitgetPerpetual/Entry",
             linkerSettings: pluginLinkerSettings
         ),
+        .target(name: "PureMarketMakingLogic", dependencies: ["SwiftletPluginKit"], path: "Plugins/PureMarketMaking/Logic"),
+        .target(
+            name: "PureMarketMaking",
+            dependencies: ["PureMarketMakingLogic"],
+            path: "Plugins/PureMarketMaking/Entry",
+            linkerSettings: pluginLinkerSettings
+        ),
+        .target(name: "CandleDirectionalLogic", dependencies: ["SwiftletPluginKit"], path: "Plugins/CandleDirectional/Logic"),
+        .target(
+            name: "CandleDirectional",
+            dependencies: ["CandleDirectionalLogic"],
+            path: "Plugins/CandleDirectional/Entry",
+            linkerSettings: pluginLinkerSettings
+        ),
+        .target(
+            name: "ExampleCStrategy",
+            path: "Plugins/ExampleCStrategy",
+            publicHeadersPath: "include",
+            cSettings: [.headerSearchPath("../../sdk-headers"), .unsafeFlags(["-fvisibility=hidden"])],
+            linkerSettings: pluginLinkerSettings
+        ),
         .target(
             name: "ExampleHeartbeat",
             dependencies: ["SwiftletPluginKit"],
@@ -217,6 +241,7 @@ let package = Package(
         ),
         .testTarget(name: "SwiftletBotTests", dependencies: ["SwiftletBot", "SwiftletCore", "SwiftletABI", "CSwiftletSDK"]),
         .testTarget(name: "BitgetCommonTests", dependencies: ["BitgetCommon", "SwiftletCore"]),
+        .testTarget(name: "StrategyTests", dependencies: ["PureMarketMakingLogic", "CandleDirectionalLogic", "SwiftletPluginKit"]),
         .testTarget(
             name: "BitgetConnectorTests",
             dependencies: ["BitgetSpotConnector", "BitgetPerpetualConnector", "BitgetCandleFeeds", "BitgetCommon", "SwiftletHost", "SwiftletCore",
