@@ -240,6 +240,11 @@ let package = Package(
             ]
         ),
         .testTarget(name: "SwiftletBotTests", dependencies: ["SwiftletBot", "SwiftletCore", "SwiftletABI", "CSwiftletSDK"]),
+        .testTarget(
+            name: "BotEndToEndTests",
+            dependencies: ["SwiftletBot", "SwiftletHost", "SwiftletCore", "SwiftletPersistence", "SwiftletTransport", "BitgetSim",
+                           .product(name: "Logging", package: "swift-log")]
+        ),
         .testTarget(name: "BitgetCommonTests", dependencies: ["BitgetCommon", "SwiftletCore"]),
         .testTarget(name: "StrategyTests", dependencies: ["PureMarketMakingLogic", "CandleDirectionalLogic", "SwiftletPluginKit"]),
         .testTarget(
