@@ -41,6 +41,8 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // MARK: SDK and host
@@ -86,10 +88,39 @@ let package = Package(
         .target(name: "SwiftletPluginKit", dependencies: ["CSwiftletSDK", "SwiftletABI", "SwiftletCore"]),
         // Paper trading: a matching engine against a real connector's live market data.
         .target(name: "SwiftletPaper", dependencies: ["SwiftletCore"]),
+        .target(
+            name: "SwiftletConfig",
+            dependencies: [
+                "SwiftletCore",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ]
+        ),
+        .target(
+            name: "SwiftletControl",
+            dependencies: [
+                "SwiftletCore", "SwiftletConfig",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // Builds and runs a bot from a bot.yml: shared by `swiftlet start`, `swiftlet demo` and the tests.
+        .target(
+            name: "SwiftletRunner",
+            dependencies: [
+                "SwiftletBot", "SwiftletConfig", "SwiftletControl", "SwiftletHost", "SwiftletCore", "SwiftletPersistence",
+                "SwiftletTransport", .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "swiftlet",
             dependencies: [
-                "SwiftletHost", "SwiftletCore", "SwiftletTransport", "SwiftletPersistence", "BitgetSim",
+                "SwiftletHost", "SwiftletCore", "SwiftletTransport", "SwiftletPersistence", "BitgetSim", "SwiftletConfig",
+                "SwiftletControl", "SwiftletBot", "SwiftletRunner",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -211,6 +242,11 @@ let package = Package(
         .testTarget(name: "SwiftletCoreTests", dependencies: ["SwiftletCore"]),
         .testTarget(name: "SwiftletPersistenceTests", dependencies: ["SwiftletPersistence", "SwiftletCore"]),
         .testTarget(name: "SwiftletPaperTests", dependencies: ["SwiftletPaper", "SwiftletCore"]),
+        .testTarget(name: "SwiftletConfigTests", dependencies: ["SwiftletConfig", "SwiftletCore"]),
+        .testTarget(
+            name: "SwiftletControlTests",
+            dependencies: ["SwiftletControl", "SwiftletConfig", "SwiftletCore", .product(name: "Hummingbird", package: "hummingbird")]
+        ),
         .testTarget(
             name: "SwiftletTransportTests",
             dependencies: [

@@ -6,6 +6,7 @@ import SwiftletCore
 public import SwiftletHost
 public import SwiftletPersistence
 public import SwiftletTransport
+import Synchronization
 
 /// A bot built from a `BotConfig`: plugins loaded from the plugin directory, connectors
 /// started (live, or wrapped for paper trading), candle feeds, the trade journal, the
@@ -20,6 +21,10 @@ public final class RunningBot: @unchecked Sendable {
     public let instances: [PluginInstance]
     let startedAt = Date()
     private let killSwitchTimer: UInt64
+    private let stopped = Mutex(false)
+
+    /// True once `stop` has run (from the control endpoint, a signal or the kill switch's owner).
+    public var isStopped: Bool { stopped.withLock { $0 } }
 
     /// Starts everything the config names; on any failure, what was started is stopped
     /// again and the error names the config entry.
@@ -128,6 +133,11 @@ public final class RunningBot: @unchecked Sendable {
 
     /// Stops the strategies (cancelling their orders), then the connectors and feeds.
     public func stop() async {
+        let already = stopped.withLock { value -> Bool in
+            defer { value = true }
+            return value
+        }
+        if already { return }
         _ = runtime.timers.cancel(killSwitchTimer)
         bot.stop()
         for instance in instances.reversed() {

@@ -16,7 +16,7 @@ extension RunningBot: BotControl {
             let key = venue.pluginKey.split(separator: "@")
             connectors.append(ConnectorStatus(
                 id: venue.id, plugin: String(key.first ?? ""), version: key.count > 1 ? String(key[1]) : "",
-                paper: venue.isPaper, health: worst.map(ConnectorHealth.init) ?? .unknown,
+                paper: venue.isPaper, health: worst.map(ConnectorHealth.init) ?? .connecting,
                 balances: ((try? venue.balances()) ?? []).filter { !$0.total.isZero }
                     .map { BalanceStatus(asset: $0.asset, total: $0.total, available: $0.available, locked: $0.locked) },
                 openOrders: ((try? venue.openOrders(symbol: "")) ?? []).map {

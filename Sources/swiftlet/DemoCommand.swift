@@ -4,14 +4,15 @@ import Foundation
 import Logging
 import SwiftletCore
 import SwiftletHost
+import SwiftletConfig
+import SwiftletRunner
 import SwiftletTransport
-import Synchronization
 
 /// `swiftlet demo`: installs the bundled plugins, starts bitget-sim in-process and runs the
 /// Bitget connectors and candle feeds against it with a live status view.
 struct Demo: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Install the bundled plugins and run them against the built-in Bitget simulator.")
+        abstract: "Run a market-making bot (and a trend strategy) against the built-in Bitget simulator.")
 
     @Option(name: .long, help: "Plugin directory to install the bundled plugins into.")
     var dir: String?
@@ -38,117 +39,47 @@ struct Demo: AsyncParsableCommand {
                 print(error)
             }
         }
-        let report = PluginRegistry().discover(directory: directory)
+        let registry = PluginRegistry()
+        let report = registry.discover(directory: directory)
         print("\(report.loaded.count) plugin(s) loaded from \(directory), \(report.refused.count) refused")
         for library in report.loaded {
             print("  \(library.info.id) \(library.info.version) [\(library.info.kinds)] \(library.info.name)")
         }
         for refusal in report.refused { print("  \(refusal)") }
-        try await runAgainstSimulator(report.loaded)
+        try await runAgainstSimulator(report.loaded, registry: registry)
     }
 
-    /// The newest loaded version of each plugin id.
-    private func newest(_ id: String, in libraries: [PluginLibrary]) -> PluginLibrary? {
-        libraries.filter { $0.info.id == id }.max { a, b in
-            guard let x = SemanticVersion(a.info.version), let y = SemanticVersion(b.info.version) else { return false }
-            return x < y
-        }
-    }
-
-    private func runAgainstSimulator(_ libraries: [PluginLibrary]) async throws {
-        guard let spot = newest("bitget", in: libraries), let perp = newest("bitget_perpetual", in: libraries),
-              let candles = newest("bitget_candles", in: libraries) else {
-            print("the Bitget plugins are not installed; run `swift build` first")
-            throw ExitCode.failure
-        }
+    private func runAgainstSimulator(_ libraries: [PluginLibrary], registry: PluginRegistry) async throws {
         let sim = try await BitgetSimulator.start(SimConfig())
         print("bitget-sim listening on \(sim.baseURL)")
         let logPath = FileManager.default.currentDirectoryPath + "/.swiftlet/demo.log"
-        let runtime = try HostRuntime(configuration: HostConfiguration(stateDatabasePath: ".swiftlet/demo-state.sqlite"),
-                                      logger: DemoLog.fileLogger(path: logPath))
-        runtime.credentials.add(Credential(name: "sim", apiKey: "sim-key", secret: "sim-secret", passphrase: "sim-passphrase"))
-        let endpoints = #""rest_url":"\#(sim.baseURL)","ws_public_url":"\#(sim.publicWebSocketURL)","ws_private_url":"\#(sim.privateWebSocketURL)""#
-        let status = DemoStatus(symbol: symbol)
-        runtime.events.subscribe { status.record($0) }
-        let spotInstance = try runtime.instantiate(spot, config: "{\(endpoints),\"credential\":\"sim\"}", credentials: ["sim"])
-        let perpInstance = try runtime.instantiate(perp, config: "{\(endpoints),\"credential\":\"sim\"}", credentials: ["sim"])
-        let candleInstance = try runtime.instantiate(candles, config: "{\(endpoints)}")
-        for instance in [spotInstance, perpInstance, candleInstance] { try instance.start() }
-        let spotTrading = try TradingClient(spotInstance)
-        let perpTrading = try TradingClient(perpInstance)
-        let feeds = try CandleClient(candleInstance)
-        while (try? spotTrading.instruments().isEmpty) != false || (try? perpTrading.instruments().isEmpty) != false {
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        for channel in MarketChannel.allCases {
-            try spotTrading.subscribe(channel, symbol: symbol)
-            try perpTrading.subscribe(channel, symbol: symbol)
-        }
-        try feeds.subscribe(feed: "bitget_spot_candles", symbol: symbol, interval: "1m", history: 120)
-        print("watching \(symbol) spot and perpetual; logs in \(logPath); Ctrl-C to stop")
-
-        let stop = DemoLog.stopSignal()
-        let deadline = seconds.map { ContinuousClock.now + .seconds($0) }
-        while !stop.isRaised {
-            if let deadline, ContinuousClock.now >= deadline { break }
-            let balances = (try? spotTrading.balances()) ?? []
-            print(status.line(balances: balances))
-            try await Task.sleep(for: .seconds(1))
-        }
-        print("stopping")
-        for instance in [spotInstance, perpInstance, candleInstance] {
-            try? instance.stop()
-            instance.destroy()
-        }
-        await runtime.shutdown()
+        let endpoints = #"{"rest_url":"\#(sim.baseURL)","ws_public_url":"\#(sim.publicWebSocketURL)","ws_private_url":"\#(sim.privateWebSocketURL)"}"#
+        let config = BotConfig(
+            database: ".swiftlet/demo-trades.sqlite",
+            controlSocket: ".swiftlet/demo-control.sock",
+            connectors: [
+                ConnectorConfig(id: "bitget", plugin: "bitget", credential: "sim", configJSON: endpoints, markets: [symbol]),
+                ConnectorConfig(id: "bitget_perpetual", plugin: "bitget_perpetual", credential: "sim", configJSON: endpoints,
+                                markets: [symbol]),
+            ],
+            candleFeeds: [CandleFeedConfig(id: "bitget_candles", plugin: "bitget_candles", configJSON: endpoints)],
+            strategies: [
+                StrategyConfig(id: "market_maker", plugin: "pure_market_making", paramsJSON:
+                    #"{"connector":"bitget","symbol":"\#(symbol)","bid_spread":"0.001","ask_spread":"0.001","order_amount":"0.002","#
+                    + #""order_levels":2,"order_level_spread":"0.001","order_refresh_time":"10","filled_order_delay":"5","#
+                    + #""inventory_skew_enabled":true,"inventory_target_base_pct":"0.85"}"#),
+                StrategyConfig(id: "trend", plugin: "candle_directional", paramsJSON:
+                    #"{"connector":"bitget_perpetual","symbol":"\#(symbol)","interval":"1m","fast_period":3,"slow_period":8,"#
+                    + #""order_amount":"0.001","stop_loss":"0.01","take_profit":"0.02","time_limit":"300"}"#),
+            ],
+            risk: RiskConfig(maxOrderNotional: try ExactDecimal("20000"), killSwitchLoss: try ExactDecimal("500")))
+        let running = try await RunningBot.start(
+            config, registry: registry,
+            credentials: [Credential(name: "sim", apiKey: "sim-key", secret: "sim-secret", passphrase: "sim-passphrase")],
+            statePath: ".swiftlet/demo-state.sqlite", logger: DemoLog.fileLogger(path: logPath))
+        print("market making \(symbol) on bitget spot, trend following on bitget perpetual; logs in \(logPath)")
+        try await serve(running, socket: config.controlSocket!, quiet: false, seconds: seconds)
         await sim.shutdown()
-    }
-}
-
-/// Live figures for the status line, updated from the event bus.
-final class DemoStatus: Sendable {
-    private struct State {
-        var bestBid: [String: ExactDecimal] = [:]
-        var bestAsk: [String: ExactDecimal] = [:]
-        var lastTrade: [String: ExactDecimal] = [:]
-        var events = 0
-        var closedCandles = 0
-        var resyncs = 0
-        var errors = 0
-    }
-    private let symbol: String
-    private let state = Mutex(State())
-
-    init(symbol: String) { self.symbol = symbol }
-
-    func record(_ event: Event) {
-        state.withLock { s in
-            s.events += 1
-            let source = event.context.source
-            switch event.payload {
-            case .ticker(let t) where event.context.symbol == symbol:
-                s.bestBid[source] = t.bestBid
-                s.bestAsk[source] = t.bestAsk
-            case .trade(let t) where event.context.symbol == symbol:
-                s.lastTrade[source] = t.price
-            case .candle(let c) where c.isClosed: s.closedCandles += 1
-            case .bookResync: s.resyncs += 1
-            case .error: s.errors += 1
-            default: break
-            }
-        }
-    }
-
-    func line(balances: [Balance]) -> String {
-        state.withLock { s in
-            func market(_ source: String) -> String {
-                "\(source) bid \(s.bestBid[source]?.description ?? "-") ask \(s.bestAsk[source]?.description ?? "-") "
-                    + "last \(s.lastTrade[source]?.description ?? "-")"
-            }
-            let money = balances.filter { ["USDT", "BTC"].contains($0.asset) }.map { "\($0.asset) \($0.available)" }
-            return "\(symbol) | \(market("bitget")) | \(market("bitget_perpetual")) | candles \(s.closedCandles) | "
-                + "\(money.joined(separator: " ")) | events \(s.events) resyncs \(s.resyncs) errors \(s.errors)"
-        }
     }
 }
 

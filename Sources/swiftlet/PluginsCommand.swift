@@ -1,6 +1,7 @@
 import ArgumentParser
 import CSwiftletSDK
-import Foundation
+import SwiftletConfig
+import SwiftletControl
 import SwiftletHost
 
 /// `swiftlet plugins …`: list, inspect and install plugin libraries.
@@ -12,10 +13,7 @@ struct Plugins: ParsableCommand {
     )
 
     /// The default plugin directory: $SWIFTLET_HOME/plugins, else ./.swiftlet/plugins.
-    static var defaultDirectory: String {
-        let home = ProcessInfo.processInfo.environment["SWIFTLET_HOME"] ?? ".swiftlet"
-        return (home as NSString).appendingPathComponent("plugins")
-    }
+    static var defaultDirectory: String { SwiftletPaths.pluginDirectory }
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -97,18 +95,5 @@ struct Plugins: ParsableCommand {
             }
             if failed { throw ExitCode.failure }
         }
-    }
-}
-
-/// Fixed-width columns for terminal tables.
-enum TextTable {
-    static func render(header: [String], rows: [[String]]) -> String {
-        let all = [header] + rows
-        let widths = header.indices.map { column in all.map { $0[column].count }.max() ?? 0 }
-        return all.map { row in
-            row.enumerated().map { index, cell in
-                index == row.count - 1 ? cell : cell.padding(toLength: widths[index], withPad: " ", startingAt: 0)
-            }.joined(separator: "  ")
-        }.joined(separator: "\n")
     }
 }
