@@ -206,10 +206,22 @@ public final class Bot: HostExtensionProvider, @unchecked Sendable {
         }
     }
 
+    /// Books a fill into the PnL. Its market's trading rules (for the base asset) come
+    /// from the cache; fetching them calls into the connector, which is emitting this very
+    /// fill and holds its instance lock, so a miss is handled on the bot's queue instead.
     private func bookFill(_ fill: Fill, event: Event) {
         let source = event.context.source, symbol = event.context.symbol
-        let base = instrument(source: source, symbol: symbol)?.baseAsset ?? ""
-        do throws(DecimalError) { try pnl.record(fill, source: source, symbol: symbol, baseAsset: base) } catch {
+        if let known = state.withLock({ $0.instruments["\(source)/\(symbol)"] }) {
+            bookFill(fill, source: source, symbol: symbol, baseAsset: known.baseAsset)
+            return
+        }
+        control.async { [self] in
+            bookFill(fill, source: source, symbol: symbol, baseAsset: instrument(source: source, symbol: symbol)?.baseAsset ?? "")
+        }
+    }
+
+    private func bookFill(_ fill: Fill, source: String, symbol: String, baseAsset: String) {
+        do throws(DecimalError) { try pnl.record(fill, source: source, symbol: symbol, baseAsset: baseAsset) } catch {
             logger.error("PnL of fill \(fill.tradeID) overflows: \(error)")
         }
         checkKillSwitch()
@@ -307,10 +319,11 @@ public final class Bot: HostExtensionProvider, @unchecked Sendable {
     /// strategy; then the risk checks; then the venue.
     func place(_ request: OrderRequest, on connector: String, by strategy: RunningStrategy) throws(ABIError) -> String {
         let venue = try venue(connector)
+        // Caches the market's rules now, so this order's fills find them (see `bookFill`).
+        _ = instrument(source: connector, symbol: request.symbol)
         let top = books.topOfBook(source: connector, symbol: request.symbol)
         let reference = request.side == .buy ? top?.ask.price : top?.bid.price
-        try risk.check(request, on: venue, referencePrice: reference)
-        var request = request
+        var request = try risk.check(request, on: venue, referencePrice: reference)
         if request.clientOrderID.isEmpty {
             let counter = state.withLock { state -> UInt64 in
                 state.orderCounter += 1

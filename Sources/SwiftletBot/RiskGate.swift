@@ -33,23 +33,26 @@ public final class RiskGate: Sendable {
         return pnl.negated > limit
     }
 
-    /// Refuses `request` unless it passes every check.
+    /// Refuses `request` unless it passes every check; returns it fitted to the market's
+    /// trading rules (what the connector will send), which is what the checks judged.
     /// - Parameters:
     ///   - referencePrice: price of a market order (best ask for a buy, best bid for a
     ///     sell), nil if the book is unknown.
-    public func check(_ request: OrderRequest, on venue: any TradingVenue,
-                      referencePrice: ExactDecimal?) throws(ABIError) {
+    @discardableResult
+    public func check(_ original: OrderRequest, on venue: any TradingVenue,
+                      referencePrice: ExactDecimal?) throws(ABIError) -> OrderRequest {
         if let reason = killReason {
             throw ABIError(SWL_ERR_STATE, "kill switch tripped (\(reason)): no new orders")
         }
-        guard request.size > .zero || request.quoteSize > .zero else {
+        guard original.size > .zero || original.quoteSize > .zero else {
             throw ABIError(SWL_ERR_INVALID_ARGUMENT, "order size must be positive")
         }
+        let instrument = try venue.instrument(original.symbol)
+        let request = try Self.fitted(original, to: instrument)
         if let maxSize = limits.maxOrderSize[request.symbol], request.size > maxSize {
             throw ABIError(SWL_ERR_INVALID_ARGUMENT,
                            "risk: size \(request.size) exceeds max_order_size \(maxSize) for \(request.symbol)")
         }
-        let instrument = try venue.instrument(request.symbol)
         let price = request.type == .limit ? request.price : referencePrice
         let notional: ExactDecimal?
         do throws(DecimalError) {
@@ -72,8 +75,31 @@ public final class RiskGate: Sendable {
                                "risk: order value \(notional) exceeds max_order_notional \(maxNotional)")
             }
         }
-        if request.reduceOnly { return }
-        try checkFunds(request, instrument: instrument, notional: notional, venue: venue)
+        if !request.reduceOnly { try checkFunds(request, instrument: instrument, notional: notional, venue: venue) }
+        return request
+    }
+
+    /// `request` with its limit price on the market's tick (a buy rounds down, a sell up:
+    /// never a worse limit than asked) and its size down to the lot, as a connector
+    /// quantizes it; strategies may compute prices with any number of digits.
+    static func fitted(_ request: OrderRequest, to instrument: Instrument) throws(ABIError) -> OrderRequest {
+        var fitted = request
+        do throws(DecimalError) {
+            if request.type == .limit, request.price > .zero, instrument.priceIncrement > .zero {
+                fitted.price = try request.price.quantized(to: instrument.priceIncrement, request.side == .buy ? .down : .up)
+            }
+            if request.size > .zero, instrument.sizeIncrement > .zero {
+                fitted.size = try request.size.quantized(to: instrument.sizeIncrement, .down)
+            }
+        } catch {
+            throw ABIError(SWL_ERR_INVALID_ARGUMENT,
+                           "\(request.size) @ \(request.price) cannot be fitted to \(instrument.symbol)'s tick and lot: \(error)")
+        }
+        guard request.size.isZero || fitted.size > .zero else {
+            throw ABIError(SWL_ERR_INVALID_ARGUMENT,
+                           "size \(request.size) is below the lot \(instrument.sizeIncrement) of \(instrument.symbol)")
+        }
+        return fitted
     }
 
     private func checkFunds(_ request: OrderRequest, instrument: Instrument, notional: ExactDecimal?,

@@ -151,7 +151,8 @@ public struct ExactDecimal: Sendable, Hashable, Comparable, CustomStringConverti
         return ExactDecimal(uncheckedMantissa: quotient, scale: newScale)
     }
 
-    /// Rounds to a multiple of `increment` (a tick or lot size).
+    /// Rounds to a multiple of `increment` (a tick or lot size), carried at the
+    /// increment's scale (so `59251.4784` on tick `0.01` is `59251.47`, not `59251.4700`).
     public func quantized(to increment: ExactDecimal, _ mode: RoundingMode) throws(DecimalError) -> ExactDecimal {
         guard increment.mantissa > 0 else { throw .invalidIncrement(increment.description) }
         let common = max(scale, increment.scale)
@@ -166,9 +167,9 @@ public struct ExactDecimal: Sendable, Hashable, Comparable, CustomStringConverti
             case .towardZero: break
             }
         }
-        let (product, overflow) = steps.multipliedReportingOverflow(by: step)
+        let (product, overflow) = steps.multipliedReportingOverflow(by: increment.mantissa)
         guard !overflow else { throw .overflow }
-        return ExactDecimal(uncheckedMantissa: product, scale: common)
+        return ExactDecimal(uncheckedMantissa: product, scale: increment.scale)
     }
 
     /// True when the value is an exact multiple of `increment`.

@@ -47,7 +47,8 @@ final class BotHarness: @unchecked Sendable {
     ///   - spot: the sim account's spot balances.
     ///   - paper: paper balances; non-nil wraps the connector in a paper venue.
     static func start(spot: [String: String] = ["USDT": "100000", "BTC": "2"], paper: [String: String]? = nil,
-                      limits: RiskLimits = RiskLimits(), perpetual: Bool = false) async throws -> BotHarness {
+                      limits: RiskLimits = RiskLimits(), perpetual: Bool = false,
+                      candles: Bool = false) async throws -> BotHarness {
         var config = SimConfig()
         config.accounts = [SimConfig.Account(key: "k1", secret: "s1", passphrase: "p1",
                                              spot: spot.mapValues { dec($0) }, futures: ["USDT": dec("100000")])]
@@ -73,6 +74,12 @@ final class BotHarness: @unchecked Sendable {
             } else {
                 bot.addVenue(try LiveVenue(id: id, connector: instance))
             }
+        }
+        if candles {
+            let feed = try runtime.instantiate(try library("BitgetCandles"), name: "bitget_candles", config: "{\(endpoints)}")
+            try feed.start()
+            connectors.append(feed)
+            try bot.addCandleFeed(feed)
         }
         return BotHarness(sim: sim, runtime: runtime, bot: bot, journal: journal, connectors: connectors, journalPath: path)
     }

@@ -56,12 +56,17 @@ import Testing
         await harness.shutdown()
     }
 
+    /// Skewed PMM; the range multiplier is large enough that the skew range is half the
+    /// portfolio's value (Hummingbot's cap), so neither side's size is skewed to zero.
+    static let skewParams = String(pmmParams(spread: "0.01", skew: true, refresh: "30").dropLast())
+        + #","inventory_range_multiplier":"1000000"}"#
+
     /// Distance of the best bid and best ask of the strategy's quotes from the mid.
     static func skewedDistances(spot: [String: String]) async throws -> (below: ExactDecimal, above: ExactDecimal) {
         let harness = try await BotHarness.start(spot: spot)
         do {
             try harness.bot.startStrategy(id: "pmm", library: try BotHarness.library("PureMarketMaking"),
-                                          params: Self.pmmParams(spread: "0.01", skew: true, refresh: "30"),
+                                          params: Self.skewParams,
                                           tick: .milliseconds(200))
             let quotes = try await Self.quotes(harness)
             // The mid the strategy saw: its quotes are placed symmetric around it but for the skew.
@@ -76,11 +81,12 @@ import Testing
     }
 
     @Test func inventorySkewMovesBothPricesAgainstTheInventory() async throws {
-        // Mostly base: both quotes move down (the bid further from the mid than the ask).
-        let baseHeavy = try await Self.skewedDistances(spot: ["BTC": "20", "USDT": "100"])
+        // Three quarters base (target a half): both quotes move down (the bid further from
+        // the mid than the ask). Not so lopsided that the size skew leaves one side empty.
+        let baseHeavy = try await Self.skewedDistances(spot: ["BTC": "2", "USDT": "40000"])
         #expect(baseHeavy.below > baseHeavy.above, "base-heavy: bid \(baseHeavy.below) below, ask \(baseHeavy.above) above")
-        // Mostly quote: both move up.
-        let quoteHeavy = try await Self.skewedDistances(spot: ["BTC": "0.002", "USDT": "1000000"])
+        // A quarter base: both move up.
+        let quoteHeavy = try await Self.skewedDistances(spot: ["BTC": "0.5", "USDT": "90000"])
         #expect(quoteHeavy.above > quoteHeavy.below, "quote-heavy: bid \(quoteHeavy.below) below, ask \(quoteHeavy.above) above")
     }
 

@@ -54,6 +54,23 @@ import Testing
         #expect(throws: Never.self) { try byNotional.check(market, on: venue, referencePrice: dec("120")) }
     }
 
+    @Test func ordersAreJudgedAsTheyWillBeSentFittedToTickAndLot() throws {
+        let venue = FakeVenue(balances: [("USDT", "100000"), ("BTC", "10")])
+        let gate = RiskGate(limits: RiskLimits(maxOrderNotional: dec("1000")))
+        // A strategy's price with many digits: valued once on the tick, not overflowing.
+        let long = OrderRequest(side: .buy, symbol: "BTCUSDT", type: .limit, price: dec("59251.478437489689"),
+                                size: dec("0.000499990625"))
+        let fitted = try gate.check(long, on: venue, referencePrice: nil)
+        #expect(fitted.price == dec("59251.47"))
+        #expect(fitted.size == dec("0.0004"))
+        let sell = OrderRequest(side: .sell, symbol: "BTCUSDT", type: .limit, price: dec("60451.501"), size: dec("0.001"))
+        #expect(try gate.check(sell, on: venue, referencePrice: nil).price == dec("60451.51"))
+        let dust = OrderRequest(side: .sell, symbol: "BTCUSDT", type: .limit, price: dec("60000"), size: dec("0.00001"))
+        do { try gate.check(dust, on: venue, referencePrice: nil); Issue.record("not refused") } catch {
+            #expect(error.message.contains("below the lot"))
+        }
+    }
+
     @Test func fundsAreChecked() {
         let gate = RiskGate(limits: RiskLimits())
         let venue = FakeVenue(balances: [("USDT", "150"), ("BTC", "0.5")])
