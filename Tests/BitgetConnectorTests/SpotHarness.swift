@@ -10,6 +10,8 @@ import Testing
 /// it, driven only through the ABI (`TradingClient`) and observed only through events.
 final class SpotHarness: @unchecked Sendable {
     let sim: BitgetSimulator
+    /// False when the simulator was passed in: its creator's `stop` shuts it down.
+    private(set) var ownsSim = true
     let runtime: HostRuntime
     let library: PluginLibrary
     private(set) var instance: PluginInstance
@@ -68,6 +70,7 @@ final class SpotHarness: @unchecked Sendable {
         let instance = try runtime.instantiate(library, config: config, credentials: [credential])
         let harness = SpotHarness(sim: sim, runtime: runtime, library: library, instance: instance,
                                   trading: try TradingClient(instance), connectorConfig: config, stateDirectory: directory)
+        harness.ownsSim = existing == nil
         runtime.events.subscribe { [weak harness] event in harness?.events.withLock { $0.append(event) } }
         return harness
     }
@@ -105,7 +108,7 @@ final class SpotHarness: @unchecked Sendable {
         try? instance.stop()
         instance.destroy()
         await runtime.shutdown()
-        await sim.shutdown()
+        if ownsSim { await sim.shutdown() }
         try? FileManager.default.removeItem(at: stateDirectory)
     }
 
