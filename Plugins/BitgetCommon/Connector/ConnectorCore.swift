@@ -19,8 +19,8 @@ public struct PreparedOrder {
 
 /// What the Bitget spot and perpetual connectors share: events, market-data streams with
 /// checksummed books, the order lifecycle (place, batch, cancel, unknown outcomes),
-/// fill dedupe, REST reconciliation and durable state. Each connector adds its product's
-/// payloads and endpoints (`OrderGateway`, request bodies).
+/// fill dedupe, REST reconciliation, durable state and hot swap (`ConnectorCore+HotSwap`).
+/// Each connector adds its product's payloads and endpoints (`OrderGateway`, request bodies).
 ///
 /// Used from the instance's own context only (the host serializes calls and callbacks).
 public final class ConnectorCore {
