@@ -15,6 +15,8 @@ import Testing
 
     @Test func swapKeepsTheRestingOrderAndReportsTheSwapWindowFillOnce() async throws {
         let old = try await SpotHarness.start(product: "BitgetPerpetual", extraConfig: Self.config)
+        let perp = try PerpetualClient(old.instance)
+        try #require(await old.eventually { (try? perp.positionMode()) != nil }, "position mode never read: \(old.errors)")
         let id = try old.trading.placeOrder(OrderRequest(side: .buy, symbol: Self.btc, price: d("59000"), size: d("0.02")))
         #expect(await old.waitFor(id, .open), "\(old.orderUpdates(id)) \(old.errors)")
         old.sim.forceTrade(instType: Self.futures, symbol: Self.btc, side: "sell", size: "0.005")
