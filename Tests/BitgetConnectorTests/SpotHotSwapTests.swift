@@ -100,6 +100,7 @@ import Testing
 
     @Test func quiescedInstanceRefusesOrdersAndResumeCatchesUp() async throws {
         let h = try await SpotHarness.start()
+        try h.trading.subscribe(.book, symbol: Self.btc)
         let id = try h.trading.placeOrder(OrderRequest(side: .buy, symbol: Self.btc, price: d("50000"), size: d("0.01")))
         #expect(await h.waitFor(id, .open))
         let swap = try HotSwapClient(h.instance)
@@ -117,12 +118,21 @@ import Testing
                 == swl_status_t(SWL_ERR_STATE))
         #expect(refusal { () throws(ABIError) in try h.trading.subscribe(.book, symbol: Self.btc) }?.status
                 == swl_status_t(SWL_ERR_STATE))
-        // The order fills meanwhile: nothing is reported while quiesced.
+        // The order fills meanwhile: nothing is reported while quiesced, not even book updates.
         h.sim.forceTrade(symbol: Self.btc, side: "sell", size: "0.01")
+        try await Task.sleep(for: .milliseconds(300))
+        let quiescedAt = h.all.count
         try await Task.sleep(for: .milliseconds(500))
+        #expect(h.all.count == quiescedAt, "events while quiesced: \(h.all.suffix(from: quiescedAt).map(\.payload))")
         #expect(h.fills(id).isEmpty && h.orderUpdates(id).last?.state == .open)
 
         try swap.resume()
+        // Book frames were dropped: the book resyncs from a fresh snapshot.
+        #expect(await h.eventually {
+            let after = h.all.suffix(from: quiescedAt)
+            guard let resync = after.firstIndex(where: { if case .bookResync = $0.payload { true } else { false } }) else { return false }
+            return after[resync...].contains { if case .book(let book) = $0.payload { book.isSnapshot } else { false } }
+        })
         #expect(await h.waitFor(id, .filled), "updates \(h.orderUpdates(id)) errors \(h.errors)")
         #expect(await h.eventually { h.fills(id).count == 1 })
         let next = try h.trading.placeOrder(OrderRequest(side: .buy, symbol: Self.btc, price: d("49000"), size: d("0.01")))
