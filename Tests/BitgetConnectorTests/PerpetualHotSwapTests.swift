@@ -20,6 +20,7 @@ import Testing
         let id = try old.trading.placeOrder(OrderRequest(side: .buy, symbol: Self.btc, price: d("59000"), size: d("0.02")))
         #expect(await old.waitFor(id, .open), "\(old.orderUpdates(id)) \(old.errors)")
         old.sim.forceTrade(instType: Self.futures, symbol: Self.btc, side: "sell", size: "0.005")
+        #expect(await old.waitFor(id, .partiallyFilled))
         #expect(await old.eventually { old.fills(id).count == 1 })
         let reported = try #require(old.fills(id).first?.tradeID)
 

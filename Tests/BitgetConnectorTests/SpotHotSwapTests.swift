@@ -35,6 +35,8 @@ import Testing
         #expect(await old.waitFor(resting, .open))
         // A fill the old instance reports before the swap.
         old.sim.forceTrade(symbol: Self.btc, side: "sell", size: "0.005")
+        // Fill and order pushes come on separate channels: wait for both.
+        #expect(await old.waitFor(first, .partiallyFilled))
         #expect(await old.eventually { old.fills(first).count == 1 })
         let reportedTrade = try #require(old.fills(first).first?.tradeID)
         let openBefore = try old.trading.openOrders(symbol: Self.btc)
