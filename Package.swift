@@ -24,6 +24,9 @@ let package = Package(
         .library(name: "ExampleHeartbeat", type: .dynamic, targets: ["ExampleHeartbeat"]),
         .library(name: "ExampleCHeartbeat", type: .dynamic, targets: ["ExampleCHeartbeat"]),
         .library(name: "BitgetSpot", type: .dynamic, targets: ["BitgetSpot"]),
+        // Other versions of `bitget`, for hot-swap tests (docs/hot-swap.md).
+        .library(name: "BitgetSpotNext", type: .dynamic, targets: ["BitgetSpotNext"]),
+        .library(name: "BitgetSpotBrokenImport", type: .dynamic, targets: ["BitgetSpotBrokenImport"]),
         .library(name: "BitgetPerpetual", type: .dynamic, targets: ["BitgetPerpetual"]),
         .library(name: "BitgetCandles", type: .dynamic, targets: ["BitgetCandles"]),
         .library(name: "TickToOrderStrategy", type: .dynamic, targets: ["TickToOrderStrategy"]),
@@ -182,6 +185,18 @@ let package = Package(
             linkerSettings: pluginLinkerSettings
         ),
         .target(
+            name: "BitgetSpotNext",
+            dependencies: ["BitgetSpotConnector", "BitgetCommon"],
+            path: "Plugins/BitgetSpotVersions/Next",
+            linkerSettings: pluginLinkerSettings
+        ),
+        .target(
+            name: "BitgetSpotBrokenImport",
+            dependencies: ["BitgetSpotConnector", "BitgetCommon"],
+            path: "Plugins/BitgetSpotVersions/BrokenImport",
+            linkerSettings: pluginLinkerSettings
+        ),
+        .target(
             name: "BitgetPerpetualConnector",
             dependencies: ["BitgetCommon", "SwiftletPluginKit"],
             path: "Plugins/BitgetPerpetual/Connector"
@@ -286,7 +301,7 @@ let package = Package(
         .testTarget(
             name: "BitgetConnectorTests",
             dependencies: ["BitgetSpotConnector", "BitgetPerpetualConnector", "BitgetCandleFeeds", "BitgetCommon", "SwiftletHost", "SwiftletCore",
-                           "SwiftletTransport", "BitgetSim"]
+                           "SwiftletTransport", "BitgetSim", "CSwiftletSDK", "SwiftletABI"]
         ),
     ]
 )

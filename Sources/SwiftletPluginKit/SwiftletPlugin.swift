@@ -34,7 +34,8 @@ public struct PluginManifest: Sendable {
     public var kinds: UInt64
     /// Creates an instance; usually `{ try MyPlugin(host: $0, config: $1) }`.
     public var make: @Sendable (PluginHost, String) throws(PluginError) -> any SwiftletPlugin
-    /// Extension tables beyond the ones the kit provides (strategy), by id. The
+    /// Extension tables beyond the ones the kit answers from `kinds`, by id: the kit's own
+    /// optional ones (`SWL_EXT_HOTSWAP: .hotSwap(MyPlugin.self)`) or the plugin's. The
     /// pointers must be to static, never-freed tables.
     public var extensions: [String: ExtensionTable]
     /// A perpetual connector: the kit also answers `swiftlet.perpetual/1`.

@@ -10,6 +10,8 @@ import Testing
 /// it, driven only through the ABI (`TradingClient`) and observed only through events.
 final class SpotHarness: @unchecked Sendable {
     let sim: BitgetSimulator
+    /// False when the simulator was passed in: its creator's `stop` shuts it down.
+    private(set) var ownsSim = true
     let runtime: HostRuntime
     let library: PluginLibrary
     private(set) var instance: PluginInstance
@@ -37,6 +39,17 @@ final class SpotHarness: @unchecked Sendable {
     static func start(product: String = "BitgetSpot", agents: Bool = false, extraConfig: String = "",
                       stateDirectory: URL? = nil, sim existing: BitgetSimulator? = nil, withCredential: Bool = true,
                       simConfig configure: (inout SimConfig) -> Void = { _ in }) async throws -> SpotHarness {
+        let harness = try await create(product: product, agents: agents, extraConfig: extraConfig, stateDirectory: stateDirectory,
+                                       sim: existing, withCredential: withCredential, simConfig: configure)
+        try await harness.startConnector()
+        return harness
+    }
+
+    /// Like `start`, but leaves the connector created and not started (hot-swap tests import
+    /// state first). Its runtime and state database are its own, even with a shared `sim`.
+    static func create(product: String = "BitgetSpot", agents: Bool = false, extraConfig: String = "",
+                       stateDirectory: URL? = nil, sim existing: BitgetSimulator? = nil, withCredential: Bool = true,
+                       simConfig configure: (inout SimConfig) -> Void = { _ in }) async throws -> SpotHarness {
         var simConfig = SimConfig()
         simConfig.agents = agents
         simConfig.publishIntervalMs = 50
@@ -57,11 +70,16 @@ final class SpotHarness: @unchecked Sendable {
         let instance = try runtime.instantiate(library, config: config, credentials: [credential])
         let harness = SpotHarness(sim: sim, runtime: runtime, library: library, instance: instance,
                                   trading: try TradingClient(instance), connectorConfig: config, stateDirectory: directory)
+        harness.ownsSim = existing == nil
         runtime.events.subscribe { [weak harness] event in harness?.events.withLock { $0.append(event) } }
-        try instance.start()
-        try #require(await harness.eventually { (try? harness.trading.instruments().isEmpty == false) ?? false },
-                     "trading rules never loaded; events: \(harness.errors)")
         return harness
+    }
+
+    /// Starts the created connector and waits until it has its trading rules.
+    func startConnector() async throws {
+        try instance.start()
+        try #require(await eventually { (try? self.trading.instruments().isEmpty == false) ?? false },
+                     "trading rules never loaded; events: \(errors)")
     }
 
     /// Wraps an already created (not started) instance of a plugin that is not a trading
@@ -90,7 +108,7 @@ final class SpotHarness: @unchecked Sendable {
         try? instance.stop()
         instance.destroy()
         await runtime.shutdown()
-        await sim.shutdown()
+        if ownsSim { await sim.shutdown() }
         try? FileManager.default.removeItem(at: stateDirectory)
     }
 

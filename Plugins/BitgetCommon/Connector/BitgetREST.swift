@@ -17,6 +17,8 @@ public final class BitgetREST {
     public static let rateLimitRetries = 4
     /// Server time minus local time, in ms, from the last `syncTime`.
     public private(set) var clockOffsetMs: Int64 = 0
+    /// While holding: requests wait unsent and answers wait undelivered, in order.
+    private var held: [() -> Void]?
 
     public init(host: PluginHost, baseURL: String, credential: String?, limits: RateLimiter,
                 extraHeaders: [(String, String)] = []) {
@@ -31,6 +33,30 @@ public final class BitgetREST {
     public var exchangeNowMs: Int64 { host.now / 1_000_000 + clockOffsetMs }
 
     private struct ServerTime: Decodable { let serverTime: FlexibleString }
+
+    /// From now on nothing is sent and no answer is delivered: requests and the answers of
+    /// requests already in flight wait, in order, for `release` (or `discardHeld`).
+    public func hold() {
+        if held == nil { held = [] }
+    }
+
+    /// Sends the held requests and delivers the held answers, in the order they came.
+    public func release() {
+        let waiting = held ?? []
+        held = nil
+        for work in waiting { work() }
+    }
+
+    /// Forgets what was held (the instance is stopping); keeps holding.
+    public func discardHeld() {
+        if held != nil { held = [] }
+    }
+
+    /// Runs `work` now, or queues it while holding.
+    private func whenReleased(_ work: @escaping () -> Void) {
+        guard held != nil else { return work() }
+        held?.append(work)
+    }
 
     /// Measures the server clock (`GET /api/v2/public/time`) and keeps the offset.
     public func syncTime(_ completion: @escaping (Result<Void, BitgetAPIError>) -> Void) {
@@ -84,6 +110,11 @@ public final class BitgetREST {
     private func perform<T: Decodable>(_ method: String, _ path: String, query: [(String, String)], body: String,
                                        signed: Bool, as type: T.Type,
                                        completion: @escaping (Result<T, BitgetAPIError>) -> Void) {
+        guard held == nil else {
+            held?.append { [weak self] in self?.perform(method, path, query: query, body: body, signed: signed, as: type,
+                                                        completion: completion) }
+            return
+        }
         let queryText = query.map { "\(Self.encode($0.0))=\(Self.encode($0.1))" }.joined(separator: "&")
         let requestPath = queryText.isEmpty ? path : "\(path)?\(queryText)"
         var headers: [(String, String)] = [("Content-Type", "application/json"), ("locale", "en-US")] + extraHeaders
@@ -95,8 +126,10 @@ public final class BitgetREST {
             }
         }
         do {
-            try host.request(method: method, url: baseURL + requestPath, headers: headers, body: body) { result in
-                completion(Self.decode(result, as: type, what: "\(method) \(path)"))
+            try host.request(method: method, url: baseURL + requestPath, headers: headers, body: body) { [weak self] result in
+                let decoded = Self.decode(result, as: type, what: "\(method) \(path)")
+                guard let self else { return completion(decoded) }
+                self.whenReleased { completion(decoded) }
             }
         } catch {
             completion(.failure(BitgetAPIError(kind: .transport, message: "\(method) \(path): \(error.message)")))

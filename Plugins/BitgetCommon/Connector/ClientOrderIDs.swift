@@ -6,8 +6,10 @@ public struct ClientOrderIDs: Sendable {
     /// Longest id Bitget accepts.
     public static let maxLength = 40
     private let prefix: String
-    private var counter: UInt64 = 0
-    private let session: String
+    /// How many ids this session generated.
+    public private(set) var counter: UInt64 = 0
+    /// Base-36 session tag: with `counter`, what makes generated ids unique.
+    public private(set) var session: String
 
     /// `sessionSeed` (e.g. the start time in ns) makes ids unique across restarts.
     public init(prefix: String, sessionSeed: Int64) {
@@ -19,6 +21,13 @@ public struct ClientOrderIDs: Sendable {
     public mutating func next() -> String {
         counter += 1
         return "\(prefix)\(session)x\(String(counter, radix: 36))"
+    }
+
+    /// Continues another instance's sequence (a hot swap): ids generated from now on follow
+    /// the ones it generated, under this instance's prefix.
+    public mutating func continueSequence(session: String, counter: UInt64) {
+        self.session = session
+        self.counter = counter
     }
 
     /// Refuses an id Bitget would refuse.

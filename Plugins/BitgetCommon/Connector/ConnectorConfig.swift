@@ -44,8 +44,9 @@ public struct ConnectorConfig: Sendable {
 
     public init() {}
 
-    /// Parses the config object; refuses bad values naming the key.
-    public init(json: String) throws(PluginError) {
+    /// Parses the config object; refuses bad values naming the key. `defaultOrderIDPrefix`
+    /// applies when the object sets no `order_id_prefix`.
+    public init(json: String, defaultOrderIDPrefix: String = "swl") throws(PluginError) {
         let raw: Raw
         do {
             raw = try JSONDecoder().decode(Raw.self, from: Data((json.isEmpty ? "{}" : json).utf8))
@@ -77,6 +78,7 @@ public struct ConnectorConfig: Sendable {
         if let v = try positive(raw.reconnect_base_ms, "reconnect_base_ms") { stream.baseBackoff = v }
         if let v = try positive(raw.reconnect_max_ms, "reconnect_max_ms") { stream.maxBackoff = v }
         demoTrading = raw.demo_trading ?? false
+        orderIDPrefix = defaultOrderIDPrefix
         if let prefix = raw.order_id_prefix {
             guard prefix.count <= 8, prefix.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) else {
                 throw PluginError(SWL_ERR_INVALID_ARGUMENT, "config key 'order_id_prefix' must be up to 8 letters or digits")

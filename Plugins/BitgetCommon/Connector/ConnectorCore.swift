@@ -19,13 +19,15 @@ public struct PreparedOrder {
 
 /// What the Bitget spot and perpetual connectors share: events, market-data streams with
 /// checksummed books, the order lifecycle (place, batch, cancel, unknown outcomes),
-/// fill dedupe, REST reconciliation and durable state. Each connector adds its product's
-/// payloads and endpoints (`OrderGateway`, request bodies).
+/// fill dedupe, REST reconciliation, durable state and hot swap (`ConnectorCore+HotSwap`).
+/// Each connector adds its product's payloads and endpoints (`OrderGateway`, request bodies).
 ///
 /// Used from the instance's own context only (the host serializes calls and callbacks).
 public final class ConnectorCore {
     public let host: PluginHost
     public let config: ConnectorConfig
+    /// The library this instance belongs to (its hot-swap identity).
+    public let build: ConnectorBuild
     public let rest: BitgetREST
     /// `SPOT`, or a futures productType such as `USDT-FUTURES`.
     public let instType: String
@@ -38,16 +40,19 @@ public final class ConnectorCore {
     public private(set) var balancesByAsset: [String: Balance] = [:]
     public private(set) var loaded = false
     public var started = false
+    /// Quiesced for a hot swap (`ConnectorCore+HotSwap`): nothing is sent, applied or emitted.
+    public internal(set) var quiesced = false
     public weak var gateway: (any OrderGateway)?
     /// Called for each ticker push (perpetuals read mark/index/funding from it).
     public var onTicker: ((String, MarketPayloads.TickerPush) -> Void)?
 
-    private var publicStreams: [BitgetStream] = []
+    var publicStreams: [BitgetStream] = []
     public private(set) var privateStream: BitgetStream?
-    private var marketSubscriptions: Set<StreamSubscription> = []
+    /// Market-data subscriptions; imported ones are opened at `start`.
+    var marketSubscriptions: Set<StreamSubscription> = []
     private var unmatchedFills: [String: [(Fill, String, Int64)]] = [:]
     private var reconciling = false
-    private var reconcileTimer: UInt64?
+    var reconcileTimer: UInt64?
     private let stateKey: String
 
     /// Channels per public connection: Bitget recommends fewer than 50.
@@ -56,9 +61,11 @@ public final class ConnectorCore {
     /// answer may still be in flight.
     static let pendingGraceNs: Int64 = 10_000_000_000
 
-    public init(host: PluginHost, config: ConnectorConfig, instType: String, stateKey: String, restLimits: RateLimiter) {
+    public init(host: PluginHost, config: ConnectorConfig, build: ConnectorBuild, instType: String, stateKey: String,
+                restLimits: RateLimiter) {
         self.host = host
         self.config = config
+        self.build = build
         self.instType = instType
         self.stateKey = stateKey
         self.rest = BitgetREST(host: host, baseURL: config.restURL, credential: config.credential, limits: restLimits,
@@ -68,13 +75,17 @@ public final class ConnectorCore {
 
     // MARK: lifecycle
 
-    /// Restores durable state, syncs the clock, then calls `loadRules`; starts the private
-    /// stream with `privateChannels` and the reconciliation timer when a credential is set.
+    /// Restores durable state, opens the market-data subscriptions already known (imported
+    /// in a hot swap), syncs the clock, then calls `loadRules`; starts the private stream with
+    /// `privateChannels` and the reconciliation timer when a credential is set.
     public func start(privateChannels: [StreamSubscription], onPrivateMessage: @escaping (UnsafeRawBufferPointer) -> Void,
                       loadRules: @escaping () -> Void) throws(PluginError) {
         guard !started else { return }
         started = true
         restoreState()
+        for subscription in marketSubscriptions.sorted(by: { ($0.channel, $0.instId) < ($1.channel, $1.instId) }) {
+            streamWithRoom().subscribe([subscription])
+        }
         connection("rest", .connecting, "loading trading rules")
         rest.syncTime { [weak self] result in
             if case .failure(let error) = result { self?.report(error.pluginError, "server time") }
@@ -83,16 +94,17 @@ public final class ConnectorCore {
         guard config.credential != nil else { return }
         let stream = BitgetStream(host: host, name: "private", url: config.privateWebSocketURL,
                                   loginCredential: config.credential, clockOffsetMs: { [weak self] in self?.rest.clockOffsetMs ?? 0 },
-                                  settings: config.stream, onMessage: onPrivateMessage,
+                                  settings: config.stream,
+                                  onMessage: { [weak self] bytes in if self?.quiesced == false { onPrivateMessage(bytes) } },
                                   onNotice: { [weak self] in self?.streamNotice("private", $0) })
         stream.subscribe(privateChannels)
         privateStream = stream
         stream.start()
-        reconcileTimer = try host.startTimer(after: config.reconcileInterval, every: config.reconcileInterval) { [weak self] _ in
-            self?.reconcile()
-        }
+        try startReconcileTimer()
     }
 
+    /// Stops streams and timers. A quiesced instance has handed its state over: it drops
+    /// what it held and does not write its (older) state over the new instance's.
     public func stop() {
         guard started else { return }
         started = false
@@ -100,7 +112,19 @@ public final class ConnectorCore {
         reconcileTimer = nil
         privateStream?.stop()
         for stream in publicStreams { stream.stop() }
-        saveState()
+        if quiesced {
+            rest.discardHeld()
+        } else {
+            saveState()
+        }
+    }
+
+    /// Runs `reconcile` every `config.reconcileInterval` (with a credential).
+    func startReconcileTimer() throws(PluginError) {
+        guard config.credential != nil, reconcileTimer == nil else { return }
+        reconcileTimer = try host.startTimer(after: config.reconcileInterval, every: config.reconcileInterval) { [weak self] _ in
+            self?.reconcile()
+        }
     }
 
     /// Installs loaded trading rules; the first time, reconciles (adopting open orders).
@@ -155,7 +179,9 @@ public final class ConnectorCore {
 
     // MARK: events
 
+    /// Emits one event; a quiesced instance emits nothing.
     public func emit(_ payload: EventPayload, symbol: String = "", exchangeTime: Int64 = 0) {
+        guard !quiesced else { return }
         let event = Event(context: EventContext(exchangeTime: exchangeTime, localTime: host.now, symbol: symbol), payload: payload)
         do { try host.emit(event) } catch { host.log(.error, "emit failed: \(error.message)") }
     }
@@ -180,7 +206,7 @@ public final class ConnectorCore {
     // MARK: market data
 
     public func subscribe(channel: String, symbol: String) throws(PluginError) {
-        guard started else { throw PluginError(SWL_ERR_STATE, "connector is not started") }
+        try requireRunning()
         guard !symbol.isEmpty else { throw PluginError(SWL_ERR_INVALID_ARGUMENT, "symbol is empty") }
         if loaded, instrumentsBySymbol[symbol] == nil { throw PluginError(SWL_ERR_NOT_FOUND, "unknown symbol \(symbol)") }
         let subscription = StreamSubscription(instType: instType, channel: channel, instId: symbol)
@@ -190,6 +216,7 @@ public final class ConnectorCore {
     }
 
     public func unsubscribe(channel: String, symbol: String) throws(PluginError) {
+        try requireRunning()
         let subscription = StreamSubscription(instType: instType, channel: channel, instId: symbol)
         guard marketSubscriptions.remove(subscription) != nil else {
             throw PluginError(SWL_ERR_NOT_FOUND, "not subscribed to \(channel) \(symbol)")
@@ -206,7 +233,7 @@ public final class ConnectorCore {
         }
     }
 
-    private func streamWithRoom() -> BitgetStream {
+    func streamWithRoom() -> BitgetStream {
         if let stream = publicStreams.first(where: { $0.subscriptions.count < Self.channelsPerConnection }) { return stream }
         let name = "public\(publicStreams.count + 1)"
         let stream = BitgetStream(host: host, name: name, url: config.publicWebSocketURL, settings: config.stream,
@@ -218,6 +245,8 @@ public final class ConnectorCore {
     }
 
     private func streamNotice(_ name: String, _ notice: BitgetStream.Notice) {
+        // Quiesced: `resume` resyncs and reconciles, whatever happened meanwhile.
+        guard !quiesced else { return }
         switch notice {
         case .ready:
             connection(name, .connected, "")
@@ -238,6 +267,7 @@ public final class ConnectorCore {
     }
 
     func publicMessage(_ bytes: UnsafeRawBufferPointer) {
+        guard !quiesced else { return }
         // `arg` (and so the channel) comes first in Bitget's pushes: a byte scan of the head
         // routes book frames without building a JSON tree for them.
         if FrameSniffer.contains(bytes, "\"channel\":\"books", within: 200) {
@@ -378,9 +408,17 @@ public final class ConnectorCore {
         return clientID
     }
 
+    /// Checks the connector may change anything at the exchange: started, not quiesced.
+    public func requireRunning() throws(PluginError) {
+        guard started else { throw PluginError(SWL_ERR_STATE, "connector is not started") }
+        guard !quiesced else {
+            throw PluginError(SWL_ERR_STATE, "connector is quiesced for a hot swap: no orders or subscriptions until it resumes")
+        }
+    }
+
     /// Checks the connector can trade at all.
     public func requireTrading() throws(PluginError) {
-        guard started else { throw PluginError(SWL_ERR_STATE, "connector is not started") }
+        try requireRunning()
         guard config.credential != nil else {
             throw PluginError(SWL_ERR_AUTH, "no credential configured: this connector runs market data only")
         }
@@ -489,7 +527,7 @@ public final class ConnectorCore {
 
     /// The order a cancel may target: known, not final, on `symbol` (if given).
     public func cancellable(_ clientOrderID: String, symbol: String) throws(PluginError) -> OrderTracker.Entry {
-        guard started else { throw PluginError(SWL_ERR_STATE, "connector is not started") }
+        try requireRunning()
         guard let entry = orders.entry(clientOrderID), !entry.snapshot.state.isFinal else {
             throw PluginError(SWL_ERR_NOT_FOUND, "no open order with client id \(clientOrderID)")
         }
@@ -557,7 +595,7 @@ public final class ConnectorCore {
     /// Marks every open order of `symbol` (or all) PENDING_CANCEL, sends one request per
     /// symbol (`request(symbol)` gives path and body) and verifies the orders afterwards.
     public func cancelAll(symbol: String, request: @escaping (String) -> (path: String, body: String)) throws(PluginError) {
-        guard started else { throw PluginError(SWL_ERR_STATE, "connector is not started") }
+        try requireRunning()
         let open = orders.openOrders(symbol: symbol)
         for order in open { emitOrder(orders.cancelRequested(order.clientOrderID), symbol: order.symbol) }
         struct Ack: Decodable {}
@@ -595,7 +633,7 @@ public final class ConnectorCore {
     /// (including those left open by a previous run), finishes orders whose final push was
     /// lost, and counts fills the streams missed, once.
     public func reconcile() {
-        guard started, loaded, config.credential != nil, !reconciling, let gateway else { return }
+        guard started, !quiesced, loaded, config.credential != nil, !reconciling, let gateway else { return }
         reconciling = true
         gateway.refreshAccount()
         gateway.fetchOpenOrders { [weak self] result in
@@ -693,6 +731,7 @@ public final class ConnectorCore {
     /// Writes open orders, recent final ones and the counted trade ids to the host's durable
     /// store, so a restart neither loses orders nor counts a fill twice.
     public func saveState() {
+        guard !quiesced else { return }
         orders.pruneFinal(keep: 500)
         let state = SavedState(orders: Array(orders.entries.values), trades: Array(orders.rememberedTrades.suffix(5000)))
         do {

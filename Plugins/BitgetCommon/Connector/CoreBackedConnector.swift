@@ -1,8 +1,9 @@
 public import SwiftletPluginKit
 
 /// A Bitget connector built on `ConnectorCore`: the reads and market-data subscriptions of
-/// `TradingConnectorPlugin` come from the core, identically for spot and perpetual.
-public protocol CoreBackedConnector: TradingConnectorPlugin {
+/// `TradingConnectorPlugin`, and hot swap (`ConnectorCore+HotSwap`), come from the core,
+/// identically for spot and perpetual.
+public protocol CoreBackedConnector: TradingConnectorPlugin, HotSwappable {
     var core: ConnectorCore { get }
 }
 
@@ -20,4 +21,11 @@ extension CoreBackedConnector {
     public func unsubscribe(_ channel: MarketChannel, symbol: String) throws(PluginError) {
         try core.unsubscribe(channel: ConnectorCore.channelName(channel), symbol: symbol)
     }
+}
+
+extension CoreBackedConnector {
+    public func quiesce() throws(PluginError) { try core.quiesce() }
+    public func resume() throws(PluginError) { try core.resume() }
+    public func exportState() throws(PluginError) -> String { try core.exportState() }
+    public func importState(_ state: String) throws(PluginError) { try core.importState(state) }
 }

@@ -94,7 +94,8 @@ extension BitgetPerpetualConnector {
 
     /// Funding rate and next time of symbols we hold, and funding payments from the bills.
     func pollFunding() {
-        guard core.loaded else { return }
+        // Quiesced for a hot swap: no requests pile up; `resume` reconciles.
+        guard core.loaded, !core.quiesced else { return }
         let symbols = Set(positionsByKey.values.filter { !$0.position.size.isZero }.map(\.symbol))
         for symbol in symbols.sorted() { refreshFunding(symbol) }
         if core.config.credential != nil { fetchFundingPayments() }

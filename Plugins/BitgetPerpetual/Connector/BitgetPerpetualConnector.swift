@@ -54,6 +54,9 @@ public final class BitgetPerpetualConnector: PerpetualConnectorPlugin, CoreBacke
         var funding_poll_ms: Int?
     }
 
+    /// The `bitget_perpetual` library's identity (Plugins/BitgetPerpetual/Entry).
+    public static let build = ConnectorBuild(pluginID: "bitget_perpetual", version: "1.0.0")
+
     public init(host: PluginHost, config: String) throws(PluginError) {
         let extra: Extra
         do {
@@ -67,7 +70,7 @@ public final class BitgetPerpetualConnector: PerpetualConnectorPlugin, CoreBacke
         let settings = try ConnectorConfig(json: config)
         productType = settings.productType
         fundingPoll = .milliseconds(extra.funding_poll_ms ?? 60_000)
-        core = ConnectorCore(host: host, config: settings, instType: productType,
+        core = ConnectorCore(host: host, config: settings, build: Self.build, instType: productType,
                              stateKey: "perp.\(productType).state", restLimits: Self.restLimits)
         core.gateway = self
         core.onTicker = { [weak self] symbol, ticker in self?.tickerFunding(symbol, ticker) }

@@ -1,10 +1,12 @@
 import BitgetPerpetualConnector
 import SwiftletPluginKit
 
+let build = BitgetPerpetualConnector.build
+
 let export = PluginExport(PluginManifest(
-    id: "bitget_perpetual", version: "1.0.0", name: "Bitget perpetual",
-    vendor: "Swiftlet", summary: "Bitget v2 USDT/USDC/COIN-margined perpetuals: positions, modes, leverage, funding.",
-    kinds: UInt64(SWL_KIND_CONNECTOR), isPerpetual: true
+    id: build.pluginID, version: build.version, name: "Bitget perpetual",
+    vendor: "Swiftlet", summary: "Bitget v2 USDT/USDC/COIN-margined perpetuals: positions, modes, leverage, funding, hot swap.",
+    kinds: UInt64(SWL_KIND_CONNECTOR), isPerpetual: true, extensions: [SWL_EXT_HOTSWAP: .hotSwap(BitgetPerpetualConnector.self)]
 ) { host, config throws(PluginError) in try BitgetPerpetualConnector(host: host, config: config) })
 
 /// The library's one exported symbol (entry.h).

@@ -28,9 +28,18 @@ public final class BitgetSpotConnector: CoreBackedConnector, OrderGateway {
         "/api/v2/spot/account/assets": 10,
     ], defaultLimit: 10)
 
-    public init(host: PluginHost, config: String) throws(PluginError) {
-        core = ConnectorCore(host: host, config: try ConnectorConfig(json: config), instType: "SPOT",
-                             stateKey: "spot.state", restLimits: Self.restLimits)
+    /// The `bitget` library's identity (Plugins/BitgetSpot/Entry); the versions built for
+    /// hot-swap tests (Plugins/BitgetSpotVersions) pass their own.
+    public static let build = ConnectorBuild(pluginID: "bitget", version: "1.0.0")
+
+    public convenience init(host: PluginHost, config: String) throws(PluginError) {
+        try self.init(host: host, config: config, build: Self.build)
+    }
+
+    /// An instance of another build of this connector (another version of the library).
+    public init(host: PluginHost, config: String, build: ConnectorBuild) throws(PluginError) {
+        core = ConnectorCore(host: host, config: try ConnectorConfig(json: config, defaultOrderIDPrefix: build.orderIDPrefix),
+                             build: build, instType: "SPOT", stateKey: "spot.state", restLimits: Self.restLimits)
         core.gateway = self
     }
 

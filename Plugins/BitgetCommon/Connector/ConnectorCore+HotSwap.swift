@@ -1,0 +1,73 @@
+public import SwiftletPluginKit
+
+/// Hot swap (ext/hotswap.h) for every Bitget connector.
+///
+/// Quiesced, an instance freezes: REST requests and the answers of those in flight are
+/// held (`BitgetREST.hold`), stream frames are dropped, the reconciliation timer stops,
+/// nothing is emitted or persisted, and placing, cancelling and subscribing fail with
+/// `SWL_ERR_STATE`. So the exported state is exactly what the host was told, and whoever
+/// carries on learns the rest from the exchange: the new instance reconciles over REST as
+/// it starts; a resumed one gets its held answers, resyncs its books and reconciles.
+/// Trade ids in the state are never reported again, so no fill is lost or doubled.
+extension ConnectorCore {
+    /// Freezes the instance for a swap; `SWL_ERR_STATE` if it is not running. Idempotent.
+    public func quiesce() throws(PluginError) {
+        guard started else { throw PluginError(SWL_ERR_STATE, "connector is not started: nothing to quiesce") }
+        guard !quiesced else { return }
+        saveState()
+        quiesced = true
+        if let reconcileTimer { try? host.cancelTimer(reconcileTimer) }
+        reconcileTimer = nil
+        rest.hold()
+        host.log(.info, "quiesced for a hot swap: \(orders.openOrders().count) open orders, requests held")
+    }
+
+    /// Undoes `quiesce`: delivers held answers, sends held requests, resyncs every book from
+    /// a fresh snapshot (its frames were dropped) and reconciles orders and fills now.
+    public func resume() throws(PluginError) {
+        guard quiesced else { return }
+        quiesced = false
+        try startReconcileTimer()
+        rest.release()
+        for stream in publicStreams {
+            for subscription in stream.subscriptions where subscription.channel == "books" {
+                emit(.bookResync(reason: "resumed after an abandoned hot swap"), symbol: subscription.instId)
+                stream.resubscribe(subscription)
+            }
+        }
+        host.log(.info, "resumed after an abandoned hot swap")
+        reconcile()
+    }
+
+    /// The state to hand to the next version (`HotSwapState`); only while quiesced.
+    public func exportState() throws(PluginError) -> String {
+        guard quiesced else {
+            throw PluginError(SWL_ERR_STATE, "export_state needs a quiesced instance: call quiesce first")
+        }
+        let subscriptions = marketSubscriptions.sorted { ($0.channel, $0.instId) < ($1.channel, $1.instId) }
+        var sequences: [String: Int64] = [:]
+        for subscription in subscriptions where subscription.channel == "books" {
+            sequences[subscription.instId] = books.book(instType: instType, instId: subscription.instId)?.sequence
+        }
+        return try HotSwapState(plugin: build.pluginID, version: build.version, instType: instType,
+                                orders: Array(orders.entries.values), tradeIDs: orders.rememberedTrades,
+                                subscriptions: subscriptions, bookSequences: sequences,
+                                idSession: ids.session, idCounter: ids.counter).encoded()
+    }
+
+    /// Adopts an exported state before `start`: its orders, its reported trade ids (never
+    /// reported again), its subscriptions (opened at `start`) and its client-id sequence.
+    /// `start` then reconciles over REST at once, reporting what changed meanwhile.
+    /// Refuses a state it cannot read (`HotSwapState.decode`) and leaves the instance as it was.
+    public func importState(_ text: String) throws(PluginError) {
+        guard !started else {
+            throw PluginError(SWL_ERR_STATE, "import_state is for a created instance that has not started")
+        }
+        let state = try HotSwapState.decode(text, plugin: build.pluginID, instType: instType)
+        orders.restore(trades: state.tradeIDs, entries: state.orders)
+        marketSubscriptions.formUnion(state.subscriptions)
+        ids.continueSequence(session: state.idSession, counter: state.idCounter)
+        host.log(.info, "imported hot-swap state of \(state.plugin) \(state.version): \(state.orders.count) orders, "
+                 + "\(state.tradeIDs.count) trade ids, \(state.subscriptions.count) subscriptions")
+    }
+}

@@ -1,0 +1,34 @@
+@testable import BitgetCommon
+import SwiftletCore
+import Testing
+
+/// The Bitget connectors' hot-swap state format on its own: exact round trip, money as text.
+struct HotSwapStateTests {
+    func d(_ text: String) -> ExactDecimal { try! ExactDecimal(text) }
+
+    func sample() -> HotSwapState {
+        let snapshot = OrderSnapshot(state: .partiallyFilled, symbol: "BTCUSDT", clientOrderID: "swlabcx1", exchangeOrderID: "1001",
+                                     side: .sell, type: .limit, price: d("50000.10"), size: d("0.020"), filledSize: d("0.005"),
+                                     averageFillPrice: d("50000.10"), positionSide: .short, createdTime: 1_764_830_000_000_000_001,
+                                     updatedTime: 1_764_830_000_000_000_002)
+        let entry = OrderTracker.Entry(snapshot: snapshot, cancelRequested: true, reason: "", filledByFills: d("0.005"))
+        return HotSwapState(plugin: "bitget", version: "1.0.0", instType: "SPOT", orders: [entry], tradeIDs: ["t1", "t2"],
+                            subscriptions: [StreamSubscription(instType: "SPOT", channel: "books", instId: "BTCUSDT")],
+                            bookSequences: ["BTCUSDT": 42], idSession: "kx3f9a", idCounter: 7)
+    }
+
+    @Test func roundTripsExactlyWithDecimalsAsText() throws {
+        let text = try sample().encoded()
+        #expect(text.contains(#""price":"50000.10""#) && text.contains(#""size":"0.020""#), "\(text)")
+        #expect(text.contains(#""state":"partially_filled""#) && text.contains(#""position_side":"short""#))
+        #expect(try HotSwapState.decode(text, plugin: "bitget", instType: "SPOT") == sample())
+    }
+
+    @Test func refusesAnUnusableClientIDSession() throws {
+        var state = sample()
+        state.idSession = "NOT/BASE36"
+        #expect { try HotSwapState.decode(try state.encoded(), plugin: "bitget", instType: "SPOT") } throws: { error in
+            "\(error)".contains("client_ids.session")
+        }
+    }
+}
