@@ -24,10 +24,10 @@ public final class Bot: HostExtensionProvider, @unchecked Sendable {
     /// The trade database: every order, fill, position and funding event is written to it
     /// before the emitting plugin's `emit` returns.
     public let journal: TradeJournal?
-    private let control = DispatchQueue(label: "swiftlet.bot")
+    let control = DispatchQueue(label: "swiftlet.bot")
     private let busToken = Mutex<UInt64?>(nil)
 
-    private struct State {
+    struct State {
         var venues: [String: any TradingVenue] = [:]
         var feeds: [String: CandleClient] = [:]
         var strategies: [RunningStrategy] = []
@@ -37,8 +37,13 @@ public final class Bot: HostExtensionProvider, @unchecked Sendable {
         var orderCounter: UInt64 = 0
         var recordFailures = 0
         var markWritten: [String: Int64] = [:]
+        /// Connectors being hot-swapped, with the intents queued meanwhile (in order).
+        var swapping: [String: [VenueIntent]] = [:]
+        /// Trade ids of fills already booked, per connector (a fill is counted once even if
+        /// a connector reports it twice, e.g. across a hot swap).
+        var bookedFills: [String: RecentIDs] = [:]
     }
-    private let state = Mutex(State())
+    let state = Mutex(State())
     private let session: String
 
     /// - Parameters:
@@ -122,15 +127,24 @@ public final class Bot: HostExtensionProvider, @unchecked Sendable {
         if let token = busToken.withLock({ $0 }) { runtime.events.unsubscribe(token) }
     }
 
+    /// Stops one strategy and cancels its orders; the bot goes on (its orders' remaining
+    /// events still reach the trade database).
+    public func stopStrategy(_ id: String) throws(ABIError) {
+        let strategy = try strategy(named: id)
+        strategy.stopTicking(timers: runtime.timers)
+        try? strategy.instance.stop()
+        cancelEverything(strategies: [strategy], venues: state.withLock { $0.venues })
+    }
+
     private func cancelEverything(strategies: [RunningStrategy], venues: [String: any TradingVenue]) {
         var symbols: [String: Set<String>] = [:]
         for strategy in strategies {
             for (source, markets) in strategy.markets { symbols[source, default: []].formUnion(markets) }
         }
         for (source, markets) in symbols {
-            guard let venue = venues[source] else { continue }
+            guard venues[source] != nil else { continue }
             for symbol in markets.sorted() {
-                do throws(ABIError) { try venue.cancelAll(symbol: symbol) } catch {
+                do throws(ABIError) { try submit(.cancelAll(symbol: symbol), to: source) } catch {
                     logger.error("cancel all \(source) \(symbol) failed: \(error.description)")
                 }
             }
@@ -166,6 +180,10 @@ public final class Bot: HostExtensionProvider, @unchecked Sendable {
         case .order, .position:
             record(event)
         case .fill(let fill):
+            guard firstReport(of: fill, source: source) else {
+                logger.info("fill \(fill.tradeID) of \(source) reported again; counted once")
+                return
+            }
             record(event)
             bookFill(fill, event: event)
         case .fundingPayment(let payment):
@@ -339,7 +357,7 @@ public final class Bot: HostExtensionProvider, @unchecked Sendable {
         }
         if taken { throw ABIError(SWL_ERR_INVALID_ARGUMENT, "client order id \(id) is already in use") }
         do throws(ABIError) {
-            try venue.place(request)
+            try submit(.place(request), to: connector)
         } catch {
             state.withLock { _ = $0.owners.removeValue(forKey: id) }
             throw error

@@ -23,7 +23,7 @@ enum HostTradingTable {
                 }
                 let id = try ABIValue.string(connector, field: "connector")
                 let symbolText = try ABIValue.string(symbol, field: "symbol")
-                try bot.venue(id).subscribe(channel, symbol: symbolText)
+                try bot.submit(.subscribe(channel, symbol: symbolText), to: id)
                 strategy.addMarket(source: id, channel: channel, symbol: symbolText)
             }
         }
@@ -47,15 +47,15 @@ enum HostTradingTable {
         }
         table.cancel_order = { host, connector, symbol, clientOrderID, error in
             HostTradingTable.call(host, error) { bot, _ throws(ABIError) in
-                try bot.venue(try ABIValue.string(connector, field: "connector"))
-                    .cancel(symbol: try ABIValue.string(symbol, field: "symbol"),
-                            clientOrderID: try ABIValue.string(clientOrderID, field: "client_order_id"))
+                try bot.submit(.cancel(symbol: try ABIValue.string(symbol, field: "symbol"),
+                                       clientOrderID: try ABIValue.string(clientOrderID, field: "client_order_id")),
+                               to: try ABIValue.string(connector, field: "connector"))
             }
         }
         table.cancel_all = { host, connector, symbol, error in
             HostTradingTable.call(host, error) { bot, _ throws(ABIError) in
-                try bot.venue(try ABIValue.string(connector, field: "connector"))
-                    .cancelAll(symbol: try ABIValue.string(symbol, field: "symbol"))
+                try bot.submit(.cancelAll(symbol: try ABIValue.string(symbol, field: "symbol")),
+                               to: try ABIValue.string(connector, field: "connector"))
             }
         }
         table.get_order = { host, connector, clientOrderID, out, error in

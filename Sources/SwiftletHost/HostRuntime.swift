@@ -92,7 +92,7 @@ public final class HostRuntime: Sendable {
         guard Int(size) >= MemoryLayout<swl_plugin_t>.size, created.pointee.destroy != nil else {
             throw HostError("\(library.info.key): instance struct_size \(size) is too small or destroy is missing")
         }
-        return PluginInstance(library: library, context: context, plugin: created)
+        return PluginInstance(library: library, config: config, context: context, plugin: created)
     }
 
     /// Stops the shared services. Instances must have been destroyed first.

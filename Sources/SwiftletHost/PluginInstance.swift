@@ -12,13 +12,18 @@ public final class PluginInstance: @unchecked Sendable {
     public let library: PluginLibrary
     /// The name logs and events use for it.
     public var name: String { context.instanceName }
+    /// The JSON config it was created with (a replacement version is created with it too).
+    public let config: String
+    /// The credentials it may use.
+    public var credentials: Set<String> { context.allowedCredentials }
     let context: InstanceContext
     private let plugin: UnsafePointer<swl_plugin_t>
     private var destroyed = false
     private var strategyTable: UnsafePointer<swl_strategy_t>?
 
-    init(library: PluginLibrary, context: InstanceContext, plugin: UnsafePointer<swl_plugin_t>) {
+    init(library: PluginLibrary, config: String, context: InstanceContext, plugin: UnsafePointer<swl_plugin_t>) {
         self.library = library
+        self.config = config
         self.context = context
         self.plugin = plugin
         if library.info.kinds.contains(.strategy) {

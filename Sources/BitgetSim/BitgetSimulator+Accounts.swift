@@ -1,0 +1,38 @@
+import SwiftletCore
+
+/// The exchange's own view of one account, for tests that check a client against the
+/// truth rather than against what the client was told.
+public struct SimAccountView: Sendable {
+    /// Client order ids of the account's resting orders, with their instrument key
+    /// (`SPOT:BTCUSDT`).
+    public var openOrders: [String: String]
+    /// Trade ids of every execution of the account (one per fill), oldest first.
+    public var tradeIDs: [String]
+    /// Spot balances: asset → (available, frozen).
+    public var spot: [String: (available: ExactDecimal, frozen: ExactDecimal)]
+    /// Open futures positions: `USDT-FUTURES:BTCUSDT|long` → size in base units.
+    public var positions: [String: ExactDecimal]
+}
+
+extension BitgetSimulator {
+    /// The account of `apiKey` as the exchange sees it; nil for an unknown key.
+    public func account(apiKey: String) -> SimAccountView? {
+        try? exchange.locked { () throws(BitgetError) -> SimAccountView? in
+            guard let index = exchange.accountIndex[apiKey] else { return nil }
+            let account = exchange.accounts[index]
+            var open: [String: String] = [:]
+            for order in exchange.orders.values where order.owner == Int32(index)
+                && (order.status == .live || order.status == .partiallyFilled) {
+                open[order.clientOid] = order.instrumentKey
+            }
+            var positions: [String: ExactDecimal] = [:]
+            for (key, position) in account.positions where position.lots > 0 {
+                let instrumentKey = String(key.split(separator: "|").first ?? "")
+                let place = exchange.instruments[instrumentKey]?.volumePlace ?? 0
+                positions[key] = ExactDecimal(uncheckedMantissa: position.lots, scale: place)
+            }
+            return SimAccountView(openOrders: open, tradeIDs: exchange.fillLog[index].map { String($0.tradeId) },
+                                  spot: account.spot.mapValues { ($0.available, $0.frozen) }, positions: positions)
+        } ?? nil
+    }
+}

@@ -1,0 +1,178 @@
+import CSwiftletSDK
+import SwiftletABI
+import SwiftletCore
+public import SwiftletHost
+
+/// What a strategy asked a connector to do; queued while the connector is hot-swapped.
+enum VenueIntent: Sendable {
+    case place(OrderRequest)
+    case cancel(symbol: String, clientOrderID: String)
+    case cancelAll(symbol: String)
+    case subscribe(MarketChannel, symbol: String)
+
+    func run(on venue: any TradingVenue) throws(ABIError) {
+        switch self {
+        case .place(let request): try venue.place(request)
+        case .cancel(let symbol, let id): try venue.cancel(symbol: symbol, clientOrderID: id)
+        case .cancelAll(let symbol): try venue.cancelAll(symbol: symbol)
+        case .subscribe(let channel, let symbol): try venue.subscribe(channel, symbol: symbol)
+        }
+    }
+}
+
+/// The last `capacity` ids seen, for "have we had this one" questions in constant memory.
+struct RecentIDs {
+    private var order: [String] = []
+    private var members: Set<String> = []
+    private var next = 0
+    private let capacity = 20_000
+
+    /// Adds `id`; false if it was already there.
+    mutating func insert(_ id: String) -> Bool {
+        guard !members.contains(id) else { return false }
+        if order.count < capacity {
+            order.append(id)
+        } else {
+            members.remove(order[next])
+            order[next] = id
+            next = (next + 1) % capacity
+        }
+        members.insert(id)
+        return true
+    }
+}
+
+/// How a connector hot swap went (docs/hot-swap.md).
+public struct ConnectorSwapReport: Sendable, Codable {
+    public let connector: String
+    public let from: String
+    public let to: String
+    /// Nanoseconds during which the connector took no intent and strategies got none of its
+    /// events: from quiescing the old instance to the last queued intent replayed.
+    public let pauseNanoseconds: Int64
+    /// Intents strategies made during the pause, replayed on the instance that carried on.
+    public let replayedIntents: Int
+    /// Queued intents the instance refused on replay (each reported to its strategy as a failed order or logged).
+    public let failedIntents: Int
+}
+
+extension Bot {
+    /// Runs a strategy's intent on `connector` now, or queues it while the connector is
+    /// being hot-swapped (nothing is dropped; it runs on whichever instance carries on).
+    func submit(_ intent: VenueIntent, to connector: String) throws(ABIError) {
+        let venue = try venue(connector)
+        let queued = state.withLock { state -> Bool in
+            guard state.swapping[connector] != nil else { return false }
+            state.swapping[connector]!.append(intent)
+            return true
+        }
+        if !queued { try intent.run(on: venue) }
+    }
+
+    /// True the first time a fill's trade id is seen from `source`.
+    func firstReport(of fill: Fill, source: String) -> Bool {
+        guard !fill.tradeID.isEmpty else { return true }
+        return state.withLock { $0.bookedFills[source, default: RecentIDs()].insert(fill.tradeID) }
+    }
+
+    /// Replaces the live connector `id` by another version of its plugin while the bot
+    /// trades: strategies' intents queue meanwhile and are replayed afterwards; on any
+    /// failure the old instance resumes and the error says why (nothing is lost either way).
+    /// - Parameters:
+    ///   - healthTimeout: how long the new instance has to load its trading rules.
+    public func swapConnector(_ id: String, to library: PluginLibrary,
+                              healthTimeout: Duration = .seconds(10)) async throws(HotSwapFailure) -> ConnectorSwapReport {
+        let current: LiveVenue
+        do {
+            guard let live = try venue(id) as? LiveVenue else {
+                throw HotSwapFailure(step: .compatibility, "\(id) is a paper venue: restart the bot to change its connector")
+            }
+            current = live
+        } catch let error as HotSwapFailure {
+            throw error
+        } catch {
+            throw HotSwapFailure(step: .compatibility, "no connector \"\(id)\" in this bot")
+        }
+        let began = state.withLock { state -> Bool in
+            guard state.swapping[id] == nil else { return false }
+            state.swapping[id] = []
+            return true
+        }
+        guard began else { throw HotSwapFailure(step: .compatibility, "\(id) is already being swapped") }
+        let start = Clocks.monotonicNanoseconds()
+        let old = current.connector
+        let fresh: PluginInstance
+        do {
+            fresh = try await HotSwap.replace(old, with: library, runtime: runtime) { instance in
+                try await Self.waitForRules(instance, timeout: healthTimeout)
+            }
+        } catch {
+            let (replayed, failed) = drainQueue(id, onto: current)
+            logger.error("hot swap of \(id) to \(library.info.key) failed (\(replayed) queued intents replayed on \(old.library.info.key), \(failed) refused): \(error)")
+            throw error
+        }
+        let next: LiveVenue
+        do {
+            next = try LiveVenue(id: id, connector: fresh)
+        } catch {
+            // The new instance passed its checks, so this is a broken table: keep the old one.
+            fresh.destroy()
+            try? HotSwapClient(old).resume()
+            _ = drainQueue(id, onto: current)
+            throw HotSwapFailure(step: .health, "\(library.info.key): \(error.message)")
+        }
+        state.withLock { $0.venues[id] = next }
+        let (replayed, failed) = drainQueue(id, onto: next)
+        let pause = Clocks.monotonicNanoseconds() - start
+        HotSwap.retire(old)
+        let report = ConnectorSwapReport(connector: id, from: old.library.info.key, to: library.info.key,
+                                         pauseNanoseconds: pause, replayedIntents: replayed, failedIntents: failed)
+        logger.notice("hot swap of \(id): \(report.from) -> \(report.to), pause \(pause / 1000) µs, \(replayed) intents replayed")
+        return report
+    }
+
+    /// Replays the intents queued for `id` on `venue`, in order, until none are left, then
+    /// ends the queueing. A refused order is reported to its strategy as failed.
+    private func drainQueue(_ id: String, onto venue: any TradingVenue) -> (replayed: Int, failed: Int) {
+        var replayed = 0, failed = 0
+        while true {
+            let batch = state.withLock { state -> [VenueIntent] in
+                let queued = state.swapping[id] ?? []
+                if queued.isEmpty { state.swapping[id] = nil } else { state.swapping[id] = [] }
+                return queued
+            }
+            if batch.isEmpty { return (replayed, failed) }
+            for intent in batch {
+                replayed += 1
+                do throws(ABIError) { try intent.run(on: venue) } catch {
+                    failed += 1
+                    reportRefused(intent, on: id, error)
+                }
+            }
+        }
+    }
+
+    private func reportRefused(_ intent: VenueIntent, on connector: String, _ error: ABIError) {
+        guard case .place(let request) = intent else {
+            logger.error("\(connector): queued \(intent) refused after the swap: \(error.description)")
+            return
+        }
+        let update = OrderUpdate(clientOrderID: request.clientOrderID, exchangeOrderID: "", state: .failed, side: request.side,
+                                 type: request.type, positionSide: request.positionSide, price: request.price,
+                                 size: request.size, reason: "refused after hot swap: \(error.description)")
+        let context = EventContext(localTime: Clocks.wallNanoseconds(), source: connector, symbol: request.symbol)
+        dispatch(Event(context: context, payload: .order(update)))
+    }
+
+    /// Waits until a started connector has loaded its trading rules.
+    private static func waitForRules(_ instance: PluginInstance, timeout: Duration) async throws {
+        let trading = try TradingClient(instance)
+        let deadline = ContinuousClock.now + timeout
+        while (try? trading.instruments().isEmpty) != false {
+            guard ContinuousClock.now < deadline else {
+                throw HostError("no trading rules loaded within \(timeout)")
+            }
+            try await Task.sleep(for: .milliseconds(2))
+        }
+    }
+}

@@ -1,0 +1,108 @@
+import CSwiftletSDK
+import SwiftletABI
+
+/// Replaces a running plugin instance by another version of the same plugin
+/// (ext/hotswap.h; docs/hot-swap.md), or leaves the old one running.
+///
+/// The old instance is quiesced and exports its state; the new one is created with the
+/// same name, config and credentials, imports the state, starts and must pass `healthy`.
+/// Any failure destroys the new instance and resumes the old one: the caller gets a
+/// `HotSwapFailure` saying which step failed, and the old instance carries on.
+/// On success the old instance is still quiesced and running (its connections open); the
+/// caller points its users at the new one, then retires the old with `retire`.
+public enum HotSwap {
+    /// Runs the swap up to the point where the new instance is started and healthy.
+    /// - Parameters:
+    ///   - healthy: checks the started new instance; throwing fails the swap.
+    public static func replace(_ old: PluginInstance, with library: PluginLibrary, runtime: HostRuntime,
+                               healthy: (PluginInstance) async throws -> Void) async throws(HotSwapFailure) -> PluginInstance {
+        let from = old.library.info, to = library.info
+        guard from.id == to.id else {
+            throw HotSwapFailure(step: .compatibility, "\(to.key) is not a version of \(from.id)")
+        }
+        guard library.info.kinds == from.kinds else {
+            throw HotSwapFailure(step: .compatibility, "\(to.key) is not the same kind of plugin as \(from.key)")
+        }
+        let outgoing: HotSwapClient
+        do { outgoing = try HotSwapClient(old) } catch { throw HotSwapFailure(step: .compatibility, error.message) }
+        let incoming: UnsafeRawPointer?
+        do {
+            incoming = try library.extensionTable(SWL_EXT_HOTSWAP, minimumSize: MemoryLayout<swl_hotswap_t>.size)
+        } catch {
+            throw HotSwapFailure(step: .compatibility, error.description)
+        }
+        guard incoming != nil else {
+            throw HotSwapFailure(step: .compatibility, "\(to.key) cannot be hot-swapped: it has no \(SWL_EXT_HOTSWAP) extension")
+        }
+        do { try outgoing.quiesce() } catch {
+            // A plugin that refuses to quiesce is still running normally (hotswap.h).
+            throw HotSwapFailure(step: .quiesce, "\(from.key) refused to quiesce: \(error.description)")
+        }
+        let state: String
+        do { state = try outgoing.exportState() } catch {
+            throw rollback(outgoing, step: .export, "\(from.key) could not export its state: \(error.description)")
+        }
+        let fresh: PluginInstance
+        do {
+            fresh = try runtime.instantiate(library, name: old.name, config: old.config, credentials: old.credentials,
+                                            extensions: old.context.extensions)
+        } catch {
+            throw rollback(outgoing, step: .create, "\(to.key) could not be created: \(error.message)")
+        }
+        do {
+            try HotSwapClient(fresh).importState(state)
+        } catch let error as ABIError {
+            fresh.destroy()
+            throw rollback(outgoing, step: .importState, "\(to.key) refused the state of \(from.key): \(error.description)")
+        } catch {
+            fresh.destroy()
+            throw rollback(outgoing, step: .importState, "\(to.key): \(error)")
+        }
+        do { try fresh.start() } catch {
+            fresh.destroy()
+            throw rollback(outgoing, step: .start, "\(to.key) failed to start: \(error.message)")
+        }
+        do { try await healthy(fresh) } catch {
+            fresh.destroy()
+            throw rollback(outgoing, step: .health, "\(to.key) failed its health check: \(error)")
+        }
+        return fresh
+    }
+
+    /// Stops and destroys an instance that has been replaced. Its library stays loaded
+    /// (the host never unloads a library with a live handle; docs/hot-swap.md).
+    public static func retire(_ old: PluginInstance) {
+        try? old.stop()
+        old.destroy()
+    }
+
+    private static func rollback(_ outgoing: HotSwapClient, step: HotSwapFailure.Step, _ reason: String) -> HotSwapFailure {
+        do {
+            try outgoing.resume()
+            return HotSwapFailure(step: step, reason + "; \(outgoing.instance.library.info.key) resumed")
+        } catch {
+            return HotSwapFailure(step: step, reason + "; and resuming \(outgoing.instance.library.info.key) failed: \(error.description)",
+                                  resumed: false)
+        }
+    }
+}
+
+/// Why a hot swap did not happen; unless `resumed` is false, the old instance runs on.
+public struct HotSwapFailure: Error, CustomStringConvertible, Sendable {
+    /// The step that failed.
+    public enum Step: String, Sendable {
+        case compatibility, quiesce, export, create, importState = "import", start, health
+    }
+    public let step: Step
+    public let reason: String
+    /// False only when the old instance could not be resumed either.
+    public let resumed: Bool
+
+    public init(step: Step, _ reason: String, resumed: Bool = true) {
+        self.step = step
+        self.reason = reason
+        self.resumed = resumed
+    }
+
+    public var description: String { "hot swap failed at \(step.rawValue): \(reason)" }
+}

@@ -1,0 +1,160 @@
+import Foundation
+import Synchronization
+@testable import SwiftletBot
+import SwiftletCore
+import SwiftletHost
+import SwiftletPersistence
+import Testing
+
+/// Hot-swapping connector plugins (docs/hot-swap.md) on a bot trading against bitget-sim,
+/// checked against the simulator's own view of the account.
+@Suite(.serialized) struct HotSwapEndToEndTests {
+    /// Counts every fill the connectors publish, before the bot's own dedupe.
+    final class FillCounter: Sendable {
+        private let seen = Mutex<[String: Int]>([:])
+        init(_ runtime: HostRuntime) {
+            _ = runtime.events.subscribe { [self] event in
+                if case .fill(let fill) = event.payload { seen.withLock { $0[fill.tradeID, default: 0] += 1 } }
+            }
+        }
+        var counts: [String: Int] { seen.withLock { $0 } }
+    }
+
+    @Test func swappingTheSpotConnectorMidTradeLosesAndDuplicatesNothing() async throws {
+        let harness = try await BotHarness.start()
+        do {
+            let fills = FillCounter(harness.runtime)
+            try harness.bot.startStrategy(id: "pmm", library: try BotHarness.library("PureMarketMaking"),
+                                          params: StrategyEndToEndTests.pmmParams(spread: "0.0005", amount: "0.002", refresh: "3"),
+                                          tick: .milliseconds(100))
+            _ = try await StrategyEndToEndTests.quotes(harness)
+            #expect(harness.venue().pluginKey == "bitget@1.0.0")
+            // Orders keep coming while the swap runs (they queue during its pause), and a
+            // trade goes through the bid as it starts: its fill lands on one side of it.
+            let strategy = try #require(harness.bot.strategies.first)
+            let mid = try #require(harness.bot.books.mark(source: "bitget", symbol: "BTCUSDT"))
+            let far = try (mid * dec("0.9")).rounded(toScale: 2, .down)
+            let next = try BotHarness.library("BitgetSpotNext")
+            let placer = Task { () -> [String] in
+                var ids: [String] = []
+                for _ in 0..<40 {
+                    let request = OrderRequest(side: .buy, symbol: "BTCUSDT", price: far, size: dec("0.001"))
+                    if let id = try? harness.bot.place(request, on: "bitget", by: strategy) { ids.append(id) }
+                    try? await Task.sleep(for: .milliseconds(1))
+                }
+                return ids
+            }
+            harness.sim.forceTrade(symbol: "BTCUSDT", side: "sell", size: "0.5")
+            let report = try await harness.bot.swapConnector("bitget", to: next)
+            let placed = await placer.value
+            #expect(report.from == "bitget@1.0.0" && report.to == "bitget@1.1.0")
+            #expect(placed.count == 40)
+            #expect(report.replayedIntents > 0 && report.failedIntents == 0, "\(report)")
+            try await waitUntil("every order placed around the swap resting at the exchange", timeout: .seconds(15)) {
+                Set(placed).isSubset(of: harness.sim.account(apiKey: "k1")?.openOrders.keys ?? [:].keys)
+            }
+            for id in placed { #expect(try harness.venue().order(id).state == .open) }
+            #expect(harness.venue().pluginKey == "bitget@1.1.0")
+            // Trading goes on through the new instance: fresh quotes, more fills.
+            let placedBefore = try harness.journal.orders(source: "bitget").count
+            try await waitUntil("quotes placed by the new instance", timeout: .seconds(20)) {
+                try harness.journal.orders(source: "bitget").count > placedBefore + 1
+            }
+            harness.sim.forceTrade(symbol: "BTCUSDT", side: "buy", size: "0.5")
+            try await Self.settled(harness, fills: fills)
+        } catch {
+            await harness.shutdown()
+            throw error
+        }
+        await harness.shutdown()
+    }
+
+    @Test func aVersionThatRefusesTheStateIsRolledBackAndTheOldOneTradesOn() async throws {
+        let harness = try await BotHarness.start()
+        do {
+            let fills = FillCounter(harness.runtime)
+            try harness.bot.startStrategy(id: "pmm", library: try BotHarness.library("PureMarketMaking"),
+                                          params: StrategyEndToEndTests.pmmParams(spread: "0.0005", amount: "0.002", refresh: "3"),
+                                          tick: .milliseconds(100))
+            _ = try await StrategyEndToEndTests.quotes(harness)
+            harness.sim.forceTrade(symbol: "BTCUSDT", side: "sell", size: "0.5")
+            let broken = try BotHarness.library("BitgetSpotBrokenImport")
+            do {
+                _ = try await harness.bot.swapConnector("bitget", to: broken)
+                Issue.record("the swap to a version that refuses imports succeeded")
+            } catch {
+                #expect(error.step == .importState)
+                #expect(error.resumed)
+                #expect(error.reason.contains("deliberately refuses"), "\(error)")
+            }
+            #expect(harness.venue().pluginKey == "bitget@1.0.0")
+            let placedBefore = try harness.journal.orders(source: "bitget").count
+            try await waitUntil("quotes placed by the resumed instance", timeout: .seconds(20)) {
+                try harness.journal.orders(source: "bitget").count > placedBefore + 1
+            }
+            try await Self.settled(harness, fills: fills)
+        } catch {
+            await harness.shutdown()
+            throw error
+        }
+        await harness.shutdown()
+    }
+
+    @Test func swappingThePerpetualConnectorKeepsItsOpenPosition() async throws {
+        let harness = try await BotHarness.start(perpetual: true)
+        do {
+            let venue = { harness.venue("bitget_perpetual") }
+            try venue().place(OrderRequest(side: .buy, symbol: "BTCUSDT", clientOrderID: "swaptestlong1", type: .market,
+                                           timeInForce: .ioc, size: dec("0.02"), positionSide: .long))
+            try await waitUntil("a long position", timeout: .seconds(15)) {
+                try venue().positions().contains { $0.symbol == "BTCUSDT" && $0.position.size == dec("0.02") }
+            }
+            let report = try await harness.bot.swapConnector("bitget_perpetual", to: try BotHarness.library("BitgetPerpetual"))
+            #expect(report.to == "bitget_perpetual@1.0.0")
+            #expect(venue().isPaper == false)
+            let account = try #require(harness.sim.account(apiKey: "k1"))
+            #expect(account.positions["USDT-FUTURES:BTCUSDT|long"] == dec("0.02"))
+            try await waitUntil("the position reported by the new instance", timeout: .seconds(15)) {
+                try venue().positions().contains { $0.symbol == "BTCUSDT" && $0.position.size == dec("0.02") }
+            }
+            // The new instance trades: it closes the position.
+            try venue().place(OrderRequest(side: .sell, symbol: "BTCUSDT", clientOrderID: "swaptestclose1", type: .market,
+                                           timeInForce: .ioc, size: dec("0.02"), positionSide: .long, reduceOnly: true))
+            try await waitUntil("the position closed", timeout: .seconds(15)) {
+                try !venue().positions().contains { $0.symbol == "BTCUSDT" && $0.position.size > .zero }
+            }
+            #expect(harness.sim.account(apiKey: "k1")?.positions.isEmpty == true)
+        } catch {
+            await harness.shutdown()
+            throw error
+        }
+        await harness.shutdown()
+    }
+
+    /// Stops trading, lets the connector catch up, then compares with the exchange: every
+    /// fill published exactly once and journaled, open orders and balances as the exchange
+    /// has them.
+    static func settled(_ harness: BotHarness, fills: FillCounter) async throws {
+        harness.sim.setAgentsRunning(false)
+        try harness.bot.stopStrategy("pmm")
+        let sim = harness.sim
+        try await waitUntil("the connector agreeing with the exchange", timeout: .seconds(30)) {
+            guard let account = sim.account(apiKey: "k1") else { return false }
+            let open = Set(try harness.venue().openOrders(symbol: "BTCUSDT").map(\.clientOrderID))
+            let published = Set(fills.counts.keys)
+            return open == Set(account.openOrders.keys) && published == Set(account.tradeIDs)
+        }
+        let account = try #require(sim.account(apiKey: "k1"))
+        #expect(!account.tradeIDs.isEmpty)
+        #expect(fills.counts.values.allSatisfy { $0 == 1 }, "fills published more than once: \(fills.counts.filter { $0.value > 1 })")
+        let journaled = Set(try harness.journal.fills(source: "bitget").map(\.fill.tradeID))
+        #expect(journaled == Set(account.tradeIDs))
+        try await waitUntil("balances matching the exchange", timeout: .seconds(15)) {
+            let balances = try harness.venue().balances()
+            return account.spot.allSatisfy { asset, exchange in
+                guard let mine = balances.first(where: { $0.asset == asset }) else { return exchange.available.isZero && exchange.frozen.isZero }
+                return mine.available == exchange.available && mine.locked == exchange.frozen
+            }
+        }
+    }
+}
