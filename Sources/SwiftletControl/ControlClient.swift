@@ -35,6 +35,20 @@ public struct ControlClient: Sendable {
         _ = try await send(method: "POST", path: "/stop")
     }
 
+    /// Asks the bot to hot-swap a connector; a refused swap throws with the bot's reason.
+    public func swapPlugin(_ request: PluginSwapRequest) async throws(ControlError) -> PluginSwapOutcome {
+        let body: [UInt8]
+        do { body = Array(try JSONEncoder().encode(request)) } catch {
+            throw ControlError(.invalidArgument, "cannot encode the swap request: \(error)")
+        }
+        let response = try await send(method: "POST", path: "/plugins/swap", body: body)
+        do {
+            return try JSONDecoder().decode(PluginSwapOutcome.self, from: Data(response.body))
+        } catch {
+            throw ControlError(.badResponse, "unreadable swap answer: \(error)")
+        }
+    }
+
     /// Sends one request to the control endpoint and returns a 2xx answer; anything else,
     /// and a missing or stale socket, throws a ``ControlError`` saying which.
     public func send(method: String, path: String, body: [UInt8]? = nil) async throws(ControlError) -> ControlResponse {

@@ -13,7 +13,8 @@ import SwiftletConfig
 /// with a bearer token in `<socket>.token` (mode 0600) that every request must carry.
 ///
 /// Routes: `GET /status` → ``BotStatus`` as JSON; `POST /stop` → 202, then
-/// ``BotControl/stop()``. More routes (e.g. `POST /plugins/swap`) are added with `routes`;
+/// ``BotControl/stop()``; `POST /plugins/swap` (``PluginSwapRequest``) → ``PluginSwapOutcome``,
+/// or 409 with the reason. More routes (e.g. `POST /plugins/swap`) are added with `routes`;
 /// they sit behind the same token check. ``ControlClient/send(method:path:body:)`` calls them.
 public struct ControlServer: Sendable {
     /// Adds routes to the control router; called once, after the built-in routes.
@@ -113,6 +114,14 @@ public struct ControlServer: Sendable {
             // Answer first: stopping the bot also stops this server.
             Task { await control.stop() }
             return EditedResponse(status: .accepted, response: StopAccepted())
+        }
+        router.post("plugins/swap") { request, context -> PluginSwapOutcome in
+            let ask = try await request.decode(as: PluginSwapRequest.self, context: context)
+            do throws(PluginSwapRefused) {
+                return try await control.swapPlugin(ask)
+            } catch {
+                throw HTTPError(.conflict, message: error.description)
+            }
         }
         routes(router)
         return router

@@ -48,11 +48,14 @@ public final class PluginRegistry: Sendable {
         return report
     }
 
-    /// A loaded library by id and version; the highest version when `version` is nil.
+    /// A loaded library by id and version; when `version` is nil, the highest release
+    /// (a prerelease such as `1.2.0-rc1` only when no release is loaded).
     public func library(id: String, version: String? = nil) -> PluginLibrary? {
         libraries.withLock { table in
             if let version { return table["\(id)@\(version)"] }
-            return table.values.filter { $0.info.id == id }
+            let candidates = table.values.filter { $0.info.id == id }
+            let releases = candidates.filter { SemanticVersion($0.info.version)!.prerelease.isEmpty }
+            return (releases.isEmpty ? candidates : releases)
                 .max { (SemanticVersion($0.info.version)!) < (SemanticVersion($1.info.version)!) }
         }
     }

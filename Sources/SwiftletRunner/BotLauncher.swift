@@ -19,6 +19,9 @@ public final class RunningBot: @unchecked Sendable {
     public let journal: TradeJournal
     /// Connector and feed instances, in start order.
     public let instances: [PluginInstance]
+    /// Where the bot's plugins were found; hot swaps look for new versions here.
+    let registry: PluginRegistry
+    let pluginDirectory: String?
     let startedAt = Date()
     private let killSwitchTimer: UInt64
     private let stopped = Mutex(false)
@@ -32,8 +35,11 @@ public final class RunningBot: @unchecked Sendable {
     ///   - registry: where plugins were discovered.
     ///   - credentials: the credentials the config may name (from the vault, or test ones).
     ///   - journalPath: overrides `config.database`.
-    public static func start(_ config: BotConfig, registry: PluginRegistry, credentials: [Credential] = [],
-                             statePath: String? = nil, journalPath: String? = nil, logger: Logger) async throws -> RunningBot {
+    ///   - pluginDirectory: the directory `registry` was discovered from, searched again for
+    ///     versions installed later (hot swap).
+    public static func start(_ config: BotConfig, registry: PluginRegistry, pluginDirectory: String? = nil,
+                             credentials: [Credential] = [], statePath: String? = nil, journalPath: String? = nil,
+                             logger: Logger) async throws -> RunningBot {
         let runtime = try HostRuntime(configuration: HostConfiguration(stateDatabasePath: statePath), logger: logger)
         for credential in credentials { runtime.credentials.add(credential) }
         var started: [PluginInstance] = []
@@ -63,7 +69,8 @@ public final class RunningBot: @unchecked Sendable {
             }
             // Marks move without fills: the kill switch is also checked every second.
             let timer = runtime.timers.start(delay: .seconds(1), interval: .seconds(1)) { [weak bot] _ in bot?.checkKillSwitch() }
-            return RunningBot(config: config, runtime: runtime, bot: bot, journal: journal, instances: started, timer: timer)
+            return RunningBot(config: config, runtime: runtime, bot: bot, journal: journal, instances: started, timer: timer,
+                              registry: registry, pluginDirectory: pluginDirectory)
         } catch {
             for instance in started.reversed() { instance.destroy() }
             await runtime.shutdown()
@@ -72,7 +79,9 @@ public final class RunningBot: @unchecked Sendable {
     }
 
     private init(config: BotConfig, runtime: HostRuntime, bot: Bot, journal: TradeJournal, instances: [PluginInstance],
-                 timer: UInt64) {
+                 timer: UInt64, registry: PluginRegistry, pluginDirectory: String?) {
+        self.registry = registry
+        self.pluginDirectory = pluginDirectory
         self.config = config
         self.runtime = runtime
         self.bot = bot
@@ -140,7 +149,9 @@ public final class RunningBot: @unchecked Sendable {
         if already { return }
         _ = runtime.timers.cancel(killSwitchTimer)
         bot.stop()
-        for instance in instances.reversed() {
+        // The venues' current connectors first: a hot swap may have replaced started ones.
+        let current = bot.venues.compactMap { ($0 as? LiveVenue)?.connector }
+        for instance in current + instances.reversed() {
             try? instance.stop()
             instance.destroy()
         }

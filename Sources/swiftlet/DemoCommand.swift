@@ -46,10 +46,10 @@ struct Demo: AsyncParsableCommand {
             print("  \(library.info.id) \(library.info.version) [\(library.info.kinds)] \(library.info.name)")
         }
         for refusal in report.refused { print("  \(refusal)") }
-        try await runAgainstSimulator(report.loaded, registry: registry)
+        try await runAgainstSimulator(report.loaded, registry: registry, pluginDirectory: directory)
     }
 
-    private func runAgainstSimulator(_ libraries: [PluginLibrary], registry: PluginRegistry) async throws {
+    private func runAgainstSimulator(_ libraries: [PluginLibrary], registry: PluginRegistry, pluginDirectory: String) async throws {
         let sim = try await BitgetSimulator.start(SimConfig())
         print("bitget-sim listening on \(sim.baseURL)")
         let logPath = FileManager.default.currentDirectoryPath + "/.swiftlet/demo.log"
@@ -58,7 +58,9 @@ struct Demo: AsyncParsableCommand {
             database: ".swiftlet/demo-trades.sqlite",
             controlSocket: ".swiftlet/demo-control.sock",
             connectors: [
-                ConnectorConfig(id: "bitget", plugin: "bitget", credential: "sim", configJSON: endpoints, markets: [symbol]),
+                // 1.0.0: the build also holds bitget 1.1.0, to hot-swap to (docs/hot-swap.md).
+                ConnectorConfig(id: "bitget", plugin: "bitget", version: "1.0.0", credential: "sim", configJSON: endpoints,
+                                markets: [symbol]),
                 ConnectorConfig(id: "bitget_perpetual", plugin: "bitget_perpetual", credential: "sim", configJSON: endpoints,
                                 markets: [symbol]),
             ],
@@ -74,7 +76,7 @@ struct Demo: AsyncParsableCommand {
             ],
             risk: RiskConfig(maxOrderNotional: try ExactDecimal("20000"), killSwitchLoss: try ExactDecimal("500")))
         let running = try await RunningBot.start(
-            config, registry: registry,
+            config, registry: registry, pluginDirectory: pluginDirectory,
             credentials: [Credential(name: "sim", apiKey: "sim-key", secret: "sim-secret", passphrase: "sim-passphrase")],
             statePath: ".swiftlet/demo-state.sqlite", logger: DemoLog.fileLogger(path: logPath))
         print("market making \(symbol) on bitget spot, trend following on bitget perpetual; logs in \(logPath)")

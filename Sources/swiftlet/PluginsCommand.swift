@@ -8,8 +8,8 @@ import SwiftletHost
 struct Plugins: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plugins",
-        abstract: "List, inspect and install plugin libraries.",
-        subcommands: [List.self, Inspect.self, Install.self]
+        abstract: "List, inspect, install and hot-swap plugin libraries.",
+        subcommands: [List.self, Inspect.self, Install.self, Swap.self]
     )
 
     /// The default plugin directory: $SWIFTLET_HOME/plugins, else ./.swiftlet/plugins.

@@ -32,7 +32,8 @@ struct Start: AsyncParsableCommand {
         for refusal in report.refused { print("refused: \(refusal)") }
         let running: RunningBot
         do {
-            running = try await RunningBot.start(botConfig, registry: registry, credentials: credentials,
+            running = try await RunningBot.start(botConfig, registry: registry,
+                                                 pluginDirectory: plugins ?? SwiftletPaths.pluginDirectory, credentials: credentials,
                                                  statePath: ".swiftlet/state.sqlite", logger: DemoLog.fileLogger(path: log))
         } catch {
             throw CommandFailure("\(error)")
