@@ -61,7 +61,7 @@ enum SpotMemoryBenchmark {
     }
 
     /// Resident set size of this process in MB (`/proc/self/statm`).
-    private static func residentMB() -> Double {
+    static func residentMB() -> Double {
         guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
         let fields = text.split(separator: " ")
         guard fields.count > 1, let pages = Double(fields[1]) else { return 0 }
