@@ -1,4 +1,5 @@
 import CSwiftletSDK
+import Dispatch
 import SwiftletABI
 import SwiftletCore
 public import SwiftletHost
@@ -101,10 +102,14 @@ extension Bot {
         guard began else { throw HotSwapFailure(step: .compatibility, "\(id) is already being swapped") }
         let start = Clocks.monotonicNanoseconds()
         let old = current.connector
+        // The new instance must answer whatever the old one could, before orders reach it
+        // (the risk checks read balances and positions).
+        let assets = (try? current.balances()).map { Set($0.map(\.asset)) }
+        let readiness = Readiness(assets: assets, positions: (try? current.positions()) != nil)
         let fresh: PluginInstance
         do {
             fresh = try await HotSwap.replace(old, with: library, runtime: runtime) { instance in
-                try await Self.waitForRules(instance, timeout: healthTimeout)
+                try await Self.waitUntilReady(instance, readiness, timeout: healthTimeout)
             }
         } catch {
             let (replayed, failed) = drainQueue(id, onto: current)
@@ -124,11 +129,24 @@ extension Bot {
         state.withLock { $0.venues[id] = next }
         let (replayed, failed) = drainQueue(id, onto: next)
         let pause = Clocks.monotonicNanoseconds() - start
-        HotSwap.retire(old)
+        // Calls that picked the old venue just before the switch (a risk check reading its
+        // balances) finish against it: it is retired a little later, on the bot's queue.
+        state.withLock { $0.retiring.append(old) }
+        control.asyncAfter(deadline: .now() + .seconds(2)) { [weak self] in self?.retire(old) }
         let report = ConnectorSwapReport(connector: id, from: old.library.info.key, to: library.info.key,
                                          pauseNanoseconds: pause, replayedIntents: replayed, failedIntents: failed)
         logger.notice("hot swap of \(id): \(report.from) -> \(report.to), pause \(pause / 1000) µs, \(replayed) intents replayed")
         return report
+    }
+
+    /// Retires a replaced connector instance, once.
+    func retire(_ instance: PluginInstance) {
+        let pending = state.withLock { state -> Bool in
+            guard let index = state.retiring.firstIndex(where: { $0 === instance }) else { return false }
+            state.retiring.remove(at: index)
+            return true
+        }
+        if pending { HotSwap.retire(instance) }
     }
 
     /// Replays the intents queued for `id` on `venue`, in order, until none are left, then
@@ -164,15 +182,74 @@ extension Bot {
         dispatch(Event(context: context, payload: .order(update)))
     }
 
-    /// Waits until a started connector has loaded its trading rules.
-    private static func waitForRules(_ instance: PluginInstance, timeout: Duration) async throws {
+    /// What a replacement connector must answer before it takes over.
+    struct Readiness {
+        /// Assets the old instance reported (the new one must report them all: Bitget's
+        /// account channel pushes only changed assets, the full list comes over REST).
+        let assets: Set<String>?
+        let positions: Bool
+    }
+
+    /// Waits until a started connector has loaded its trading rules and answers the
+    /// queries `readiness` names.
+    private static func waitUntilReady(_ instance: PluginInstance, _ readiness: Readiness, timeout: Duration) async throws {
+        let venue = try LiveVenue(id: instance.name, connector: instance)
         let trading = try TradingClient(instance)
         let deadline = ContinuousClock.now + timeout
-        while (try? trading.instruments().isEmpty) != false {
-            guard ContinuousClock.now < deadline else {
-                throw HostError("no trading rules loaded within \(timeout)")
+        func ready() -> Bool {
+            guard (try? trading.instruments().isEmpty) == false else { return false }
+            if let assets = readiness.assets {
+                guard let reported = try? venue.balances(), assets.isSubset(of: Set(reported.map(\.asset))) else { return false }
             }
-            try await Task.sleep(for: .milliseconds(2))
+            if readiness.positions, (try? venue.positions()) == nil { return false }
+            return true
+        }
+        while !ready() {
+            guard ContinuousClock.now < deadline else {
+                throw HostError("not ready within \(timeout): trading rules\(readiness.assets != nil ? ", balances" : "")"
+                                + "\(readiness.positions ? ", positions" : "") not all available")
+            }
+            try await Task.sleep(for: .milliseconds(1))
+        }
+    }
+}
+
+/// How a strategy hot swap went.
+public struct StrategySwapReport: Sendable, Codable {
+    public let strategy: String
+    public let from: String
+    public let to: String
+    /// Nanoseconds during which the strategy got no event (they were held and delivered after).
+    public let pauseNanoseconds: Int64
+    /// Events held during the pause and delivered to the instance that carried on.
+    public let heldEvents: Int
+}
+
+extension Bot {
+    /// Replaces strategy `id` by another version of its plugin (or a fresh instance of the
+    /// same one), handing over its state: its events are held meanwhile and delivered, in
+    /// order, to whichever instance carries on. On failure the old instance resumes.
+    public func swapStrategy(_ id: String, to library: PluginLibrary) async throws(HotSwapFailure) -> StrategySwapReport {
+        let strategy: RunningStrategy
+        do { strategy = try self.strategy(named: id) } catch {
+            throw HotSwapFailure(step: .compatibility, "no strategy \"\(id)\" in this bot")
+        }
+        guard strategy.hold() else { throw HotSwapFailure(step: .compatibility, "\(id) is already being swapped") }
+        let start = Clocks.monotonicNanoseconds()
+        let old = strategy.instance
+        do {
+            let fresh = try await HotSwap.replace(old, with: library, runtime: runtime) { _ in }
+            let held = strategy.heldCount
+            strategy.release(to: fresh)
+            let pause = Clocks.monotonicNanoseconds() - start
+            HotSwap.retire(old)
+            logger.notice("hot swap of strategy \(id): \(old.library.info.key) -> \(library.info.key), pause \(pause / 1000) µs")
+            return StrategySwapReport(strategy: id, from: old.library.info.key, to: library.info.key,
+                                      pauseNanoseconds: pause, heldEvents: held)
+        } catch {
+            strategy.release(to: old)
+            logger.error("hot swap of strategy \(id) to \(library.info.key) failed: \(error)")
+            throw error
         }
     }
 }

@@ -42,6 +42,8 @@ public final class Bot: HostExtensionProvider, @unchecked Sendable {
         /// Trade ids of fills already booked, per connector (a fill is counted once even if
         /// a connector reports it twice, e.g. across a hot swap).
         var bookedFills: [String: RecentIDs] = [:]
+        /// Connector instances a hot swap replaced, retired shortly after.
+        var retiring: [PluginInstance] = []
     }
     let state = Mutex(State())
     private let session: String
@@ -124,6 +126,7 @@ public final class Bot: HostExtensionProvider, @unchecked Sendable {
         }
         cancelEverything(strategies: strategies, venues: venues)
         for strategy in strategies { strategy.instance.destroy() }
+        for instance in state.withLock({ $0.retiring }) { retire(instance) }
         if let token = busToken.withLock({ $0 }) { runtime.events.unsubscribe(token) }
     }
 
@@ -285,10 +288,10 @@ public final class Bot: HostExtensionProvider, @unchecked Sendable {
             }
         }
         if let owner {
-            owner.instance.post(event)
+            owner.post(event)
             return
         }
-        for strategy in strategies where strategy.wants(event) { strategy.instance.post(event) }
+        for strategy in strategies where strategy.wants(event) { strategy.post(event) }
     }
 
     /// The strategy whose index an id the bot generated this session carries

@@ -131,7 +131,11 @@ enum HostTradingTable {
             guard let caller = HostCaller.resolve(host), let bot = caller.provider as? Bot else {
                 throw ABIError(SWL_ERR_INVALID_ARGUMENT, "host table pointer is NULL or not a strategy's")
             }
-            try body(bot, try bot.strategy(named: caller.instanceName))
+            let strategy = try bot.strategy(named: caller.instanceName)
+            guard strategy.accepts(caller: caller.tableAddress) else {
+                throw ABIError(SWL_ERR_STATE, "this instance of \(caller.instanceName) was replaced by a hot swap")
+            }
+            try body(bot, strategy)
             return swl_status_t(SWL_OK)
         } catch {
             error.write(to: record)

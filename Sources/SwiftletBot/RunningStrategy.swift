@@ -9,9 +9,19 @@ import Synchronization
 public final class RunningStrategy: Sendable {
     /// The id the bot config gives it; orders' owner.
     public let id: String
-    public let instance: PluginInstance
+    /// The instance running it (a hot swap replaces it).
+    public var instance: PluginInstance { delivery.withLock { $0.instance } }
     /// Its place in the bot, used in the client order ids it is given.
     let index: Int
+
+    private struct Delivery {
+        var instance: PluginInstance
+        /// Events kept back while the strategy is being hot-swapped, in order.
+        var held: [Event]?
+        /// Host tables of instances a hot swap retired: their calls are refused.
+        var retired: Set<UInt> = []
+    }
+    private let delivery: Mutex<Delivery>
 
     struct MarketKey: Hashable {
         let source: String
@@ -52,8 +62,43 @@ public final class RunningStrategy: Sendable {
 
     init(id: String, instance: PluginInstance, index: Int) {
         self.id = id
-        self.instance = instance
+        self.delivery = Mutex(Delivery(instance: instance))
         self.index = index
+    }
+
+    /// Queues `event` for the strategy, or keeps it back while a hot swap runs.
+    func post(_ event: Event) {
+        delivery.withLock { state in
+            if state.held != nil { state.held!.append(event) } else { state.instance.post(event) }
+        }
+    }
+
+    /// Keeps events back from now on (a hot swap begins); false if already holding.
+    func hold() -> Bool {
+        delivery.withLock { state in
+            guard state.held == nil else { return false }
+            state.held = []
+            return true
+        }
+    }
+
+    /// Ends holding: `instance` (the new one, or the old one after a rollback) gets the
+    /// held events first, in order; the replaced instance's calls are refused from now on.
+    func release(to instance: PluginInstance) {
+        delivery.withLock { state in
+            if state.instance !== instance { state.retired.insert(UInt(bitPattern: state.instance.hostTable)) }
+            state.instance = instance
+            for event in state.held ?? [] { instance.post(event) }
+            state.held = nil
+        }
+    }
+
+    /// Events held so far.
+    var heldCount: Int { delivery.withLock { $0.held?.count ?? 0 } }
+
+    /// False for an instance a hot swap replaced.
+    func accepts(caller tableAddress: UInt) -> Bool {
+        delivery.withLock { !$0.retired.contains(tableAddress) }
     }
 
     func addMarket(source: String, channel: MarketChannel, symbol: String) {
@@ -97,7 +142,7 @@ public final class RunningStrategy: Sendable {
                 state.ticks += 1
                 return state.ticks
             }
-            instance.post(Event(context: EventContext(localTime: Clocks.wallNanoseconds()), payload: .timer(id: tick)))
+            post(Event(context: EventContext(localTime: Clocks.wallNanoseconds()), payload: .timer(id: tick)))
         }
         interest.withLock { $0.tickTimer = id }
     }

@@ -15,11 +15,13 @@ public struct HostCaller: Sendable {
     public let instanceName: String
     /// The provider the instance was created with.
     public let provider: any HostExtensionProvider
+    /// The calling instance's host table: tells instances of one name apart (hot swap).
+    public let tableAddress: UInt
 
     /// The caller behind `host`, or nil for a NULL/foreign table or an instance created
     /// without a provider.
     public static func resolve(_ host: UnsafePointer<swl_host_t>?) -> HostCaller? {
         guard let context = InstanceContext.from(host), let provider = context.extensions else { return nil }
-        return HostCaller(instanceName: context.instanceName, provider: provider)
+        return HostCaller(instanceName: context.instanceName, provider: provider, tableAddress: UInt(bitPattern: context.hostTable))
     }
 }

@@ -54,10 +54,9 @@ public final class PerpetualClient: @unchecked Sendable {
 
     public func position(symbol: String, side: PositionSide) throws(ABIError) -> PositionSnapshot {
         var out = swl_position_t()
-        try instance.callExtension { plugin, error in
+        return try instance.callExtension({ plugin, error in
             ABIValue.withCString(symbol) { table.pointee.get_position(plugin, $0, side.rawValue, &out, error) }
-        }
-        return try PerpetualValues.position(&out)
+        }, reading: { () throws(ABIError) in try PerpetualValues.position(&out) })
     }
 
     public func positions() throws(ABIError) -> [PositionSnapshot] {

@@ -103,6 +103,29 @@ public final class PluginInstance: @unchecked Sendable {
         guard status == SWL_OK else { throw ABIError.read(record, status: status) }
     }
 
+    /// Like `callExtension`, then reads the outputs with `read` before any other call can
+    /// reach the instance: strings and arrays a plugin returns are borrowed only until its
+    /// next call (plugin.h).
+    public func callExtension<R>(_ body: (UnsafePointer<swl_plugin_t>, UnsafeMutablePointer<swl_error_t>) -> swl_status_t,
+                                 reading read: () throws(ABIError) -> R) throws(ABIError) -> R {
+        var record = ABIError.emptyRecord()
+        var outcome: Result<R, ABIError>?
+        let status: swl_status_t
+        do {
+            status = try exclusive { plugin -> swl_status_t in
+                let status = body(plugin, &record)
+                if status == SWL_OK {
+                    do throws(ABIError) { outcome = .success(try read()) } catch { outcome = .failure(error) }
+                }
+                return status
+            }
+        } catch {
+            throw ABIError(SWL_ERR_STATE, error.message)
+        }
+        guard status == SWL_OK, let outcome else { throw ABIError.read(record, status: status) }
+        return try outcome.get()
+    }
+
     /// Delivers one event to a strategy plugin (`swl_strategy_t.on_event`).
     public func deliver(_ event: Event) throws(HostError) {
         guard let strategyTable, let onEvent = strategyTable.pointee.on_event else {

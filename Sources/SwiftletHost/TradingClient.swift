@@ -19,10 +19,9 @@ public final class TradingClient: @unchecked Sendable {
     /// Trading rules of one symbol.
     public func instrument(_ symbol: String) throws(ABIError) -> Instrument {
         var out = swl_instrument_t()
-        try instance.callExtension { plugin, error in
+        return try instance.callExtension({ plugin, error in
             ABIValue.withCString(symbol) { table.pointee.get_instrument(plugin, $0, &out, error) }
-        }
-        return try TradingValues.instrument(&out)
+        }, reading: { () throws(ABIError) in try TradingValues.instrument(&out) })
     }
 
     /// Every instrument, in symbol order.
@@ -131,10 +130,9 @@ public final class TradingClient: @unchecked Sendable {
     /// The connector's cached state of one order.
     public func order(_ clientOrderID: String) throws(ABIError) -> OrderSnapshot {
         var out = swl_order_t()
-        try instance.callExtension { plugin, error in
+        return try instance.callExtension({ plugin, error in
             ABIValue.withCString(clientOrderID) { table.pointee.get_order(plugin, $0, &out, error) }
-        }
-        return try TradingValues.order(&out)
+        }, reading: { () throws(ABIError) in try TradingValues.order(&out) })
     }
 
     /// Orders not yet final (of `symbol`, or all).

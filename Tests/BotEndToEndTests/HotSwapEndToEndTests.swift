@@ -39,7 +39,9 @@ import Testing
                 var ids: [String] = []
                 for _ in 0..<40 {
                     let request = OrderRequest(side: .buy, symbol: "BTCUSDT", price: far, size: dec("0.001"))
-                    if let id = try? harness.bot.place(request, on: "bitget", by: strategy) { ids.append(id) }
+                    do { ids.append(try harness.bot.place(request, on: "bitget", by: strategy)) } catch {
+                        Issue.record("an order placed around the swap was refused: \(error)")
+                    }
                     try? await Task.sleep(for: .milliseconds(1))
                 }
                 return ids
@@ -104,6 +106,9 @@ import Testing
         let harness = try await BotHarness.start(perpetual: true)
         do {
             let venue = { harness.venue("bitget_perpetual") }
+            try await waitUntil("the perpetual connector's account state", timeout: .seconds(15)) {
+                (try? venue().leverage(symbol: "BTCUSDT")) != nil && (try? venue().positions()) != nil
+            }
             try venue().place(OrderRequest(side: .buy, symbol: "BTCUSDT", clientOrderID: "swaptestlong1", type: .market,
                                            timeInForce: .ioc, size: dec("0.02"), positionSide: .long))
             try await waitUntil("a long position", timeout: .seconds(15)) {
@@ -124,6 +129,42 @@ import Testing
                 try !venue().positions().contains { $0.symbol == "BTCUSDT" && $0.position.size > .zero }
             }
             #expect(harness.sim.account(apiKey: "k1")?.positions.isEmpty == true)
+        } catch {
+            await harness.shutdown()
+            throw error
+        }
+        await harness.shutdown()
+    }
+
+    @Test func swappingTheMarketMakerHandsItsQuotesToTheNewInstance() async throws {
+        let harness = try await BotHarness.start()
+        do {
+            try harness.bot.startStrategy(id: "pmm", library: try BotHarness.library("PureMarketMaking"),
+                                          params: StrategyEndToEndTests.pmmParams(spread: "0.002", refresh: "4"),
+                                          tick: .milliseconds(100))
+            let quotes = try await StrategyEndToEndTests.quotes(harness)
+            let original = Set((quotes.bids + quotes.asks).map(\.clientOrderID))
+            let placed = try harness.journal.orders(source: "bitget").count
+            // Another plugin is refused before anything changes.
+            let other = try BotHarness.library("CandleDirectional")
+            do {
+                _ = try await harness.bot.swapStrategy("pmm", to: other)
+                Issue.record("a different plugin took over the market maker")
+            } catch {
+                #expect(error.step == .compatibility)
+            }
+            let report = try await harness.bot.swapStrategy("pmm", to: try BotHarness.library("PureMarketMaking"))
+            #expect(report.from == "pure_market_making@1.0.0" && report.to == "pure_market_making@1.0.0")
+            // The new instance adopted the quotes: it does not place a second set...
+            try await Task.sleep(for: .milliseconds(1500))
+            #expect(try harness.journal.orders(source: "bitget").count == placed)
+            #expect(Set(try harness.venue().openOrders(symbol: "BTCUSDT").map(\.clientOrderID)) == original)
+            // ...and refreshes them when their time comes (the retired instance can no longer act).
+            try await waitUntil("the adopted quotes refreshed by the new instance", timeout: .seconds(15)) {
+                let open = try harness.venue().openOrders(symbol: "BTCUSDT").filter { $0.state == .open }
+                return open.allSatisfy { !original.contains($0.clientOrderID) }
+                    && open.contains { $0.side == .buy } && open.contains { $0.side == .sell }
+            }
         } catch {
             await harness.shutdown()
             throw error

@@ -16,6 +16,14 @@ final class FakeBot: BotControl {
     var stopCount: Int { stops.withLock { $0 } }
     func status() async -> BotStatus { snapshot }
     func stop() async { stops.withLock { $0 += 1 } }
+
+    /// Swaps to any version but `9.9.9`, which it refuses as a missing install.
+    func swapPlugin(_ request: PluginSwapRequest) async throws(PluginSwapRefused) -> PluginSwapOutcome {
+        guard request.version != "9.9.9" else { throw PluginSwapRefused("\(request.connector)@9.9.9 is not installed") }
+        return PluginSwapOutcome(connector: request.connector, from: "\(request.connector)@1.0.0",
+                                 to: "\(request.connector)@\(request.version)", pauseMicroseconds: 1234,
+                                 replayedIntents: 2, failedIntents: 0)
+    }
 }
 
 /// A short socket path (sockaddr_un holds 107 bytes) in a fresh directory.
@@ -144,21 +152,37 @@ func withServer(_ server: ControlServer, _ body: () async throws -> Void) async 
     @Test func extraRoutesSitBehindTheSameToken() async throws {
         let socket = temporarySocketPath()
         let server = ControlServer(socketPath: socket, control: FakeBot(Self.status)) { router in
-            router.post("plugins/swap") { request, context in
+            router.post("echo") { request, context in
                 let body = try await request.body.collect(upTo: 1024)
                 return "swapped " + String(buffer: body)
             }
         }
         try await withServer(server) {
             let client = ControlClient(socketPath: socket)
-            let response = try await client.send(method: "POST", path: "/plugins/swap", body: Array("bitget 1.1.0".utf8))
+            let response = try await client.send(method: "POST", path: "/echo", body: Array("bitget 1.1.0".utf8))
             #expect(String(decoding: response.body, as: UTF8.self) == "swapped bitget 1.1.0")
             await #expect { _ = try await client.send(method: "GET", path: "/nope") } throws: { error in
                 (error as? ControlError)?.kind == .badResponse
             }
             try PrivateFile.write(Array("x".utf8), to: server.tokenPath)
-            await #expect { _ = try await client.send(method: "POST", path: "/plugins/swap") } throws: { error in
+            await #expect { _ = try await client.send(method: "POST", path: "/echo") } throws: { error in
                 (error as? ControlError)?.kind == .unauthorized
+            }
+        }
+    }
+
+    @Test func pluginSwapAnswersTheOutcomeOrTheRefusal() async throws {
+        let socket = temporarySocketPath()
+        try await withServer(ControlServer(socketPath: socket, control: FakeBot(Self.status))) {
+            let client = ControlClient(socketPath: socket)
+            let outcome = try await client.swapPlugin(PluginSwapRequest(connector: "bitget", version: "1.1.0"))
+            #expect(outcome.to == "bitget@1.1.0" && outcome.pauseMicroseconds == 1234 && outcome.replayedIntents == 2)
+            await #expect { _ = try await client.swapPlugin(PluginSwapRequest(connector: "bitget", version: "9.9.9")) } throws: { error in
+                guard let error = error as? ControlError else { return false }
+                return error.kind == .badResponse && error.message.contains("409") && error.message.contains("not installed")
+            }
+            await #expect { _ = try await client.send(method: "POST", path: "/plugins/swap", body: Array("not json".utf8)) } throws: { error in
+                (error as? ControlError)?.kind == .badResponse
             }
         }
     }

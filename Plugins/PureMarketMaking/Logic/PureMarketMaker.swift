@@ -44,6 +44,19 @@ public final class PureMarketMaker {
         log(.info, "pure market making on \(config.connector) \(config.symbol): bid \(config.bidSpread), ask \(config.askSpread), \(config.orderLevels) level(s) of \(config.orderAmount)")
     }
 
+    /// The orders and timers a later instance needs to carry on (hot swap).
+    public var handover: PureMarketMakingHandover {
+        PureMarketMakingHandover(orders: orders.values.sorted { $0.createdAt < $1.createdAt }, createAt: createAt, cancelAt: cancelAt)
+    }
+
+    /// Takes over the orders and timers of a previous instance: its quotes are managed
+    /// (refreshed, cancelled) as if this instance had placed them.
+    public func adopt(_ handover: PureMarketMakingHandover) {
+        orders = Dictionary(handover.orders.map { ($0.clientOrderID, $0) }, uniquingKeysWith: { $1 })
+        createAt = handover.createAt
+        cancelAt = handover.cancelAt
+    }
+
     /// Cancels every order still open (best effort).
     public func stop() {
         for order in orders.values where order.state != .pendingCancel {

@@ -3,9 +3,14 @@ public import SwiftletPluginKit
 /// The `pure_market_making` strategy plugin: parses the config, takes the host's trading
 /// API and hands events to a `PureMarketMaker`. Ticks are the host's TIMER events (one per
 /// bot tick, default 1 s), so the strategy starts no timer of its own.
-public final class PureMarketMakingPlugin: StrategyPlugin {
+///
+/// Hot-swappable: its orders and refresh timers move to the next instance (the host holds
+/// the strategy's events meanwhile, so a quiesced instance simply gets none).
+public final class PureMarketMakingPlugin: StrategyPlugin, HotSwappable {
     private let host: PluginHost
     public let maker: PureMarketMaker
+    private var quiesced = false
+    private var started = false
 
     public init(host: PluginHost, config: String) throws(PluginError) {
         self.host = host
@@ -17,10 +22,32 @@ public final class PureMarketMakingPlugin: StrategyPlugin {
 
     public func start() throws(PluginError) {
         try maker.start()
+        started = true
     }
 
+    /// Cancels the strategy's orders, unless it was quiesced for a hot swap: then they
+    /// belong to the instance that carries on.
     public func stop() {
-        maker.stop()
+        if !quiesced { maker.stop() }
+    }
+
+    public func quiesce() throws(PluginError) {
+        guard started else { throw PluginError(SWL_ERR_STATE, "not running") }
+        quiesced = true
+    }
+
+    public func resume() throws(PluginError) {
+        quiesced = false
+    }
+
+    public func exportState() throws(PluginError) -> String {
+        guard quiesced else { throw PluginError(SWL_ERR_STATE, "export needs a quiesced instance") }
+        return try maker.handover.encoded()
+    }
+
+    public func importState(_ state: String) throws(PluginError) {
+        guard !started else { throw PluginError(SWL_ERR_STATE, "import needs an instance that has not started") }
+        maker.adopt(try PureMarketMakingHandover.decode(state))
     }
 
     public func onEvent(_ event: Event) throws(PluginError) {

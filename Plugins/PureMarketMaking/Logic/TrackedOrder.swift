@@ -1,7 +1,7 @@
 public import SwiftletPluginKit
 
 /// One of the strategy's own orders, from placement until a final state is reported.
-public struct TrackedOrder: Sendable, Equatable {
+public struct TrackedOrder: Sendable, Equatable, Codable {
     public let clientOrderID: String
     public let side: Side
     /// The price and size as sent (the connector may have quantized them).
