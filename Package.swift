@@ -293,7 +293,7 @@ let package = Package(
         .testTarget(name: "SwiftletBotTests", dependencies: ["SwiftletBot", "SwiftletCore", "SwiftletABI", "CSwiftletSDK"]),
         .testTarget(
             name: "BotEndToEndTests",
-            dependencies: ["SwiftletBot", "SwiftletHost", "SwiftletCore", "SwiftletPersistence", "SwiftletTransport", "BitgetSim",
+            dependencies: ["SwiftletBot", "SwiftletHost", "SwiftletCore", "SwiftletPersistence", "SwiftletTransport", "BitgetSim", "SwiftletRunner", "SwiftletConfig", "SwiftletControl",
                            .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(name: "BitgetCommonTests", dependencies: ["BitgetCommon", "SwiftletCore"]),
