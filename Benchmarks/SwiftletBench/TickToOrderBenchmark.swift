@@ -1,5 +1,6 @@
 import BitgetSim
 import Foundation
+import SwiftletABI
 import SwiftletBot
 import SwiftletCore
 import SwiftletHost
@@ -31,7 +32,10 @@ enum TickToOrderBenchmark {
         let connector = try runtime.instantiate(spot, config: config, credentials: ["sim"])
         try connector.start()
         let bot = Bot(runtime: runtime)
-        bot.addVenue(try LiveVenue(id: "bitget", connector: connector))
+        bot.addVenue(StagedVenue(try LiveVenue(id: "bitget", connector: connector), probe: probe))
+        _ = runtime.events.subscribe { event in
+            if case .book = event.payload { probe.mark(.bus) }
+        }
         let trading = try TradingClient(connector)
         while (try? trading.instruments().isEmpty) != false { try await Task.sleep(for: .milliseconds(50)) }
         let strategyLibrary = try PluginLoader.load(path: directory.appendingPathComponent("libTickToOrderStrategy.so").path)
@@ -59,6 +63,8 @@ enum TickToOrderBenchmark {
             }
             print(String(format: "  p50 %.1f µs   p90 %.1f µs   p99 %.1f µs   max %.1f µs",
                          percentile(0.50), percentile(0.90), percentile(0.99), Double(latencies.last!) / 1_000))
+            print("  median time per stage:")
+            for (name, micros) in probe.stageMedians() { print("    " + String(format: "%9.1f µs  ", micros) + name) }
         }
         bot.stop()
         try? connector.stop()
@@ -70,11 +76,25 @@ enum TickToOrderBenchmark {
 
 /// Pairs the first WebSocket message after `arm` with the next HTTP request written.
 final class LatencyProbe: TransportProbe {
+    /// Points on the path, in order, after the WebSocket frame's arrival.
+    enum Stage: Int, CaseIterable {
+        case bus, venueEntered, venueLeft
+        var name: String {
+            switch self {
+            case .bus: "frame→event on bus (connector parse, checksum, emit)"
+            case .venueEntered: "→order at venue (bot routing, strategy queue, strategy, risk)"
+            case .venueLeft: "→connector returned (quantize, sign, hand to HTTP)"
+            }
+        }
+    }
+
     private struct State {
         var armed = false
         var keep = false
         var arrival: Int64 = 0
+        var marks: [Stage: Int64] = [:]
         var samples: [Int64] = []
+        var stages: [[Int64]] = []
     }
     private let state = Mutex(State())
 
@@ -83,6 +103,27 @@ final class LatencyProbe: TransportProbe {
             $0.armed = true
             $0.keep = keep
             $0.arrival = 0
+            $0.marks = [:]
+        }
+    }
+
+    /// Records the first time the armed round reaches `stage`.
+    func mark(_ stage: Stage) {
+        let now = Clocks.monotonicNanoseconds()
+        state.withLock { state in
+            if state.armed, state.arrival != 0, state.marks[stage] == nil { state.marks[stage] = now }
+        }
+    }
+
+    /// Median duration of each stage, and of the last one up to the request being written.
+    func stageMedians() -> [(String, Double)] {
+        state.withLock { state in
+            let names = Stage.allCases.map(\.name) + ["→request written (AsyncHTTPClient)"]
+            return names.enumerated().compactMap { index, name in
+                let values = state.stages.compactMap { $0.count > index ? $0[index] : nil }.sorted()
+                guard !values.isEmpty else { return nil }
+                return (name, Double(values[values.count / 2]) / 1_000)
+            }
         }
     }
 
@@ -107,8 +148,51 @@ final class LatencyProbe: TransportProbe {
         let now = Clocks.monotonicNanoseconds()
         state.withLock { state in
             guard state.armed, state.arrival != 0 else { return }
-            if state.keep { state.samples.append(now - state.arrival) }
+            if state.keep {
+                state.samples.append(now - state.arrival)
+                var previous = state.arrival
+                var stages: [Int64] = []
+                for stage in Stage.allCases {
+                    guard let at = state.marks[stage] else { break }
+                    stages.append(at - previous)
+                    previous = at
+                }
+                if stages.count == Stage.allCases.count { stages.append(now - previous) }
+                state.stages.append(stages)
+            }
             state.armed = false
         }
     }
+}
+
+/// The live venue, timing the strategy's intents as they reach it and as the connector
+/// returns (for the per-stage figures).
+final class StagedVenue: TradingVenue {
+    let live: LiveVenue
+    let probe: LatencyProbe
+    init(_ live: LiveVenue, probe: LatencyProbe) {
+        self.live = live
+        self.probe = probe
+    }
+    var id: String { live.id }
+    var pluginKey: String { live.pluginKey }
+    var isPaper: Bool { false }
+    func instrument(_ symbol: String) throws(ABIError) -> SwiftletCore.Instrument { try live.instrument(symbol) }
+    func subscribe(_ channel: MarketChannel, symbol: String) throws(ABIError) { try live.subscribe(channel, symbol: symbol) }
+    func place(_ request: OrderRequest) throws(ABIError) {
+        probe.mark(.venueEntered)
+        try live.place(request)
+        probe.mark(.venueLeft)
+    }
+    func cancel(symbol: String, clientOrderID: String) throws(ABIError) {
+        probe.mark(.venueEntered)
+        try live.cancel(symbol: symbol, clientOrderID: clientOrderID)
+        probe.mark(.venueLeft)
+    }
+    func cancelAll(symbol: String) throws(ABIError) { try live.cancelAll(symbol: symbol) }
+    func order(_ clientOrderID: String) throws(ABIError) -> OrderSnapshot { try live.order(clientOrderID) }
+    func openOrders(symbol: String) throws(ABIError) -> [OrderSnapshot] { try live.openOrders(symbol: symbol) }
+    func balances() throws(ABIError) -> [Balance] { try live.balances() }
+    func positions() throws(ABIError) -> [PositionSnapshot] { try live.positions() }
+    func leverage(symbol: String) throws(ABIError) -> ExactDecimal { try live.leverage(symbol: symbol) }
 }

@@ -234,6 +234,8 @@ extension SpotResilienceTests {
         let h = try await SpotHarness.start()
         try h.trading.subscribe(.book, symbol: Self.btc)
         try h.trading.subscribe(.trades, symbol: Self.btc)
+        // The balances are loaded at start; the frame must not change them afterwards.
+        #expect(await h.eventually { h.balance("USDT") != nil })
         let before = h.balance("USDT")
         let errorsBefore = h.errors.count
         #expect(await h.eventually {

@@ -53,6 +53,8 @@ public final class ConnectorCore {
     private var unmatchedFills: [String: [(Fill, String, Int64)]] = [:]
     private var reconciling = false
     var reconcileTimer: UInt64?
+    /// The pending delayed save (`scheduleSave`).
+    private var saveTimer: UInt64?
     private let stateKey: String
 
     /// Channels per public connection: Bitget recommends fewer than 50.
@@ -200,7 +202,7 @@ public final class ConnectorCore {
     public func emitOrder(_ update: OrderUpdate?, symbol: String) {
         guard let update else { return }
         emit(.order(update), symbol: symbol)
-        saveState()
+        scheduleSave()
     }
 
     // MARK: market data
@@ -379,7 +381,7 @@ public final class ConnectorCore {
         }
         guard orders.recordFill(tradeID: fill.tradeID, clientOrderID: fill.clientOrderID, size: fill.size) else { return }
         emit(.fill(fill), symbol: symbol, exchangeTime: time)
-        saveState()
+        scheduleSave()
     }
 
     private func flushUnmatchedFills(exchangeOrderID: String) {
@@ -728,9 +730,30 @@ public final class ConnectorCore {
         var trades: [String]
     }
 
+    /// Saves the state within `saveDelay`, once for any number of changes meanwhile.
+    ///
+    /// Not at once: encoding every tracked order and writing it to SQLite takes about a
+    /// millisecond and a half, which would sit on the path of every order placed. What a
+    /// crash inside the delay loses is repaired at restart by the reconciliation over REST
+    /// (open orders, recent fills), and the bot's trade journal counts a fill once per trade id.
+    func scheduleSave() {
+        guard saveTimer == nil, !quiesced else { return }
+        saveTimer = try? host.startTimer(after: Self.saveDelay) { [weak self] _ in
+            self?.saveTimer = nil
+            self?.saveState()
+        }
+        if saveTimer == nil { saveState() }
+    }
+
+    static let saveDelay = Duration.milliseconds(250)
+
     /// Writes open orders, recent final ones and the counted trade ids to the host's durable
     /// store, so a restart neither loses orders nor counts a fill twice.
     public func saveState() {
+        if let saveTimer {
+            try? host.cancelTimer(saveTimer)
+            self.saveTimer = nil
+        }
         guard !quiesced else { return }
         orders.pruneFinal(keep: 500)
         let state = SavedState(orders: Array(orders.entries.values), trades: Array(orders.rememberedTrades.suffix(5000)))
