@@ -36,10 +36,12 @@ enum HotSwapBenchmark {
         try await Task.sleep(for: .seconds(3))
         let rssBefore = SpotMemoryBenchmark.residentMB()
         var pauses: [Int64] = []
+        var readiness: [Int64] = []
         var replayed = 0
         for round in 0..<swaps {
             let report = try await bot.swapConnector("bitget", to: versions[(round + 1) % 2])
             pauses.append(report.pauseNanoseconds)
+            readiness.append(report.readinessNanoseconds)
             replayed += report.replayedIntents
             // Let the new instance settle (books resynced, orders reconciled) before the next swap.
             try await Task.sleep(for: .milliseconds(300))
@@ -52,6 +54,9 @@ enum HotSwapBenchmark {
         }
         print("hot swap bitget 1.0.0 <-> 1.1.0, \(pauses.count) swaps with \(open) resting orders at the end, \(replayed) intents queued and replayed:")
         print(String(format: "  pause p50 %.0f µs   p99 %.0f µs   max %.0f µs", percentile(0.5), percentile(0.99), Double(pauses.last!) / 1_000))
+        readiness.sort()
+        print(String(format: "  of which waiting for the new instance's rules and balances: p50 %.0f µs",
+                     Double(readiness[readiness.count / 2]) / 1_000))
         print(String(format: "  resident memory %.1f MB before, %.1f MB after the swaps", rssBefore, rssAfter))
         bot.stop()
         for venue in bot.venues {

@@ -2,6 +2,7 @@ import CSwiftletSDK
 import Dispatch
 import SwiftletABI
 import SwiftletCore
+import Synchronization
 public import SwiftletHost
 
 /// What a strategy asked a connector to do; queued while the connector is hot-swapped.
@@ -51,6 +52,8 @@ public struct ConnectorSwapReport: Sendable, Codable {
     /// Nanoseconds during which the connector took no intent and strategies got none of its
     /// events: from quiescing the old instance to the last queued intent replayed.
     public let pauseNanoseconds: Int64
+    /// Part of the pause spent waiting for the new instance to be ready (rules, balances).
+    public let readinessNanoseconds: Int64
     /// Intents strategies made during the pause, replayed on the instance that carried on.
     public let replayedIntents: Int
     /// Queued intents the instance refused on replay (each reported to its strategy as a failed order or logged).
@@ -83,6 +86,13 @@ extension Bot {
     ///   - healthTimeout: how long the new instance has to load its trading rules.
     public func swapConnector(_ id: String, to library: PluginLibrary,
                               healthTimeout: Duration = .seconds(10)) async throws(HotSwapFailure) -> ConnectorSwapReport {
+        try await swapConnector(id, to: library, healthTimeout: healthTimeout, duringPause: nil)
+    }
+
+    /// `duringPause` runs once the new instance is ready, before the switch: tests use it
+    /// to act while intents are being queued.
+    func swapConnector(_ id: String, to library: PluginLibrary, healthTimeout: Duration,
+                       duringPause: (@Sendable () async -> Void)?) async throws(HotSwapFailure) -> ConnectorSwapReport {
         let current: LiveVenue
         do {
             guard let live = try venue(id) as? LiveVenue else {
@@ -107,9 +117,13 @@ extension Bot {
         let assets = (try? current.balances()).map { Set($0.map(\.asset)) }
         let readiness = Readiness(assets: assets, positions: (try? current.positions()) != nil)
         let fresh: PluginInstance
+        let readyWait = Mutex<Int64>(0)
         do {
             fresh = try await HotSwap.replace(old, with: library, runtime: runtime) { instance in
+                let began = Clocks.monotonicNanoseconds()
                 try await Self.waitUntilReady(instance, readiness, timeout: healthTimeout)
+                readyWait.withLock { $0 = Clocks.monotonicNanoseconds() - began }
+                await duringPause?()
             }
         } catch {
             let (replayed, failed) = drainQueue(id, onto: current)
@@ -134,7 +148,8 @@ extension Bot {
         state.withLock { $0.retiring.append(old) }
         control.asyncAfter(deadline: .now() + .seconds(2)) { [weak self] in self?.retire(old) }
         let report = ConnectorSwapReport(connector: id, from: old.library.info.key, to: library.info.key,
-                                         pauseNanoseconds: pause, replayedIntents: replayed, failedIntents: failed)
+                                         pauseNanoseconds: pause, readinessNanoseconds: readyWait.withLock { $0 },
+                                         replayedIntents: replayed, failedIntents: failed)
         logger.notice("hot swap of \(id): \(report.from) -> \(report.to), pause \(pause / 1000) µs, \(replayed) intents replayed")
         return report
     }

@@ -34,9 +34,19 @@ public enum HotSwap {
         guard incoming != nil else {
             throw HotSwapFailure(step: .compatibility, "\(to.key) cannot be hot-swapped: it has no \(SWL_EXT_HOTSWAP) extension")
         }
-        do { try outgoing.quiesce() } catch {
-            // A plugin that refuses to quiesce is still running normally (hotswap.h).
-            throw HotSwapFailure(step: .quiesce, "\(from.key) refused to quiesce: \(error.description)")
+        // SWL_ERR_RATE_LIMITED: requests it accepted are still waiting for their rate-limit
+        // slot (hotswap.h); they leave within a second or so. Any other refusal ends the swap;
+        // a plugin that refused to quiesce is still running normally.
+        let patience = ContinuousClock.now + .seconds(3)
+        while true {
+            do {
+                try outgoing.quiesce()
+                break
+            } catch where error.status == SWL_ERR_RATE_LIMITED && ContinuousClock.now < patience {
+                try? await Task.sleep(for: .milliseconds(2))
+            } catch {
+                throw HotSwapFailure(step: .quiesce, "\(from.key) refused to quiesce: \(error.description)")
+            }
         }
         let state: String
         do { state = try outgoing.exportState() } catch {

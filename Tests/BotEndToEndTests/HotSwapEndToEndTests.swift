@@ -35,27 +35,30 @@ import Testing
             let mid = try #require(harness.bot.books.mark(source: "bitget", symbol: "BTCUSDT"))
             let far = try (mid * dec("0.9")).rounded(toScale: 2, .down)
             let next = try BotHarness.library("BitgetSpotNext")
-            let placer = Task { () -> [String] in
-                var ids: [String] = []
-                for _ in 0..<40 {
-                    let request = OrderRequest(side: .buy, symbol: "BTCUSDT", price: far, size: dec("0.001"))
-                    do { ids.append(try harness.bot.place(request, on: "bitget", by: strategy)) } catch {
-                        Issue.record("an order placed around the swap was refused: \(error)")
-                    }
-                    try? await Task.sleep(for: .milliseconds(1))
+            let placed = Mutex<[String]>([])
+            let place = { @Sendable () in
+                let request = OrderRequest(side: .buy, symbol: "BTCUSDT", price: far, size: dec("0.001"))
+                do { try placed.withLock { $0.append(try harness.bot.place(request, on: "bitget", by: strategy)) } } catch {
+                    Issue.record("an order placed around the swap was refused: \(error)")
                 }
-                return ids
             }
+            // Orders before the swap, during its pause (queued) and after it.
+            for _ in 0..<10 { place() }
             harness.sim.forceTrade(symbol: "BTCUSDT", side: "sell", size: "0.5")
-            let report = try await harness.bot.swapConnector("bitget", to: next)
-            let placed = await placer.value
-            #expect(report.from == "bitget@1.0.0" && report.to == "bitget@1.1.0")
-            #expect(placed.count == 40)
-            #expect(report.replayedIntents > 0 && report.failedIntents == 0, "\(report)")
-            try await waitUntil("every order placed around the swap resting at the exchange", timeout: .seconds(15)) {
-                Set(placed).isSubset(of: harness.sim.account(apiKey: "k1")?.openOrders.keys ?? [:].keys)
+            let report = try await harness.bot.swapConnector("bitget", to: next, healthTimeout: .seconds(10)) {
+                for _ in 0..<20 { place() }
             }
-            for id in placed { #expect(try harness.venue().order(id).state == .open) }
+            for _ in 0..<10 { place() }
+            let ids = placed.withLock { $0 }
+            #expect(report.from == "bitget@1.0.0" && report.to == "bitget@1.1.0")
+            #expect(ids.count == 40)
+            #expect(report.replayedIntents >= 20 && report.failedIntents == 0, "\(report)")
+            try await waitUntil("every order placed around the swap resting at the exchange", timeout: .seconds(15)) {
+                Set(ids).isSubset(of: harness.sim.account(apiKey: "k1")?.openOrders.keys ?? [:].keys)
+            }
+            try await waitUntil("every order placed around the swap open in the new instance", timeout: .seconds(10)) {
+                try ids.allSatisfy { try harness.venue().order($0).state == .open }
+            }
             #expect(harness.venue().pluginKey == "bitget@1.1.0")
             // Trading goes on through the new instance: fresh quotes, more fills.
             let placedBefore = try harness.journal.orders(source: "bitget").count

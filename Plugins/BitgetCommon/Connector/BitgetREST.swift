@@ -19,6 +19,8 @@ public final class BitgetREST {
     public private(set) var clockOffsetMs: Int64 = 0
     /// While holding: requests wait unsent and answers wait undelivered, in order.
     private var held: [() -> Void]?
+    /// Requests accepted but not yet sent: waiting for their rate-limit slot (or a 429 backoff).
+    public private(set) var waitingForSlot = 0
 
     public init(host: PluginHost, baseURL: String, credential: String?, limits: RateLimiter,
                 extraHeaders: [(String, String)] = []) {
@@ -101,7 +103,11 @@ public final class BitgetREST {
         }
         guard delay > 0 else { return go() }
         do {
-            try host.startTimer(after: .nanoseconds(delay)) { _ in go() }
+            try host.startTimer(after: .nanoseconds(delay)) { [weak self] _ in
+                self?.waitingForSlot -= 1
+                go()
+            }
+            waitingForSlot += 1
         } catch {
             completion(.failure(BitgetAPIError(kind: .transport, message: "cannot schedule request: \(error.message)")))
         }

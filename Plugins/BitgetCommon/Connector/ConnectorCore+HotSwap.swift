@@ -14,6 +14,12 @@ extension ConnectorCore {
     public func quiesce() throws(PluginError) {
         guard started else { throw PluginError(SWL_ERR_STATE, "connector is not started: nothing to quiesce") }
         guard !quiesced else { return }
+        // A request accepted earlier but still waiting for its rate-limit slot has not
+        // reached the exchange, and could not be handed over: let it leave first.
+        guard rest.waitingForSlot == 0 else {
+            throw PluginError(SWL_ERR_RATE_LIMITED,
+                              "\(rest.waitingForSlot) request(s) still waiting for their rate-limit slot; quiesce again shortly")
+        }
         saveState()
         quiesced = true
         if let reconcileTimer { try? host.cancelTimer(reconcileTimer) }
@@ -49,10 +55,13 @@ extension ConnectorCore {
         for subscription in subscriptions where subscription.channel == "books" {
             sequences[subscription.instId] = books.book(instType: instType, instId: subscription.instId)?.sequence
         }
-        return try HotSwapState(plugin: build.pluginID, version: build.version, instType: instType,
-                                orders: Array(orders.entries.values), tradeIDs: orders.rememberedTrades,
-                                subscriptions: subscriptions, bookSequences: sequences,
-                                idSession: ids.session, idCounter: ids.counter).encoded()
+        var state = HotSwapState(plugin: build.pluginID, version: build.version, instType: instType,
+                                 orders: Array(orders.entries.values), tradeIDs: orders.rememberedTrades,
+                                 subscriptions: subscriptions, bookSequences: sequences,
+                                 idSession: ids.session, idCounter: ids.counter)
+        if loaded { state.instruments = Array(instrumentsBySymbol.values) }
+        state.balances = Array(balancesByAsset.values)
+        return try state.encoded()
     }
 
     /// Adopts an exported state before `start`: its orders, its reported trade ids (never
@@ -67,6 +76,13 @@ extension ConnectorCore {
         orders.restore(trades: state.tradeIDs, entries: state.orders)
         marketSubscriptions.formUnion(state.subscriptions)
         ids.continueSequence(session: state.idSession, counter: state.idCounter)
+        // Rules and balances as the old instance knew them: orders can be taken at once;
+        // `start` refreshes both over REST.
+        if !state.instruments.isEmpty {
+            instrumentsBySymbol = Dictionary(state.instruments.map { ($0.symbol, $0) }, uniquingKeysWith: { $1 })
+            loaded = true
+        }
+        balancesByAsset = Dictionary(state.balances.map { ($0.asset, $0) }, uniquingKeysWith: { $1 })
         host.log(.info, "imported hot-swap state of \(state.plugin) \(state.version): \(state.orders.count) orders, "
                  + "\(state.tradeIDs.count) trade ids, \(state.subscriptions.count) subscriptions")
     }

@@ -37,8 +37,8 @@ public final class ConnectorCore {
     public var ids: ClientOrderIDs
     public var instrumentsBySymbol: [String: Instrument] = [:]
     /// The account's balances as last reported.
-    public private(set) var balancesByAsset: [String: Balance] = [:]
-    public private(set) var loaded = false
+    public internal(set) var balancesByAsset: [String: Balance] = [:]
+    public internal(set) var loaded = false
     public var started = false
     /// Quiesced for a hot swap (`ConnectorCore+HotSwap`): nothing is sent, applied or emitted.
     public internal(set) var quiesced = false

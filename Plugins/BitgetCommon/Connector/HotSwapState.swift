@@ -35,6 +35,11 @@ public struct HotSwapState: Sendable, Equatable {
     /// The client-order-id sequence to continue.
     public var idSession: String
     public var idCounter: UInt64
+    /// Trading rules and balances as the old instance knew them, so the new one can take
+    /// orders at once; it refreshes both over REST at start. Optional in the format: a
+    /// state without them is read as empty.
+    public var instruments: [Instrument] = []
+    public var balances: [Balance] = []
 
     public init(plugin: String, version: String, instType: String, orders: [OrderTracker.Entry], tradeIDs: [String],
                 subscriptions: [StreamSubscription], bookSequences: [String: Int64], idSession: String, idCounter: UInt64) {
@@ -55,7 +60,9 @@ public struct HotSwapState: Sendable, Equatable {
                         orders: orders.sorted { $0.snapshot.clientOrderID < $1.snapshot.clientOrderID }.map(WireOrder.init),
                         tradeIDs: tradeIDs,
                         subscriptions: subscriptions.map { WireSubscription(channel: $0.channel, symbol: $0.instId) },
-                        books: bookSequences, clientIDs: WireIDs(session: idSession, counter: idCounter))
+                        books: bookSequences, clientIDs: WireIDs(session: idSession, counter: idCounter),
+                        instruments: instruments.sorted { $0.symbol < $1.symbol }.map(WireInstrument.init),
+                        balances: balances.sorted { $0.asset < $1.asset }.map(WireBalance.init))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         do {
@@ -103,12 +110,15 @@ public struct HotSwapState: Sendable, Equatable {
         for (index, order) in wire.orders.enumerated() {
             orders.append(try order.entry(at: index))
         }
-        return HotSwapState(plugin: from, version: wire.version, instType: wire.instType, orders: orders,
-                            tradeIDs: wire.tradeIDs,
-                            subscriptions: wire.subscriptions.map {
-                                StreamSubscription(instType: wire.instType, channel: $0.channel, instId: $0.symbol)
-                            },
-                            bookSequences: wire.books, idSession: wire.clientIDs.session, idCounter: wire.clientIDs.counter)
+        var state = HotSwapState(plugin: from, version: wire.version, instType: wire.instType, orders: orders,
+                                 tradeIDs: wire.tradeIDs,
+                                 subscriptions: wire.subscriptions.map {
+                                     StreamSubscription(instType: wire.instType, channel: $0.channel, instId: $0.symbol)
+                                 },
+                                 bookSequences: wire.books, idSession: wire.clientIDs.session, idCounter: wire.clientIDs.counter)
+        state.instruments = (wire.instruments ?? []).map(\.instrument)
+        state.balances = (wire.balances ?? []).map(\.balance)
+        return state
     }
 
     static func invalid(_ message: String) -> PluginError { PluginError(SWL_ERR_INVALID_ARGUMENT, message) }
@@ -126,9 +136,11 @@ private struct Wire: Codable {
     var subscriptions: [WireSubscription]
     var books: [String: Int64]
     var clientIDs: WireIDs
+    var instruments: [WireInstrument]?
+    var balances: [WireBalance]?
 
     enum CodingKeys: String, CodingKey {
-        case format, plugin, version, orders, subscriptions, books
+        case format, plugin, version, orders, subscriptions, books, instruments, balances
         case instType = "inst_type", tradeIDs = "trade_ids", clientIDs = "client_ids"
     }
 }
@@ -222,4 +234,64 @@ private enum WireNames {
         }
         return match.0
     }
+}
+
+/// Trading rules of one symbol; decimals as text.
+private struct WireInstrument: Codable {
+    var symbol: String
+    var baseAsset: String
+    var quoteAsset: String
+    var isPerpetual: Bool
+    var priceIncrement: ExactDecimal
+    var sizeIncrement: ExactDecimal
+    var minSize: ExactDecimal
+    var minNotional: ExactDecimal
+    var makerFeeRate: ExactDecimal
+    var takerFeeRate: ExactDecimal
+    var contractSize: ExactDecimal
+
+    enum CodingKeys: String, CodingKey {
+        case symbol
+        case baseAsset = "base_asset", quoteAsset = "quote_asset", isPerpetual = "is_perpetual"
+        case priceIncrement = "price_increment", sizeIncrement = "size_increment", minSize = "min_size"
+        case minNotional = "min_notional", makerFeeRate = "maker_fee_rate", takerFeeRate = "taker_fee_rate"
+        case contractSize = "contract_size"
+    }
+
+    init(_ instrument: Instrument) {
+        symbol = instrument.symbol
+        baseAsset = instrument.baseAsset
+        quoteAsset = instrument.quoteAsset
+        isPerpetual = instrument.isPerpetual
+        priceIncrement = instrument.priceIncrement
+        sizeIncrement = instrument.sizeIncrement
+        minSize = instrument.minSize
+        minNotional = instrument.minNotional
+        makerFeeRate = instrument.makerFeeRate
+        takerFeeRate = instrument.takerFeeRate
+        contractSize = instrument.contractSize
+    }
+
+    var instrument: Instrument {
+        Instrument(symbol: symbol, baseAsset: baseAsset, quoteAsset: quoteAsset, isPerpetual: isPerpetual,
+                   priceIncrement: priceIncrement, sizeIncrement: sizeIncrement, minSize: minSize, minNotional: minNotional,
+                   makerFeeRate: makerFeeRate, takerFeeRate: takerFeeRate, contractSize: contractSize)
+    }
+}
+
+/// One asset's balance; decimals as text.
+private struct WireBalance: Codable {
+    var asset: String
+    var total: ExactDecimal
+    var available: ExactDecimal
+    var locked: ExactDecimal
+
+    init(_ balance: Balance) {
+        asset = balance.asset
+        total = balance.total
+        available = balance.available
+        locked = balance.locked
+    }
+
+    var balance: Balance { Balance(asset: asset, total: total, available: available, locked: locked) }
 }
