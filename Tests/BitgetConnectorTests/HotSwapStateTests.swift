@@ -1,3 +1,4 @@
+import Foundation
 @testable import BitgetCommon
 import SwiftletCore
 import Testing
@@ -12,15 +13,31 @@ struct HotSwapStateTests {
                                      averageFillPrice: d("50000.10"), positionSide: .short, createdTime: 1_764_830_000_000_000_001,
                                      updatedTime: 1_764_830_000_000_000_002)
         let entry = OrderTracker.Entry(snapshot: snapshot, cancelRequested: true, reason: "", filledByFills: d("0.005"))
-        return HotSwapState(plugin: "bitget", version: "1.0.0", instType: "SPOT", orders: [entry], tradeIDs: ["t1", "t2"],
-                            subscriptions: [StreamSubscription(instType: "SPOT", channel: "books", instId: "BTCUSDT")],
-                            bookSequences: ["BTCUSDT": 42], idSession: "kx3f9a", idCounter: 7)
+        var state = HotSwapState(plugin: "bitget", version: "1.0.0", instType: "SPOT", orders: [entry], tradeIDs: ["t1", "t2"],
+                                 subscriptions: [StreamSubscription(instType: "SPOT", channel: "books", instId: "BTCUSDT")],
+                                 bookSequences: ["BTCUSDT": 42], idSession: "kx3f9a", idCounter: 7)
+        state.instruments = [Instrument(symbol: "BTCUSDT", baseAsset: "BTC", quoteAsset: "USDT", priceIncrement: d("0.01"),
+                                        sizeIncrement: d("0.000001"), minSize: d("0.000001"), minNotional: d("1"),
+                                        makerFeeRate: d("0.001"), takerFeeRate: d("0.001"))]
+        state.balances = [Balance(asset: "USDT", total: d("1000.50"), available: d("900.25"), locked: d("100.25"))]
+        return state
+    }
+
+    @Test func aStateWithoutRulesAndBalancesStillReads() throws {
+        var state = sample()
+        state.instruments = []
+        state.balances = []
+        var text = try state.encoded()
+        text = text.replacingOccurrences(of: #","instruments":[]"#, with: "").replacingOccurrences(of: #""balances":[],"#, with: "")
+        #expect(!text.contains("instruments") && !text.contains("balances"), "\(text)")
+        #expect(try HotSwapState.decode(text, plugin: "bitget", instType: "SPOT") == state)
     }
 
     @Test func roundTripsExactlyWithDecimalsAsText() throws {
         let text = try sample().encoded()
         #expect(text.contains(#""price":"50000.10""#) && text.contains(#""size":"0.020""#), "\(text)")
         #expect(text.contains(#""state":"partially_filled""#) && text.contains(#""position_side":"short""#))
+        #expect(text.contains(#""price_increment":"0.01""#) && text.contains(#""available":"900.25""#), "\(text)")
         #expect(try HotSwapState.decode(text, plugin: "bitget", instType: "SPOT") == sample())
     }
 
