@@ -98,7 +98,9 @@ final class BotHarness: @unchecked Sendable {
 
     func shutdown() async {
         bot.stop()
-        for connector in connectors {
+        // The venues' connectors first: a hot swap may have replaced the ones started here.
+        let current = bot.venues.compactMap { ($0 as? LiveVenue)?.connector }
+        for connector in current + connectors {
             try? connector.stop()
             connector.destroy()
         }
