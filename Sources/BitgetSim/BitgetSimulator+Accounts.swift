@@ -36,3 +36,16 @@ extension BitgetSimulator {
         } ?? nil
     }
 }
+
+extension BitgetSimulator {
+    /// Best bid and ask prices of a book as the matching engine has them; nil when a side is empty.
+    public func bestPrices(instType: String = "SPOT", symbol: String) -> (bid: ExactDecimal, ask: ExactDecimal)? {
+        try? exchange.locked { () throws(BitgetError) -> (bid: ExactDecimal, ask: ExactDecimal)? in
+            let key = "\(instType.uppercased()):\(symbol.uppercased())"
+            guard let instrument = exchange.instruments[key], let engine = exchange.engines[key],
+                  let bid = engine.bids.bestPrice, let ask = engine.asks.bestPrice else { return nil }
+            return (ExactDecimal(uncheckedMantissa: bid, scale: instrument.pricePlace),
+                    ExactDecimal(uncheckedMantissa: ask, scale: instrument.pricePlace))
+        } ?? nil
+    }
+}

@@ -86,6 +86,11 @@ final class InstanceContext: @unchecked Sendable {
         }
     }
 
+    /// Stops callbacks: from now on queued ones are dropped.
+    func markInactive() {
+        active.store(false, ordering: .releasing)
+    }
+
     /// Stops callbacks and releases what the plugin left behind: timers and sockets.
     func deactivate() {
         active.store(false, ordering: .releasing)

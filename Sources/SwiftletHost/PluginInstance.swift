@@ -47,7 +47,14 @@ public final class PluginInstance: @unchecked Sendable {
     /// connections it left open are released.
     public func stop() throws(HostError) {
         defer { context.deactivate() }
-        try invoke("stop") { plugin, error in plugin.pointee.stop?(plugin, error) ?? swl_status_t(SWL_OK) }
+        let context = self.context
+        try invoke("stop") { plugin, error in
+            let status = plugin.pointee.stop?(plugin, error) ?? swl_status_t(SWL_OK)
+            // Still exclusive: a callback queued meanwhile must not run between the plugin's
+            // stop (which frees what its callbacks point to) and the instance going inactive.
+            context.markInactive()
+            return status
+        }
     }
 
     /// Destroys the instance (stopping it first if needed). Safe to call twice.

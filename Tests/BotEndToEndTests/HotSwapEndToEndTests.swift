@@ -188,6 +188,13 @@ import Testing
             let published = Set(fills.counts.keys)
             return open == Set(account.openOrders.keys) && published == Set(account.tradeIDs)
         }
+        // The book the bot tracks (from the new instance's streams) is the exchange's.
+        try await waitUntil("the tracked book matching the exchange's", timeout: .seconds(15)) {
+            sim.publishNow()
+            guard let exchange = sim.bestPrices(symbol: "BTCUSDT"),
+                  let tracked = harness.bot.books.topOfBook(source: "bitget", symbol: "BTCUSDT") else { return false }
+            return tracked.bid.price == exchange.bid && tracked.ask.price == exchange.ask
+        }
         let account = try #require(sim.account(apiKey: "k1"))
         #expect(!account.tradeIDs.isEmpty)
         #expect(fills.counts.values.allSatisfy { $0 == 1 }, "fills published more than once: \(fills.counts.filter { $0.value > 1 })")

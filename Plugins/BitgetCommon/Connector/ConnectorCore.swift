@@ -52,6 +52,8 @@ public final class ConnectorCore {
     var marketSubscriptions: Set<StreamSubscription> = []
     private var unmatchedFills: [String: [(Fill, String, Int64)]] = [:]
     private var reconciling = false
+    /// A reconciliation was asked for while one ran.
+    private var reconcileAgain = false
     var reconcileTimer: UInt64?
     /// The pending delayed save (`scheduleSave`).
     private var saveTimer: UInt64?
@@ -635,12 +637,24 @@ public final class ConnectorCore {
     /// (including those left open by a previous run), finishes orders whose final push was
     /// lost, and counts fills the streams missed, once.
     public func reconcile() {
-        guard started, !quiesced, loaded, config.credential != nil, !reconciling, let gateway else { return }
+        guard started, !quiesced, loaded, config.credential != nil, let gateway else { return }
+        // One at a time; a request during one runs after it (its answers may predate what
+        // the caller knows was missed, e.g. frames dropped while quiesced).
+        guard !reconciling else {
+            reconcileAgain = true
+            return
+        }
         reconciling = true
         gateway.refreshAccount()
         gateway.fetchOpenOrders { [weak self] result in
             guard let self else { return }
             self.reconciling = false
+            defer {
+                if self.reconcileAgain {
+                    self.reconcileAgain = false
+                    self.reconcile()
+                }
+            }
             switch result {
             case .failure(let error):
                 self.report(error.pluginError, "reconcile open orders", code: error.code)
