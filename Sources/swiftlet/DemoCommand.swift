@@ -14,7 +14,7 @@ struct Demo: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run a market-making bot (and a trend strategy) against the built-in Bitget simulator.")
 
-    @Option(name: .long, help: "Plugin directory to install the bundled plugins into.")
+    @Option(name: .long, help: "Plugin directory to install the bundled plugins into (default: .swiftlet/demo-plugins, emptied first).")
     var dir: String?
 
     @Option(name: .long, help: "Stop after this many seconds (default: run until Ctrl-C).")
@@ -24,7 +24,10 @@ struct Demo: AsyncParsableCommand {
     var symbol = "BTCUSDT"
 
     func run() async throws {
-        let directory = dir ?? Plugins.defaultDirectory
+        // The demo runs what this build just made: its own directory is emptied first, so an
+        // earlier build's copy of the same version (which `install` keeps) never stands in.
+        let directory = dir ?? ".swiftlet/demo-plugins"
+        if dir == nil { try? FileManager.default.removeItem(atPath: directory) }
         let bundled = BundledPlugins.libraries()
         guard !bundled.isEmpty else {
             print("no bundled plugin libraries next to \(BundledPlugins.directory.path); run `swift build` first")
