@@ -29,7 +29,10 @@ enum HotSwapBenchmark {
         let bot = Bot(runtime: runtime)
         bot.addVenue(try LiveVenue(id: "bitget", connector: connector))
         let trading = try TradingClient(connector)
-        while (try? trading.instruments().isEmpty) != false { try await Task.sleep(for: .milliseconds(50)) }
+        guard await trading.waitForRules(timeout: .seconds(30)) else {
+            print("the spot connector loaded no trading rules within 30 s")
+            exit(1)
+        }
         try bot.startStrategy(id: "pmm", library: try library("PureMarketMaking"), params:
             #"{"connector":"bitget","symbol":"BTCUSDT","bid_spread":"0.001","ask_spread":"0.001","order_amount":"0.001","#
             + #""order_levels":3,"order_level_spread":"0.001","order_refresh_time":"5"}"#, tick: .milliseconds(200))

@@ -37,7 +37,10 @@ enum TickToOrderBenchmark {
             if case .book = event.payload { probe.mark(.bus) }
         }
         let trading = try TradingClient(connector)
-        while (try? trading.instruments().isEmpty) != false { try await Task.sleep(for: .milliseconds(50)) }
+        guard await trading.waitForRules(timeout: .seconds(30)) else {
+            print("the spot connector loaded no trading rules within 30 s")
+            exit(1)
+        }
         let strategyLibrary = try PluginLoader.load(path: directory.appendingPathComponent("libTickToOrderStrategy.so").path)
         try bot.startStrategy(id: "bench", library: strategyLibrary, params: "{}", tick: .seconds(3600))
         // Let the simulator's agents build a book, then stop them: from now on only the

@@ -115,7 +115,9 @@ extension Bot {
         // The new instance must answer whatever the old one could, before orders reach it
         // (the risk checks read balances and positions).
         let assets = (try? current.balances()).map { Set($0.map(\.asset)) }
-        let readiness = Readiness(assets: assets, positions: (try? current.positions()) != nil)
+        let perpetual = try? PerpetualClient(old)
+        let readiness = Readiness(assets: assets, positions: (try? current.positions()) != nil,
+                                  positionMode: (try? perpetual?.positionMode()) != nil)
         let fresh: PluginInstance
         let readyWait = Mutex<Int64>(0)
         do {
@@ -203,6 +205,8 @@ extension Bot {
         /// account channel pushes only changed assets, the full list comes over REST).
         let assets: Set<String>?
         let positions: Bool
+        /// A perpetual connector places nothing before it knows the account's position mode.
+        let positionMode: Bool
     }
 
     /// Waits until a started connector has loaded its trading rules and answers the
@@ -212,17 +216,19 @@ extension Bot {
         let trading = try TradingClient(instance)
         let deadline = ContinuousClock.now + timeout
         func ready() -> Bool {
-            guard (try? trading.instruments().isEmpty) == false else { return false }
+            guard trading.hasRules else { return false }
             if let assets = readiness.assets {
                 guard let reported = try? venue.balances(), assets.isSubset(of: Set(reported.map(\.asset))) else { return false }
             }
             if readiness.positions, (try? venue.positions()) == nil { return false }
+            if readiness.positionMode, (try? PerpetualClient(instance).positionMode()) == nil { return false }
             return true
         }
         while !ready() {
             guard ContinuousClock.now < deadline else {
                 throw HostError("not ready within \(timeout): trading rules\(readiness.assets != nil ? ", balances" : "")"
-                                + "\(readiness.positions ? ", positions" : "") not all available")
+                                + "\(readiness.positions ? ", positions" : "")\(readiness.positionMode ? ", position mode" : "")"
+                                + " not all available")
             }
             try await Task.sleep(for: .milliseconds(1))
         }

@@ -326,25 +326,29 @@ public final class Bot: HostExtensionProvider, @unchecked Sendable {
         return strategy
     }
 
-    /// Trading rules, cached per venue and symbol.
-    func instrument(source: String, symbol: String) -> Instrument? {
+    /// Trading rules, cached per venue and symbol (the connector re-quantizes every order
+    /// with its own current rules, so a cached copy only ever judges, never sends).
+    func rules(source: String, symbol: String) throws(ABIError) -> Instrument {
         let key = "\(source)/\(symbol)"
         if let known = state.withLock({ $0.instruments[key] }) { return known }
-        guard let venue = state.withLock({ $0.venues[source] }), let found = try? venue.instrument(symbol) else { return nil }
+        let found = try venue(source).instrument(symbol)
         state.withLock { $0.instruments[key] = found }
         return found
     }
+
+    /// `rules`, or nil when the venue or symbol is unknown.
+    func instrument(source: String, symbol: String) -> Instrument? { try? rules(source: source, symbol: symbol) }
 
     /// Places a strategy's order: a client id is assigned (unless given) and its owner
     /// recorded before the connector sees it, so every event of the order reaches the
     /// strategy; then the risk checks; then the venue.
     func place(_ request: OrderRequest, on connector: String, by strategy: RunningStrategy) throws(ABIError) -> String {
         let venue = try venue(connector)
-        // Caches the market's rules now, so this order's fills find them (see `bookFill`).
-        _ = instrument(source: connector, symbol: request.symbol)
+        // From the cache, which this fills for the order's fills too (see `bookFill`).
+        let instrument = try rules(source: connector, symbol: request.symbol)
         let top = books.topOfBook(source: connector, symbol: request.symbol)
         let reference = request.side == .buy ? top?.ask.price : top?.bid.price
-        var request = try risk.check(request, on: venue, referencePrice: reference)
+        var request = try risk.check(request, instrument: instrument, on: venue, referencePrice: reference)
         if request.clientOrderID.isEmpty {
             let counter = state.withLock { state -> UInt64 in
                 state.orderCounter += 1

@@ -36,10 +36,12 @@ public final class RiskGate: Sendable {
     /// Refuses `request` unless it passes every check; returns it fitted to the market's
     /// trading rules (what the connector will send), which is what the checks judged.
     /// - Parameters:
+    ///   - instrument: the market's trading rules (the caller's cached copy: looking them up
+    ///     here would cost a call into the connector on every order).
     ///   - referencePrice: price of a market order (best ask for a buy, best bid for a
     ///     sell), nil if the book is unknown.
     @discardableResult
-    public func check(_ original: OrderRequest, on venue: any TradingVenue,
+    public func check(_ original: OrderRequest, instrument: Instrument, on venue: any TradingVenue,
                       referencePrice: ExactDecimal?) throws(ABIError) -> OrderRequest {
         if let reason = killReason {
             throw ABIError(SWL_ERR_STATE, "kill switch tripped (\(reason)): no new orders")
@@ -47,7 +49,6 @@ public final class RiskGate: Sendable {
         guard original.size > .zero || original.quoteSize > .zero else {
             throw ABIError(SWL_ERR_INVALID_ARGUMENT, "order size must be positive")
         }
-        let instrument = try venue.instrument(original.symbol)
         let request = try Self.fitted(original, to: instrument)
         if let maxSize = limits.maxOrderSize[request.symbol], request.size > maxSize {
             throw ABIError(SWL_ERR_INVALID_ARGUMENT,

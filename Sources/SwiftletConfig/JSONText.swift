@@ -7,7 +7,7 @@ import Yams
 /// own notation (`12`, `-0.5`, `1e-5`) are copied digit for digit, so `0.1` reaches the
 /// plugin as `0.1` and never as a rounded binary value; any other plain text is a string.
 /// YAML numbers JSON cannot carry (`0x1F`, `1_000`, `.inf`) are refused: quote them.
-enum JSONText {
+public enum JSONText {
     static func from(_ value: ConfigNode) throws(ConfigError) -> String {
         var output = ""
         try write(value, to: &output)
@@ -87,8 +87,19 @@ enum JSONText {
         return bytes.isEmpty
     }
 
+    /// `object` (a JSON object's text) with `key` set to the string `value` in front,
+    /// without re-encoding the rest (numbers keep their exact text). Text that is not an
+    /// object becomes `{key: value}`.
+    public static func adding(key: String, string value: String, to object: String) -> String {
+        let trimmed = object.trimmingCharacters(in: .whitespacesAndNewlines)
+        let member = "\(quoted(key)):\(quoted(value))"
+        guard trimmed.hasPrefix("{"), trimmed.hasSuffix("}") else { return "{\(member)}" }
+        let inner = trimmed.dropFirst().dropLast().trimmingCharacters(in: .whitespacesAndNewlines)
+        return inner.isEmpty ? "{\(member)}" : "{\(member),\(inner)}"
+    }
+
     /// A JSON string literal.
-    static func quoted(_ text: String) -> String {
+    public static func quoted(_ text: String) -> String {
         var output = "\""
         for scalar in text.unicodeScalars {
             switch scalar {

@@ -1,6 +1,5 @@
 import CSwiftletSDK
 import Foundation
-import Synchronization
 import Logging
 import SwiftletABI
 import SwiftletCore
@@ -72,25 +71,10 @@ enum HostTable {
             HostTable.call(host, error) { context throws(ABIError) in
                 guard let params else { throw ABIError(SWL_ERR_INVALID_ARGUMENT, "params is NULL") }
                 let open = try WebSocketBridge.openParameters(params)
-                // One terminal state per connection reaches the plugin: it may free what
-                // `user` points to on the first, so nothing may follow it.
-                let ended = Mutex(false)
                 let id = try HostTable.mapTransport { () throws(TransportError) in
                     try context.runtime.webSockets.open(url: open.url, headers: open.headers) { [weak context] id, event in
                         guard let owner = context else { return }
-                        owner.deliver {
-                            let terminal: Bool
-                            switch event {
-                            case .closed, .failed: terminal = true
-                            default: terminal = false
-                            }
-                            let already = ended.withLock { done -> Bool in
-                                defer { if terminal { done = true } }
-                                return done
-                            }
-                            guard !already else { return }
-                            WebSocketBridge.dispatch(event, id: id, to: open.callbacks, context: owner)
-                        }
+                        owner.deliver { WebSocketBridge.dispatch(event, id: id, to: open.callbacks, context: owner) }
                     }
                 }
                 context.adoptSocket(id)

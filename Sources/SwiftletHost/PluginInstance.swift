@@ -100,14 +100,7 @@ public final class PluginInstance: @unchecked Sendable {
     /// Calls one extension function, exclusive of every other call into the instance; a
     /// status other than `SWL_OK` becomes an `ABIError` carrying the callee's status and message.
     public func callExtension(_ body: (UnsafePointer<swl_plugin_t>, UnsafeMutablePointer<swl_error_t>) -> swl_status_t) throws(ABIError) {
-        var record = ABIError.emptyRecord()
-        let status: swl_status_t
-        do {
-            status = try exclusive { plugin in body(plugin, &record) }
-        } catch {
-            throw ABIError(SWL_ERR_STATE, error.message)
-        }
-        guard status == SWL_OK else { throw ABIError.read(record, status: status) }
+        try callExtension(body, reading: { () throws(ABIError) in })
     }
 
     /// Like `callExtension`, then reads the outputs with `read` before any other call can

@@ -24,6 +24,20 @@ public final class TradingClient: @unchecked Sendable {
         }, reading: { () throws(ABIError) in try TradingValues.instrument(&out) })
     }
 
+    /// True once the connector has loaded its trading rules (it answers "not loaded yet"
+    /// while starting).
+    public var hasRules: Bool { (try? instruments().isEmpty) == false }
+
+    /// Waits until the connector has loaded its trading rules; false if it has not after `timeout`.
+    public func waitForRules(timeout: Duration) async -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while !hasRules {
+            guard ContinuousClock.now < deadline else { return false }
+            try? await Task.sleep(for: .milliseconds(2))
+        }
+        return true
+    }
+
     /// Every instrument, in symbol order.
     public func instruments() throws(ABIError) -> [Instrument] {
         let collector = Collector<Instrument>()

@@ -102,7 +102,7 @@ public final class RunningBot: @unchecked Sendable {
                 throw LaunchError("connectors.\(entry.id).credential: no credential named \"\(credential)\" (run `swiftlet connect`)")
             }
             granted.insert(credential)
-            configJSON = JSONObjectText.adding(key: "credential", string: credential, to: configJSON)
+            configJSON = JSONText.adding(key: "credential", string: credential, to: configJSON)
         }
         let instance: PluginInstance
         do {
@@ -113,12 +113,8 @@ public final class RunningBot: @unchecked Sendable {
         started.append(instance)
         try instance.start()
         let trading = try TradingClient(instance)
-        let deadline = ContinuousClock.now + .seconds(20)
-        while (try? trading.instruments().isEmpty) != false {
-            guard ContinuousClock.now < deadline else {
-                throw LaunchError("connectors.\(entry.id): no trading rules loaded within 20 s (is the exchange reachable?)")
-            }
-            try await Task.sleep(for: .milliseconds(50))
+        guard await trading.waitForRules(timeout: .seconds(20)) else {
+            throw LaunchError("connectors.\(entry.id): no trading rules loaded within 20 s (is the exchange reachable?)")
         }
         for symbol in entry.markets {
             do { _ = try trading.instrument(symbol) } catch {

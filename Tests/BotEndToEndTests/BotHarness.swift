@@ -67,7 +67,7 @@ final class BotHarness: @unchecked Sendable {
             try instance.start()
             connectors.append(instance)
             let trading = try TradingClient(instance)
-            try await waitUntil("\(id) instruments", timeout: .seconds(15)) { (try? trading.instruments().isEmpty) == false }
+            guard await trading.waitForRules(timeout: .seconds(15)) else { throw TestFailure("\(id) loaded no trading rules in 15 s") }
             if let paper {
                 let balances = paper.map { Balance(asset: $0.key, total: dec($0.value), available: dec($0.value), locked: .zero) }
                 bot.addVenue(try PaperVenue(id: id, connector: instance, balances: balances))
@@ -95,6 +95,19 @@ final class BotHarness: @unchecked Sendable {
     }
 
     func venue(_ id: String = "bitget") -> any TradingVenue { bot.venues.first { $0.id == id }! }
+
+    /// Runs `body` with the harness, then shuts it down, also when `body` throws.
+    func use<Result>(_ body: (BotHarness) async throws -> Result) async throws -> Result {
+        let result: Result
+        do {
+            result = try await body(self)
+        } catch {
+            await shutdown()
+            throw error
+        }
+        await shutdown()
+        return result
+    }
 
     func shutdown() async {
         bot.stop()

@@ -33,8 +33,7 @@ import Testing
     }
 
     @Test func theDirectionalStrategyOpensAndClosesAPerpetualPositionOnASignal() async throws {
-        let harness = try await BotHarness.start(perpetual: true, candles: true)
-        do {
+        try await BotHarness.start(perpetual: true, candles: true).use { harness in
             let params = #"{"connector":"bitget_perpetual","symbol":"BTCUSDT","interval":"1m","fast_period":1,"#
                 + #""slow_period":2,"order_amount":"0.01","time_limit":"2","price_channel":"book"}"#
             try harness.bot.startStrategy(id: "trend", library: try BotHarness.library("CandleDirectional"),
@@ -73,10 +72,6 @@ import Testing
             let fills = try harness.journal.fills(source: "bitget_perpetual", symbol: "BTCUSDT")
             #expect(fills.count >= 2)
             #expect(harness.bot.risk.killReason == nil)
-        } catch {
-            await harness.shutdown()
-            throw error
         }
-        await harness.shutdown()
     }
 }

@@ -21,8 +21,7 @@ import Testing
     }
 
     @Test func swappingTheSpotConnectorMidTradeLosesAndDuplicatesNothing() async throws {
-        let harness = try await BotHarness.start()
-        do {
+        try await BotHarness.start().use { harness in
             let fills = FillCounter(harness.runtime)
             try harness.bot.startStrategy(id: "pmm", library: try BotHarness.library("PureMarketMaking"),
                                           params: StrategyEndToEndTests.pmmParams(spread: "0.0005", amount: "0.002", refresh: "3"),
@@ -67,16 +66,11 @@ import Testing
             }
             harness.sim.forceTrade(symbol: "BTCUSDT", side: "buy", size: "0.5")
             try await Self.settled(harness, fills: fills)
-        } catch {
-            await harness.shutdown()
-            throw error
         }
-        await harness.shutdown()
     }
 
     @Test func aVersionThatRefusesTheStateIsRolledBackAndTheOldOneTradesOn() async throws {
-        let harness = try await BotHarness.start()
-        do {
+        try await BotHarness.start().use { harness in
             let fills = FillCounter(harness.runtime)
             try harness.bot.startStrategy(id: "pmm", library: try BotHarness.library("PureMarketMaking"),
                                           params: StrategyEndToEndTests.pmmParams(spread: "0.0005", amount: "0.002", refresh: "3"),
@@ -84,7 +78,7 @@ import Testing
             _ = try await StrategyEndToEndTests.quotes(harness)
             harness.sim.forceTrade(symbol: "BTCUSDT", side: "sell", size: "0.5")
             let broken = try BotHarness.library("BitgetSpotBrokenImport")
-            do {
+            do throws(HotSwapFailure) {
                 _ = try await harness.bot.swapConnector("bitget", to: broken)
                 Issue.record("the swap to a version that refuses imports succeeded")
             } catch {
@@ -98,19 +92,14 @@ import Testing
                 try harness.journal.orders(source: "bitget").count > placedBefore + 1
             }
             try await Self.settled(harness, fills: fills)
-        } catch {
-            await harness.shutdown()
-            throw error
         }
-        await harness.shutdown()
     }
 
     @Test func swappingThePerpetualConnectorKeepsItsOpenPosition() async throws {
-        let harness = try await BotHarness.start(perpetual: true)
-        do {
+        try await BotHarness.start(perpetual: true).use { harness in
             let venue = { harness.venue("bitget_perpetual") }
             try await waitUntil("the perpetual connector's account state", timeout: .seconds(15)) {
-                (try? venue().leverage(symbol: "BTCUSDT")) != nil && (try? venue().positions()) != nil
+                (try? PerpetualClient(harness.connectors[1]).positionMode()) != nil && (try? venue().positions()) != nil
             }
             try venue().place(OrderRequest(side: .buy, symbol: "BTCUSDT", clientOrderID: "swaptestlong1", type: .market,
                                            timeInForce: .ioc, size: dec("0.02"), positionSide: .long))
@@ -132,16 +121,11 @@ import Testing
                 try !venue().positions().contains { $0.symbol == "BTCUSDT" && $0.position.size > .zero }
             }
             #expect(harness.sim.account(apiKey: "k1")?.positions.isEmpty == true)
-        } catch {
-            await harness.shutdown()
-            throw error
         }
-        await harness.shutdown()
     }
 
     @Test func swappingTheMarketMakerHandsItsQuotesToTheNewInstance() async throws {
-        let harness = try await BotHarness.start()
-        do {
+        try await BotHarness.start().use { harness in
             try harness.bot.startStrategy(id: "pmm", library: try BotHarness.library("PureMarketMaking"),
                                           params: StrategyEndToEndTests.pmmParams(spread: "0.002", refresh: "4"),
                                           tick: .milliseconds(100))
@@ -150,7 +134,7 @@ import Testing
             let placed = try harness.journal.orders(source: "bitget").count
             // Another plugin is refused before anything changes.
             let other = try BotHarness.library("CandleDirectional")
-            do {
+            do throws(HotSwapFailure) {
                 _ = try await harness.bot.swapStrategy("pmm", to: other)
                 Issue.record("a different plugin took over the market maker")
             } catch {
@@ -168,11 +152,41 @@ import Testing
                 return open.allSatisfy { !original.contains($0.clientOrderID) }
                     && open.contains { $0.side == .buy } && open.contains { $0.side == .sell }
             }
-        } catch {
-            await harness.shutdown()
-            throw error
         }
-        await harness.shutdown()
+    }
+
+    @Test func aSwapThatCannotHappenIsRefusedBeforeAnythingChanges() async throws {
+        try await BotHarness.start().use { harness in
+            let strategyLibrary = try BotHarness.library("PureMarketMaking")
+            let cases: [(String, PluginLibrary, String)] = [
+                ("nope", try BotHarness.library("BitgetSpotNext"), "no connector \"nope\""),
+                ("bitget", strategyLibrary, "is not a version of bitget"),
+            ]
+            for (connector, library, expected) in cases {
+                do throws(HotSwapFailure) {
+                    _ = try await harness.bot.swapConnector(connector, to: library)
+                    Issue.record("swapped \(connector) to \(library.info.key)")
+                } catch {
+                    #expect(error.step == .compatibility && error.reason.contains(expected), "\(error)")
+                }
+            }
+            // Nothing changed: the same version takes orders.
+            #expect(harness.venue().pluginKey == "bitget@1.0.0")
+            try harness.venue().place(OrderRequest(side: .buy, symbol: "BTCUSDT", clientOrderID: "afterrefusal1",
+                                                   price: dec("1000"), size: dec("0.001")))
+            try await waitUntil("the order open", timeout: .seconds(10)) {
+                (try? harness.venue().order("afterrefusal1").state) == .open
+            }
+        }
+        try await BotHarness.start(paper: ["USDT": "1000"]).use { harness in
+            let next = try BotHarness.library("BitgetSpotNext")
+            do throws(HotSwapFailure) {
+                _ = try await harness.bot.swapConnector("bitget", to: next)
+                Issue.record("swapped a paper venue's connector")
+            } catch {
+                #expect(error.step == .compatibility && error.reason.contains("paper venue"), "\(error)")
+            }
+        }
     }
 
     /// Stops trading, lets the connector catch up, then compares with the exchange: every

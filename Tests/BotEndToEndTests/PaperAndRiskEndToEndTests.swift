@@ -7,8 +7,7 @@ import Testing
 
 @Suite(.serialized) struct PaperAndRiskEndToEndTests {
     @Test func paperTradingFillsAgainstTheSimulatorsLiveBookAndNothingReachesTheExchange() async throws {
-        let harness = try await BotHarness.start(paper: ["USDT": "50000", "BTC": "1"])
-        do {
+        try await BotHarness.start(paper: ["USDT": "50000", "BTC": "1"]).use { harness in
             #expect(harness.venue().isPaper)
             try harness.bot.startStrategy(id: "pmm", library: try BotHarness.library("PureMarketMaking"),
                                           params: StrategyEndToEndTests.pmmParams(spread: "0.0002", refresh: "2"),
@@ -26,16 +25,11 @@ import Testing
             // The exchange never saw an order: the connector has no credential and no orders.
             let exchangeView = try TradingClient(harness.connectors[0])
             #expect(try exchangeView.openOrders().isEmpty)
-        } catch {
-            await harness.shutdown()
-            throw error
         }
-        await harness.shutdown()
     }
 
     @Test func theKillSwitchStopsTheBotAndCancelsItsOrders() async throws {
-        let harness = try await BotHarness.start(limits: RiskLimits(killSwitchLoss: dec("0.5")))
-        do {
+        try await BotHarness.start(limits: RiskLimits(killSwitchLoss: dec("0.5"))).use { harness in
             try harness.bot.startStrategy(id: "pmm", library: try BotHarness.library("PureMarketMaking"),
                                           params: StrategyEndToEndTests.pmmParams(spread: "0.001", amount: "0.01", refresh: "30"),
                                           tick: .milliseconds(200))
@@ -57,10 +51,6 @@ import Testing
             try await Task.sleep(for: .seconds(2))
             #expect(try harness.journal.orders(source: "bitget").count == count)
             #expect(try !harness.journal.fills(source: "bitget").isEmpty)
-        } catch {
-            await harness.shutdown()
-            throw error
         }
-        await harness.shutdown()
     }
 }

@@ -26,8 +26,7 @@ import Testing
     }
 
     @Test func pureMarketMakingKeepsTwoSidedQuotesRefreshedAndJournaled() async throws {
-        let harness = try await BotHarness.start()
-        do {
+        try await BotHarness.start().use { harness in
             try harness.bot.startStrategy(id: "pmm", library: try BotHarness.library("PureMarketMaking"),
                                           params: Self.pmmParams(), tick: .milliseconds(200))
             let first = try await Self.quotes(harness)
@@ -49,11 +48,7 @@ import Testing
                 return firstIDs.allSatisfy { id in now.contains { $0.update.clientOrderID == id && $0.update.state.isFinal } }
             }
             #expect(firstIDs.isSubset(of: Set(byID.keys)))
-        } catch {
-            await harness.shutdown()
-            throw error
         }
-        await harness.shutdown()
     }
 
     /// Skewed PMM; the range multiplier is large enough that the skew range is half the
@@ -63,8 +58,7 @@ import Testing
 
     /// Distance of the best bid and best ask of the strategy's quotes from the mid.
     static func skewedDistances(spot: [String: String]) async throws -> (below: ExactDecimal, above: ExactDecimal) {
-        let harness = try await BotHarness.start(spot: spot)
-        do {
+        try await BotHarness.start(spot: spot).use { harness in
             try harness.bot.startStrategy(id: "pmm", library: try BotHarness.library("PureMarketMaking"),
                                           params: Self.skewParams,
                                           tick: .milliseconds(200))
@@ -72,11 +66,7 @@ import Testing
             // The mid the strategy saw: its quotes are placed symmetric around it but for the skew.
             let bid = quotes.bids.map(\.price).max()!, ask = quotes.asks.map(\.price).min()!
             let mid = try #require(harness.bot.books.mark(source: "bitget", symbol: "BTCUSDT"))
-            await harness.shutdown()
             return (try mid - bid, try ask - mid)
-        } catch {
-            await harness.shutdown()
-            throw error
         }
     }
 
@@ -91,8 +81,7 @@ import Testing
     }
 
     @Test func theCExampleStrategyPlacesAndCancelsItsOrder() async throws {
-        let harness = try await BotHarness.start()
-        do {
+        try await BotHarness.start().use { harness in
             try harness.bot.startStrategy(id: "c_example", library: try BotHarness.library("ExampleCStrategy"),
                                           params: #"{"connector":"bitget","symbol":"BTCUSDT","offset":"0.05","size":"0.001"}"#)
             try await waitUntil("the C strategy's order cancelled", timeout: .seconds(20)) {
@@ -102,10 +91,6 @@ import Testing
             #expect(orders.count == 1)
             #expect(orders.first?.update.side == .buy)
             #expect(try harness.venue().openOrders(symbol: "BTCUSDT").isEmpty)
-        } catch {
-            await harness.shutdown()
-            throw error
         }
-        await harness.shutdown()
     }
 }

@@ -277,3 +277,40 @@ func pmmConfig(_ overrides: [String: String?] = [:]) throws(PluginError) -> Pure
         #expect(error?.message.contains(message) == true, "\(error?.message ?? "no error")")
     }
 }
+
+/// What one market-maker instance hands the next on a hot swap.
+@Suite struct PureMarketMakingHandoverTests {
+    @Test func theNextInstanceAdoptsTheQuotesAndKeepsTheirSchedule() throws {
+        let fake = FakeTrading()
+        fake.setMid(bid: "99", ask: "101")
+        let old = PureMarketMaker(config: try pmmConfig(), trading: fake, log: LogRecorder().logger)
+        old.tick(now: sec(1))
+        for placed in fake.placed { old.handle(Events.order(placed.id, .open), now: sec(1)) }
+        let text = try old.handover.encoded()
+        #expect(text.contains(#""price":"99""#) && text.contains(#""format":1"#), "\(text)")
+
+        let next = PureMarketMaker(config: try pmmConfig(), trading: fake, log: LogRecorder().logger)
+        next.adopt(try PureMarketMakingHandover.decode(text))
+        #expect(next.orders == old.orders)
+        #expect(next.createAt == old.createAt && next.cancelAt == old.cancelAt)
+        // No second set of quotes; the adopted ones are refreshed when their time comes.
+        next.tick(now: sec(2))
+        #expect(fake.placed.count == 2)
+        fake.setMid(bid: "109", ask: "111")
+        next.tick(now: sec(31))
+        #expect(Set(fake.cancelled) == ["o1", "o2"])
+    }
+
+    @Test(arguments: [
+        ("not json", "not a pure_market_making state"),
+        (#"{"format":1,"plugin":"pure_market_making"}"#, "not a pure_market_making state"),
+        (#"{"format":1,"plugin":"candle_directional","orders":[],"createAt":0,"cancelAt":0}"#, "plugin candle_directional"),
+        (#"{"format":2,"plugin":"pure_market_making","orders":[],"createAt":0,"cancelAt":0}"#, "format 2 is not supported"),
+    ])
+    func anUnreadableStateIsRefusedNamingTheProblem(_ testCase: (String, String)) {
+        #expect { _ = try PureMarketMakingHandover.decode(testCase.0) } throws: { error in
+            guard let error = error as? PluginError else { return false }
+            return error.status == SWL_ERR_INVALID_ARGUMENT && error.message.contains(testCase.1)
+        }
+    }
+}

@@ -40,18 +40,18 @@ import Testing
     @Test func limitsNameWhatTheyRefuse() {
         let venue = FakeVenue(balances: [("USDT", "1000"), ("BTC", "1")])
         let bySize = RiskGate(limits: RiskLimits(maxOrderSize: ["BTCUSDT": dec("1.5")]))
-        #expect(throws: ABIError.self) { try bySize.check(buy, on: venue, referencePrice: nil) }
-        do { try bySize.check(buy, on: venue, referencePrice: nil) } catch {
+        #expect(throws: ABIError.self) { try bySize.check(buy, instrument: venue.instrumentValue, on: venue, referencePrice: nil) }
+        do { try bySize.check(buy, instrument: venue.instrumentValue, on: venue, referencePrice: nil) } catch {
             #expect(error.message.contains("max_order_size"))
         }
         let byNotional = RiskGate(limits: RiskLimits(maxOrderNotional: dec("150")))
-        do { try byNotional.check(buy, on: venue, referencePrice: nil); Issue.record("not refused") } catch {
+        do { try byNotional.check(buy, instrument: venue.instrumentValue, on: venue, referencePrice: nil); Issue.record("not refused") } catch {
             #expect(error.message.contains("max_order_notional"))
         }
         // A market order is valued at the reference price; without one it cannot be checked.
         let market = OrderRequest(side: .buy, symbol: "BTCUSDT", type: .market, size: dec("1"))
-        #expect(throws: ABIError.self) { try byNotional.check(market, on: venue, referencePrice: nil) }
-        #expect(throws: Never.self) { try byNotional.check(market, on: venue, referencePrice: dec("120")) }
+        #expect(throws: ABIError.self) { try byNotional.check(market, instrument: venue.instrumentValue, on: venue, referencePrice: nil) }
+        #expect(throws: Never.self) { try byNotional.check(market, instrument: venue.instrumentValue, on: venue, referencePrice: dec("120")) }
     }
 
     @Test func ordersAreJudgedAsTheyWillBeSentFittedToTickAndLot() throws {
@@ -60,13 +60,13 @@ import Testing
         // A strategy's price with many digits: valued once on the tick, not overflowing.
         let long = OrderRequest(side: .buy, symbol: "BTCUSDT", type: .limit, price: dec("59251.478437489689"),
                                 size: dec("0.000499990625"))
-        let fitted = try gate.check(long, on: venue, referencePrice: nil)
+        let fitted = try gate.check(long, instrument: venue.instrumentValue, on: venue, referencePrice: nil)
         #expect(fitted.price == dec("59251.47"))
         #expect(fitted.size == dec("0.0004"))
         let sell = OrderRequest(side: .sell, symbol: "BTCUSDT", type: .limit, price: dec("60451.501"), size: dec("0.001"))
-        #expect(try gate.check(sell, on: venue, referencePrice: nil).price == dec("60451.51"))
+        #expect(try gate.check(sell, instrument: venue.instrumentValue, on: venue, referencePrice: nil).price == dec("60451.51"))
         let dust = OrderRequest(side: .sell, symbol: "BTCUSDT", type: .limit, price: dec("60000"), size: dec("0.00001"))
-        do { try gate.check(dust, on: venue, referencePrice: nil); Issue.record("not refused") } catch {
+        do { try gate.check(dust, instrument: venue.instrumentValue, on: venue, referencePrice: nil); Issue.record("not refused") } catch {
             #expect(error.message.contains("below the lot"))
         }
     }
@@ -74,23 +74,23 @@ import Testing
     @Test func fundsAreChecked() {
         let gate = RiskGate(limits: RiskLimits())
         let venue = FakeVenue(balances: [("USDT", "150"), ("BTC", "0.5")])
-        do { try gate.check(buy, on: venue, referencePrice: nil); Issue.record("not refused") } catch {
+        do { try gate.check(buy, instrument: venue.instrumentValue, on: venue, referencePrice: nil); Issue.record("not refused") } catch {
             #expect(error.status == SWL_ERR_INSUFFICIENT_FUNDS)
         }
         let sell = OrderRequest(side: .sell, symbol: "BTCUSDT", price: dec("100"), size: dec("0.6"))
-        #expect(throws: ABIError.self) { try gate.check(sell, on: venue, referencePrice: nil) }
+        #expect(throws: ABIError.self) { try gate.check(sell, instrument: venue.instrumentValue, on: venue, referencePrice: nil) }
         let smallSell = OrderRequest(side: .sell, symbol: "BTCUSDT", price: dec("100"), size: dec("0.5"))
-        #expect(throws: Never.self) { try gate.check(smallSell, on: venue, referencePrice: nil) }
+        #expect(throws: Never.self) { try gate.check(smallSell, instrument: venue.instrumentValue, on: venue, referencePrice: nil) }
         // Perpetuals need margin = notional / leverage.
         let perp = FakeVenue(id: "bitget_perpetual", perpetual: true, balances: [("USDT", "50")])
         perp.leverageValue = dec("5")
-        #expect(throws: Never.self) { try gate.check(buy, on: perp, referencePrice: nil) }  // 200/5 = 40
+        #expect(throws: Never.self) { try gate.check(buy, instrument: perp.instrumentValue, on: perp, referencePrice: nil) }  // 200/5 = 40
         perp.leverageValue = dec("2")
-        #expect(throws: ABIError.self) { try gate.check(buy, on: perp, referencePrice: nil) }  // 100 > 50
+        #expect(throws: ABIError.self) { try gate.check(buy, instrument: perp.instrumentValue, on: perp, referencePrice: nil) }  // 100 > 50
         // Reduce-only orders never need funds.
         var reduce = buy
         reduce.reduceOnly = true
-        #expect(throws: Never.self) { try gate.check(reduce, on: perp, referencePrice: nil) }
+        #expect(throws: Never.self) { try gate.check(reduce, instrument: perp.instrumentValue, on: perp, referencePrice: nil) }
     }
 
     @Test func theKillSwitchRefusesEverythingOnceTripped() {
@@ -100,7 +100,7 @@ import Testing
         #expect(gate.trip("loss 60"))
         #expect(!gate.trip("again"))
         let venue = FakeVenue(balances: [("USDT", "1000")])
-        do { try gate.check(buy, on: venue, referencePrice: nil); Issue.record("not refused") } catch {
+        do { try gate.check(buy, instrument: venue.instrumentValue, on: venue, referencePrice: nil); Issue.record("not refused") } catch {
             #expect(error.status == SWL_ERR_STATE)
             #expect(error.message.contains("kill switch"))
         }
