@@ -1,11 +1,12 @@
+import CSwiftletSDK
 import BitgetCommon
 import Dispatch
 import Foundation
 
 /// Order-book hot-path benchmark: replays a Bitget `books` corpus (one frame per line)
 /// through the spot connector's real path up to the book event: parse + apply + checksum
-/// verification via `BookTracker`, then the symbol and the `BookUpdate` the connector
-/// emits, built by the same `BookFrame.bookUpdate()` it calls.
+/// verification via `BookTracker`, then the ABI book event the connector emits, built by
+/// the same `BookEventEncoder`.
 ///
 /// Throughput rounds time the whole replay; a separate latency round timestamps every
 /// frame (monotonic clock) from bytes-in to book-event-built, so clock reads do not slow
@@ -44,6 +45,10 @@ enum BooksBenchmark {
             print("books: messages/s best \(format(best))  median \(format(median))  (\(rounds) rounds)")
             print("books: levels/s   best \(format(best * levelsPerFrame))  median \(format(median * levelsPerFrame))")
 
+            let stages = try stageRates(buffer, lines)
+            print("books: stages, best messages/s: parse \(format(stages.parse))  "
+                + "parse+apply+checksum \(format(stages.process))  (+ event build = the figure above)")
+
             var latencies = try latency(buffer, lines)
             latencies.sort()
             func percentile(_ p: Double) -> UInt64 { latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))] }
@@ -67,11 +72,12 @@ enum BooksBenchmark {
     /// Frames per second for one full replay.
     private static func throughput(_ buffer: UnsafeRawBufferPointer, _ lines: [Range<Int>]) throws -> Double {
         var tracker = BookTracker()
+        var encoder = BookEventEncoder()
         var failures = 0
         let start = DispatchTime.now().uptimeNanoseconds
         var sink = 0
         for line in lines {
-            if try !bookEvent(&tracker, UnsafeRawBufferPointer(rebasing: buffer[line]), into: &sink) { failures += 1 }
+            if try !bookEvent(&tracker, &encoder, UnsafeRawBufferPointer(rebasing: buffer[line]), into: &sink) { failures += 1 }
         }
         let elapsed = DispatchTime.now().uptimeNanoseconds - start
         blackHole(sink)
@@ -79,14 +85,41 @@ enum BooksBenchmark {
         return Double(lines.count) / (Double(elapsed) / 1e9)
     }
 
+    /// Best rates of the path's first stages over `rounds` replays each: parsing alone,
+    /// then parsing, applying and verifying, so a change can be placed in its stage.
+    private static func stageRates(_ buffer: UnsafeRawBufferPointer,
+                                   _ lines: [Range<Int>]) throws -> (parse: Double, process: Double) {
+        func best(_ replay: () throws -> Void) rethrows -> Double {
+            var rate = 0.0
+            for _ in 0..<rounds {
+                let start = DispatchTime.now().uptimeNanoseconds
+                try replay()
+                rate = max(rate, Double(lines.count) / (Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9))
+            }
+            return rate
+        }
+        var parser = BookFrameParser()
+        var sink = 0
+        let parse = try best {
+            for line in lines { sink &+= try parser.parse(UnsafeRawBufferPointer(rebasing: buffer[line])).bids.count }
+        }
+        let process = try best {
+            var tracker = BookTracker()
+            for line in lines { sink &+= try tracker.process(UnsafeRawBufferPointer(rebasing: buffer[line])) == .applied ? 1 : 0 }
+        }
+        blackHole(sink)
+        return (parse, process)
+    }
+
     /// Nanoseconds from frame-in to book-updated, per frame.
     private static func latency(_ buffer: UnsafeRawBufferPointer, _ lines: [Range<Int>]) throws -> [UInt64] {
         var tracker = BookTracker()
+        var encoder = BookEventEncoder()
         var latencies = [UInt64](repeating: 0, count: lines.count)
         var sink = 0
         for (index, line) in lines.enumerated() {
             let start = DispatchTime.now().uptimeNanoseconds
-            let applied = try bookEvent(&tracker, UnsafeRawBufferPointer(rebasing: buffer[line]), into: &sink)
+            let applied = try bookEvent(&tracker, &encoder, UnsafeRawBufferPointer(rebasing: buffer[line]), into: &sink)
             latencies[index] = DispatchTime.now().uptimeNanoseconds - start
             guard applied else { throw Failure(description: "line \(index + 1): not applied") }
         }
@@ -94,17 +127,19 @@ enum BooksBenchmark {
         return latencies
     }
 
-    /// What `BitgetSpotConnector.handleBooks` does for a frame before handing the event to
-    /// the host: process it, then build the symbol, the `BookUpdate` and the exchange time.
+    /// What the connectors' `handleBooks` does for a frame before handing the event to the
+    /// host: process it, then build the ABI book event with the same `BookEventEncoder`.
     /// Folds a little of the event into `sink` so the optimiser cannot drop it.
     @inline(never)
-    private static func bookEvent(_ tracker: inout BookTracker, _ bytes: UnsafeRawBufferPointer,
-                                  into sink: inout Int) throws -> Bool {
+    private static func bookEvent(_ tracker: inout BookTracker, _ encoder: inout BookEventEncoder,
+                                  _ bytes: UnsafeRawBufferPointer, into sink: inout Int) throws -> Bool {
         guard try tracker.process(bytes) == .applied, let frame = tracker.lastFrame else { return false }
-        let symbol = frame.instId(in: bytes)
-        let update = frame.bookUpdate()
-        sink &+= update.bids.count &+ update.asks.count &+ symbol.utf8.count
-            &+ Int(truncatingIfNeeded: frame.exchangeTimeNanoseconds) & 1
+        sink &+= encoder.withEvent(for: frame, in: bytes, localTime: 0) { header in
+            header.withMemoryRebound(to: swl_book_event_t.self, capacity: 1) { event in
+                event.pointee.bid_count &+ event.pointee.ask_count &+ event.pointee.header.symbol.len
+                    &+ Int(truncatingIfNeeded: event.pointee.header.exchange_time) & 1
+            }
+        }
         return true
     }
 

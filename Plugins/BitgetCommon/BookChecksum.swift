@@ -58,25 +58,39 @@ struct BookChecksum: Sendable {
     }
 
     /// Chains the pieces of `pairs`, resuming from the state after the pair before them.
+    ///
+    /// A pair's own CRC (its bid piece shifted past its ask piece, then the ask piece) does
+    /// not depend on the running value, so the processor computes it alongside the chain;
+    /// the chain itself then takes one shift per pair instead of one per level.
     private static func chain(pairs: Range<Int>, bids: UnsafeBufferPointer<StoredLevel>,
                               asks: UnsafeBufferPointer<StoredLevel>, states: UnsafeMutablePointer<UInt32>) {
         let shifts = CRC32.shiftTables
         let colon = colon(CRC32.tables)
         var isFirst = pairs.lowerBound == 0
         var running = isFirst ? CRC32.initial : states[pairs.lowerBound - 1]
-        @inline(__always) func add(_ level: StoredLevel) {
-            let length = Int(level.pieceLength)
+        @inline(__always) func add(crc: UInt32, length: Int) {
             if isFirst {
                 // state(init, "price:size") = shift(init ^ colon, length - 1) ^ piece CRC
-                running = CRC32.shift(running ^ colon, by: length - 1, tables: shifts) ^ level.pieceCRC
+                running = CRC32.shift(running ^ colon, by: length - 1, tables: shifts) ^ crc
                 isFirst = false
+            } else if length <= CRC32.maxShift {
+                running = CRC32.shift(running, by: length, tables: shifts) ^ crc
             } else {
-                running = CRC32.shift(running, by: length, tables: shifts) ^ level.pieceCRC
+                running = CRC32.shift(CRC32.shift(running, by: CRC32.maxShift, tables: shifts),
+                                      by: length - CRC32.maxShift, tables: shifts) ^ crc
             }
         }
         for pair in pairs {
-            if pair < bids.count { add(bids[bids.count - 1 - pair]) }
-            if pair < asks.count { add(asks[asks.count - 1 - pair]) }
+            let hasBid = pair < bids.count, hasAsk = pair < asks.count
+            if hasBid, hasAsk, !isFirst {
+                let bid = bids[bids.count - 1 - pair], ask = asks[asks.count - 1 - pair]
+                let askLength = Int(ask.pieceLength)
+                add(crc: CRC32.shift(bid.pieceCRC, by: askLength, tables: shifts) ^ ask.pieceCRC,
+                    length: Int(bid.pieceLength) + askLength)
+            } else {
+                if hasBid { add(crc: bids[bids.count - 1 - pair].pieceCRC, length: Int(bids[bids.count - 1 - pair].pieceLength)) }
+                if hasAsk { add(crc: asks[asks.count - 1 - pair].pieceCRC, length: Int(asks[asks.count - 1 - pair].pieceLength)) }
+            }
             states[pair] = running
         }
     }

@@ -94,36 +94,6 @@ public struct BookFrame: Sendable {
     public func instType(in bytes: UnsafeRawBufferPointer) -> String {
         String(decoding: UnsafeRawBufferPointer(rebasing: bytes[instTypeRange]), as: UTF8.self)
     }
-}
-
-extension ParsedLevels {
-    /// The levels as a `[BookLevel]`, built in one allocation without going through the
-    /// generic `Array(Sequence)` path (this runs for every applied frame).
-    @inline(__always)
-    func bookLevels() -> [BookLevel] {
-        let count = storage.count
-        guard count > 0 else { return [] }
-        return storage.withUnsafeBufferPointer { source in
-            [BookLevel](unsafeUninitializedCapacity: count) { target, initialized in
-                for index in 0..<count {
-                    let level = source[index]
-                    (target.baseAddress! + index).initialize(to: BookLevel(price: level.price, size: level.size))
-                }
-                initialized = count
-            }
-        }
-    }
-}
-
-extension BookFrame {
-    /// The `book` event payload for this frame once `OrderBook.apply` reported `.applied`:
-    /// the changed levels (all levels for a snapshot) in frame order, size zero meaning
-    /// "delete". This is what the spot connector emits and what the books benchmark times,
-    /// so both share one conversion.
-    public func bookUpdate() -> BookUpdate {
-        BookUpdate(isSnapshot: action == .snapshot, bids: bids.bookLevels(), asks: asks.bookLevels(),
-                   sequence: sequence ?? 0)
-    }
 
     /// `exchangeTimeMs` in nanoseconds since the epoch (the event context's unit); 0 when
     /// absent or beyond what an `Int64` of nanoseconds can hold.

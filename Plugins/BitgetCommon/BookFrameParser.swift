@@ -38,17 +38,16 @@ public struct BookFrameParser: Sendable {
         try scanner.expect(UInt8(ascii: "{"))
         if try scanner.peek() != UInt8(ascii: "}") {
             repeat {
-                let key = try scanner.string("")
-                try scanner.expect(UInt8(ascii: ":"))
-                if scanner.matches(key, "action") {
+                switch try Self.frameKey(&scanner) {
+                case .action:
                     header.action = try action(&scanner)
-                } else if scanner.matches(key, "arg") {
+                case .arg:
                     try argument(&scanner, into: &header)
-                } else if scanner.matches(key, "data") {
+                case .data:
                     guard !header.sawData else { throw scanner.error(.duplicateField, "data") }
                     header.sawData = true
                     try data(&scanner, into: &header)
-                } else {
+                case .other:
                     try scanner.skipValue()
                 }
             } while try scanner.nextElement(close: UInt8(ascii: "}"))
@@ -94,7 +93,62 @@ public struct BookFrameParser: Sendable {
         }
     }
 
+    // Keys are matched by `JSONScanner.consume` first, in the order Bitget sends them, and
+    // by reading the key as a string only when that fails (other order, whitespace, escapes).
+
+    private enum FrameKey { case action, arg, data, other }
+    private enum ArgumentKey { case instType, channel, instId, other }
+    private enum DataKey { case asks, bids, checksum, seq, ts, other }
+
+    /// Reads a top-level key and its colon.
+    @inline(__always)
+    private static func frameKey(_ scanner: inout JSONScanner) throws(BookFrameError) -> FrameKey {
+        if scanner.consume(#""action":"#) { return .action }
+        if scanner.consume(#""arg":"#) { return .arg }
+        if scanner.consume(#""data":"#) { return .data }
+        let key = try scanner.string("")
+        try scanner.expect(UInt8(ascii: ":"))
+        if scanner.matches(key, "action") { return .action }
+        if scanner.matches(key, "arg") { return .arg }
+        if scanner.matches(key, "data") { return .data }
+        return .other
+    }
+
+    /// Reads a key of `arg` and its colon.
+    @inline(__always)
+    private static func argumentKey(_ scanner: inout JSONScanner) throws(BookFrameError) -> ArgumentKey {
+        if scanner.consume(#""instType":"#) { return .instType }
+        if scanner.consume(#""channel":"#) { return .channel }
+        if scanner.consume(#""instId":"#) { return .instId }
+        let key = try scanner.string("")
+        try scanner.expect(UInt8(ascii: ":"))
+        if scanner.matches(key, "instType") { return .instType }
+        if scanner.matches(key, "channel") { return .channel }
+        if scanner.matches(key, "instId") { return .instId }
+        return .other
+    }
+
+    /// Reads a key of the book object in `data` and its colon.
+    @inline(__always)
+    private static func dataKey(_ scanner: inout JSONScanner) throws(BookFrameError) -> DataKey {
+        if scanner.consume(#""asks":"#) { return .asks }
+        if scanner.consume(#""bids":"#) { return .bids }
+        if scanner.consume(#""checksum":"#) { return .checksum }
+        if scanner.consume(#""seq":"#) { return .seq }
+        if scanner.consume(#""ts":"#) { return .ts }
+        let key = try scanner.string("")
+        try scanner.expect(UInt8(ascii: ":"))
+        if scanner.matches(key, "asks") { return .asks }
+        if scanner.matches(key, "bids") { return .bids }
+        if scanner.matches(key, "checksum") { return .checksum }
+        if scanner.matches(key, "seq") { return .seq }
+        if scanner.matches(key, "ts") { return .ts }
+        return .other
+    }
+
     private func action(_ scanner: inout JSONScanner) throws(BookFrameError) -> BookAction {
+        if scanner.consume(#""update""#) { return .update }
+        if scanner.consume(#""snapshot""#) { return .snapshot }
         let value = try scanner.string("action")
         if scanner.matches(value, "update") { return .update }
         if scanner.matches(value, "snapshot") { return .snapshot }
@@ -109,21 +163,17 @@ public struct BookFrameParser: Sendable {
             return
         }
         repeat {
-            let key = try scanner.string("")
-            try scanner.expect(UInt8(ascii: ":"))
-            if scanner.matches(key, "instId") {
-                header.instId = try scanner.string("arg.instId")
-            } else if scanner.matches(key, "channel") {
-                header.channel = try channel(&scanner)
-            } else if scanner.matches(key, "instType") {
-                header.instType = try scanner.string("arg.instType")
-            } else {
-                try scanner.skipValue()
+            switch try Self.argumentKey(&scanner) {
+            case .instId: header.instId = try scanner.string("arg.instId")
+            case .channel: header.channel = try channel(&scanner)
+            case .instType: header.instType = try scanner.string("arg.instType")
+            case .other: try scanner.skipValue()
             }
         } while try scanner.nextElement(close: UInt8(ascii: "}"), "arg")
     }
 
     private func channel(_ scanner: inout JSONScanner) throws(BookFrameError) -> BookChannel {
+        if scanner.consume(#""books""#) { return .books }
         let value = try scanner.string("arg.channel")
         if scanner.matches(value, "books") { return .books }
         if scanner.matches(value, "books1") { return .books1 }
@@ -143,9 +193,7 @@ public struct BookFrameParser: Sendable {
         scanner.index += 1
         if try scanner.peek() != UInt8(ascii: "}") {
             repeat {
-                let key = try scanner.string("")
-                try scanner.expect(UInt8(ascii: ":"))
-                try member(key, &scanner, into: &header)
+                try member(Self.dataKey(&scanner), &scanner, into: &header)
             } while try scanner.nextElement(close: UInt8(ascii: "}"), "data")
         } else {
             scanner.index += 1
@@ -157,28 +205,29 @@ public struct BookFrameParser: Sendable {
         scanner.index += 1
     }
 
-    private mutating func member(_ key: Range<Int>, _ scanner: inout JSONScanner,
+    private mutating func member(_ key: DataKey, _ scanner: inout JSONScanner,
                                  into header: inout Header) throws(BookFrameError) {
-        if scanner.matches(key, "asks") {
+        switch key {
+        case .asks:
             guard !header.sawAsks else { throw scanner.error(.duplicateField, "data.asks") }
             header.sawAsks = true
             try Self.levels(&scanner, into: &asks, "data.asks")
-        } else if scanner.matches(key, "bids") {
+        case .bids:
             guard !header.sawBids else { throw scanner.error(.duplicateField, "data.bids") }
             header.sawBids = true
             try Self.levels(&scanner, into: &bids, "data.bids")
-        } else if scanner.matches(key, "checksum") {
+        case .checksum:
             let start = scanner.index
             let value = try scanner.integer("data.checksum")
             guard let checksum = Int32(exactly: value) else {
                 throw BookFrameError(.invalidNumber, field: "data.checksum", at: start)
             }
             header.checksum = checksum
-        } else if scanner.matches(key, "seq") {
+        case .seq:
             header.sequence = try scanner.integer("data.seq")
-        } else if scanner.matches(key, "ts") {
+        case .ts:
             header.exchangeTimeMs = try scanner.integerOrString("data.ts")
-        } else {
+        case .other:
             try scanner.skipValue()
         }
     }
@@ -214,58 +263,70 @@ public struct BookFrameParser: Sendable {
     /// it guarantees that `(mantissa, scale)` reproduces the text byte for byte
     /// (`ExactDecimal.description`), which the checksum relies on.
     ///
-    /// The common case is decoded in the same pass that finds the closing quote; anything
-    /// unusual (more than 18 digits, a stray byte) goes to `ExactDecimal.parse(utf8:)`, which
-    /// stays the authority on what a decimal is. Returns the value, text length and start.
+    /// The common case (the quote right here, at most 18 digits) is decoded inline in the
+    /// same pass that finds the closing quote; anything else, every error included, goes to
+    /// the out-of-line `unusualDecimal`, which keeps this small enough to inline into the
+    /// level loop. Returns the value, text length and start.
     @inline(__always)
     private static func decimal(_ scanner: inout JSONScanner, _ field: StaticString)
         throws(BookFrameError) -> ((value: ExactDecimal, length: UInt8), Int) {
-        guard try scanner.peek() == UInt8(ascii: "\"") else { throw scanner.error(.typeMismatch, field) }
-        let start = scanner.index + 1
         let base = scanner.base
-        var index = start
-        var mantissa: UInt64 = 0
-        var point = -1
-        // Integer digits, then (after a '.') fraction digits: two tight loops.
-        while index < scanner.end, case let digit = base[index] &- UInt8(ascii: "0"), digit < 10 {
-            mantissa = mantissa &* 10 &+ UInt64(digit)
-            index += 1
-        }
-        if index < scanner.end, base[index] == UInt8(ascii: ".") {
-            point = index
-            index += 1
+        let start = scanner.index + 1
+        if start < scanner.end, base[start - 1] == UInt8(ascii: "\"") {
+            var index = start
+            var mantissa: UInt64 = 0
+            var point = -1
+            // Integer digits, then (after a '.') fraction digits: two tight loops.
             while index < scanner.end, case let digit = base[index] &- UInt8(ascii: "0"), digit < 10 {
                 mantissa = mantissa &* 10 &+ UInt64(digit)
                 index += 1
             }
-        }
-        guard index < scanner.end else {
-            scanner.index = index
-            throw scanner.error(.truncated, field)
-        }
-        let count = index - start
-        let value: ExactDecimal
-        if base[index] == UInt8(ascii: "\""), count - (point < 0 ? 0 : 1) <= 18, count > 0 {
-            scanner.index = index + 1
-            let scale = point < 0 ? 0 : Int32(index - 1 - point)
-            value = ExactDecimal(uncheckedMantissa: Int64(mantissa), scale: scale)
-        } else {
-            scanner.index = start - 1
-            let range = try scanner.string(field)
-            guard range.count <= maxNumberLength else {
-                throw BookFrameError(.numberTooLong, field: field, at: start)
+            if index < scanner.end, base[index] == UInt8(ascii: ".") {
+                point = index
+                index += 1
+                while index < scanner.end, case let digit = base[index] &- UInt8(ascii: "0"), digit < 10 {
+                    mantissa = mantissa &* 10 &+ UInt64(digit)
+                    index += 1
+                }
             }
-            guard let parsed = ExactDecimal.parse(utf8: UnsafeRawBufferPointer(start: base + start, count: range.count))
-            else { throw BookFrameError(.invalidNumber, field: field, at: start) }
-            value = parsed
+            let length = index - start
+            if index < scanner.end, base[index] == UInt8(ascii: "\""), length > 0,
+               length - (point < 0 ? 0 : 1) <= 18, isCanonical(base + start, length: length) {
+                scanner.index = index + 1
+                let scale = point < 0 ? 0 : Int32(index - 1 - point)
+                return ((ExactDecimal(uncheckedMantissa: Int64(mantissa), scale: scale),
+                         UInt8(truncatingIfNeeded: length)), start)
+            }
         }
-        let length = scanner.index - 1 - start
+        return try unusualDecimal(&scanner, field)
+    }
+
+    /// `decimal` for everything but the common case: whitespace before the string, more
+    /// than 18 digits, and every malformed number. `ExactDecimal.parse(utf8:)` stays the
+    /// authority on what a decimal is.
+    @inline(never)
+    private static func unusualDecimal(_ scanner: inout JSONScanner, _ field: StaticString)
+        throws(BookFrameError) -> ((value: ExactDecimal, length: UInt8), Int) {
+        guard try scanner.peek() == UInt8(ascii: "\"") else { throw scanner.error(.typeMismatch, field) }
+        let start = scanner.index + 1
+        let text = try scanner.string(field)
+        let length = text.count
+        guard length > 0 else { throw BookFrameError(.invalidNumber, field: field, at: start) }
         guard length <= maxNumberLength else { throw BookFrameError(.numberTooLong, field: field, at: start) }
-        let first = base[start] &- UInt8(ascii: "0")
-        let canonical = first < 10 && (first != 0 || length == 1 || base[start + 1] == UInt8(ascii: "."))
-            && base[start + length - 1] != UInt8(ascii: ".")
-        guard canonical else { throw BookFrameError(.nonCanonicalNumber, field: field, at: start) }
+        guard isCanonical(scanner.base + start, length: length) else {
+            throw BookFrameError(.nonCanonicalNumber, field: field, at: start)
+        }
+        guard let value = ExactDecimal.parse(utf8: UnsafeRawBufferPointer(start: scanner.base + start, count: length))
+        else { throw BookFrameError(.invalidNumber, field: field, at: start) }
         return ((value, UInt8(truncatingIfNeeded: length)), start)
+    }
+
+    /// No sign, no superfluous leading zero, no point first or last (`length` > 0).
+    @inline(__always)
+    private static func isCanonical(_ text: UnsafePointer<UInt8>, length: Int) -> Bool {
+        let first = text[0] &- UInt8(ascii: "0")
+        return first < 10 && (first != 0 || length == 1 || text[1] == UInt8(ascii: "."))
+            && text[length - 1] != UInt8(ascii: ".")
     }
 
     private func trailingWhitespace(_ scanner: inout JSONScanner) throws(BookFrameError) {

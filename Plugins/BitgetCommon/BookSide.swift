@@ -161,23 +161,39 @@ public struct BookSide: RandomAccessCollection, Sendable {
         array.removeLast()
     }
 
-    /// The first index whose key is not below `key`: a branch-free binary search (the
-    /// comparisons are unpredictable, so conditional moves beat branches).
+    /// Keys at the top of the book searched on their own first: most changes land there
+    /// (in the benchmark corpus, about 70% within the top 32).
+    private static let topWindow = 32
+
+    /// The first index whose key is not below `key`: one compare picks the top
+    /// `topWindow` keys or the rest, then a binary search runs over that part only.
     @inline(__always)
     private func position(of key: Int64) -> Int {
         keys.withUnsafeBufferPointer { buffer in
-            var count = buffer.count
-            guard count > 0 else { return 0 }
-            var base = 0
-            while count > 1 {
-                let half = count >> 1
-                // All keys of a side share a sign, so the difference cannot overflow; its
-                // sign bit, spread, is all ones exactly when the probe is below `key`.
-                let below = (buffer[base &+ half] &- key) >> 63
-                base &+= half & Int(below)
-                count &-= half
+            let windowStart = buffer.count - Self.topWindow
+            guard windowStart > 0 else { return Self.lowerBound(of: key, in: buffer) }
+            if buffer[windowStart] < key {
+                return windowStart + 1 + Self.lowerBound(of: key, in: UnsafeBufferPointer(rebasing: buffer[(windowStart + 1)...]))
             }
-            return buffer[base] < key ? base &+ 1 : base
+            return Self.lowerBound(of: key, in: UnsafeBufferPointer(rebasing: buffer[...windowStart]))
         }
+    }
+
+    /// The first index of `buffer` whose key is not below `key`: a branch-free binary
+    /// search (the comparisons are unpredictable, so conditional moves beat branches).
+    @inline(__always)
+    private static func lowerBound(of key: Int64, in buffer: UnsafeBufferPointer<Int64>) -> Int {
+        var count = buffer.count
+        guard count > 0 else { return 0 }
+        var base = 0
+        while count > 1 {
+            let half = count >> 1
+            // All keys of a side share a sign, so the difference cannot overflow; its
+            // sign bit, spread, is all ones exactly when the probe is below `key`.
+            let below = (buffer[base &+ half] &- key) >> 63
+            base &+= half & Int(below)
+            count &-= half
+        }
+        return buffer[base] < key ? base &+ 1 : base
     }
 }

@@ -136,6 +136,36 @@ struct JSONScanner {
         return Int64(magnitude)
     }
 
+    /// Consumes `literal` if the next bytes are exactly it (no whitespace skipped) and
+    /// returns true; otherwise consumes nothing. The parser's fast path: it tries a key
+    /// with its quotes and colon (`"seq":`) in the order Bitget sends them, a few word
+    /// compares, before falling back to reading the key as a string.
+    @inline(__always)
+    mutating func consume(_ literal: StaticString) -> Bool {
+        let count = literal.utf8CodeUnitCount
+        guard end - index >= count else { return false }
+        let text = UnsafeRawPointer(literal.utf8Start)
+        let here = UnsafeRawPointer(base + index)
+        var offset = 0
+        while offset + 8 <= count {
+            guard here.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+                == text.loadUnaligned(fromByteOffset: offset, as: UInt64.self) else { return false }
+            offset += 8
+        }
+        if offset + 4 <= count {
+            guard here.loadUnaligned(fromByteOffset: offset, as: UInt32.self)
+                == text.loadUnaligned(fromByteOffset: offset, as: UInt32.self) else { return false }
+            offset += 4
+        }
+        while offset < count {
+            guard here.load(fromByteOffset: offset, as: UInt8.self) == text.load(fromByteOffset: offset, as: UInt8.self)
+            else { return false }
+            offset += 1
+        }
+        index += count
+        return true
+    }
+
     /// True if the bytes in `range` equal `literal` (ASCII).
     @inline(__always)
     func matches(_ range: Range<Int>, _ literal: StaticString) -> Bool {

@@ -259,6 +259,12 @@ public final class PluginHost: @unchecked Sendable {
         try check { error in EventEncoding.withCEvent(event) { raw.pointee.emit!(raw, $0, error) } }
     }
 
+    /// Emits an event already in its C form (events.h), for hot paths that build it
+    /// without allocating (see `BookEventEncoder`).
+    public func emit(encoded event: UnsafePointer<swl_event_header_t>) throws(PluginError) {
+        try check { raw.pointee.emit!(raw, event, $0) }
+    }
+
     // MARK: internals
 
     /// Drops every closure the host can no longer call (after stop).

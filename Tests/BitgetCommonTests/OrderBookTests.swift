@@ -19,6 +19,51 @@ import Testing
 
     func book(_ tracker: BookTracker) -> OrderBook { tracker.book(at: tracker.lastBookIndex) }
 
+    /// Deep books: changes at every depth, in and below the top levels that `BookSide`
+    /// searches first, leave both sides equal to a plain sorted model.
+    @Test func changesAtEveryDepthMatchASortedModel() throws {
+        var generator = SystemRandomNumberGenerator()
+        var bids: [Int: String] = [:], asks: [Int: String] = [:]
+        for tick in 1...120 {
+            bids[10_000 - tick] = "\(tick).5"
+            asks[10_000 + tick] = "\(tick).25"
+        }
+        func text(_ tick: Int) -> String { "\(tick / 100).\(String(format: "%02d", tick % 100))" }
+        func levels(_ side: [Int: String], best: (Int, Int) -> Bool) -> [(String, String)] {
+            side.keys.sorted(by: best).map { (text($0), side[$0]!) }
+        }
+        var tracker = BookTracker()
+        var sequence: Int64 = 1
+        let snapshotBids = levels(bids, best: >), snapshotAsks = levels(asks, best: <)
+        #expect(try tracker.process(booksFrame("snapshot", bids: snapshotBids, asks: snapshotAsks, seq: sequence,
+                                               checksum: referenceChecksum(bids: snapshotBids, asks: snapshotAsks)))
+            == .applied)
+        for _ in 0..<400 {
+            var bidChanges: [(String, String)] = [], askChanges: [(String, String)] = []
+            for _ in 0..<6 {
+                // Depths 0...150 from the best of the original book: inserts, updates, deletes.
+                let depth = Int.random(in: 0...150, using: &generator)
+                let size = Bool.random(using: &generator) ? "0" : "\(Int.random(in: 1...99, using: &generator)).1"
+                let bidTick = 10_000 - 1 - depth, askTick = 10_000 + 1 + depth
+                guard !bidChanges.contains(where: { $0.0 == text(bidTick) }) else { continue }
+                bidChanges.append((text(bidTick), size))
+                askChanges.append((text(askTick), size))
+                bids[bidTick] = size == "0" ? nil : size
+                asks[askTick] = size == "0" ? nil : size
+            }
+            sequence += 1
+            let expectedBids = levels(bids, best: >), expectedAsks = levels(asks, best: <)
+            let outcome = try tracker.process(booksFrame(
+                "update", bids: bidChanges, asks: askChanges, seq: sequence,
+                checksum: referenceChecksum(bids: expectedBids, asks: expectedAsks)))
+            #expect(outcome == .applied)
+            let book = book(tracker)
+            #expect(texts(book.bids).map { "\($0.0):\($0.1)" } == expectedBids.map { "\($0.0):\($0.1)" })
+            #expect(texts(book.asks).map { "\($0.0):\($0.1)" } == expectedAsks.map { "\($0.0):\($0.1)" })
+            guard outcome == .applied else { return }
+        }
+    }
+
     @Test func snapshotBuildsSortedSidesWithExactTexts() throws {
         let tracker = try trackerWithBook()
         let book = book(tracker)

@@ -34,6 +34,8 @@ public final class ConnectorCore {
     public var orders = OrderTracker()
     /// `seq` must advance by exactly one per update, as in the recorded Bitget feed (bench corpus).
     public var books = BookTracker(sequencePolicy: .consecutive)
+    /// Reused for every book event, so emitting one allocates nothing.
+    private var bookEvents = BookEventEncoder()
     public var ids: ClientOrderIDs
     public var instrumentsBySymbol: [String: Instrument] = [:]
     /// The account's balances as last reported.
@@ -313,11 +315,15 @@ public final class ConnectorCore {
             return
         }
         guard let frame = books.lastFrame else { return }
-        let symbol = frame.instId(in: bytes)
         switch outcome {
         case .applied:
-            emit(.book(frame.bookUpdate()), symbol: symbol, exchangeTime: frame.exchangeTimeNanoseconds)
+            guard !quiesced else { return }
+            let emitted = bookEvents.withEvent(for: frame, in: bytes, localTime: host.now) { event in
+                Result { () throws(PluginError) in try host.emit(encoded: event) }
+            }
+            if case .failure(let error) = emitted { host.log(.error, "emit failed: \(error.message)") }
         case .resyncNeeded(let reason):
+            let symbol = frame.instId(in: bytes)
             emit(.bookResync(reason: reason.description), symbol: symbol)
             let subscription = StreamSubscription(instType: frame.instType(in: bytes), channel: "books", instId: symbol)
             for stream in publicStreams where stream.subscriptions.contains(subscription) { stream.resubscribe(subscription) }
