@@ -72,12 +72,12 @@ enum BooksBenchmark {
     /// Frames per second for one full replay.
     private static func throughput(_ buffer: UnsafeRawBufferPointer, _ lines: [Range<Int>]) throws -> Double {
         var tracker = BookTracker()
-        var encoder = BookEventEncoder()
+        let encoder = BookEventEncoder()
         var failures = 0
         let start = DispatchTime.now().uptimeNanoseconds
         var sink = 0
         for line in lines {
-            if try !bookEvent(&tracker, &encoder, UnsafeRawBufferPointer(rebasing: buffer[line]), into: &sink) { failures += 1 }
+            if try !bookEvent(&tracker, encoder, UnsafeRawBufferPointer(rebasing: buffer[line]), into: &sink) { failures += 1 }
         }
         let elapsed = DispatchTime.now().uptimeNanoseconds - start
         blackHole(sink)
@@ -114,12 +114,12 @@ enum BooksBenchmark {
     /// Nanoseconds from frame-in to book-updated, per frame.
     private static func latency(_ buffer: UnsafeRawBufferPointer, _ lines: [Range<Int>]) throws -> [UInt64] {
         var tracker = BookTracker()
-        var encoder = BookEventEncoder()
+        let encoder = BookEventEncoder()
         var latencies = [UInt64](repeating: 0, count: lines.count)
         var sink = 0
         for (index, line) in lines.enumerated() {
             let start = DispatchTime.now().uptimeNanoseconds
-            let applied = try bookEvent(&tracker, &encoder, UnsafeRawBufferPointer(rebasing: buffer[line]), into: &sink)
+            let applied = try bookEvent(&tracker, encoder, UnsafeRawBufferPointer(rebasing: buffer[line]), into: &sink)
             latencies[index] = DispatchTime.now().uptimeNanoseconds - start
             guard applied else { throw Failure(description: "line \(index + 1): not applied") }
         }
@@ -131,7 +131,7 @@ enum BooksBenchmark {
     /// host: process it, then build the ABI book event with the same `BookEventEncoder`.
     /// Folds a little of the event into `sink` so the optimiser cannot drop it.
     @inline(never)
-    private static func bookEvent(_ tracker: inout BookTracker, _ encoder: inout BookEventEncoder,
+    private static func bookEvent(_ tracker: inout BookTracker, _ encoder: BookEventEncoder,
                                   _ bytes: UnsafeRawBufferPointer, into sink: inout Int) throws -> Bool {
         guard try tracker.process(bytes) == .applied, let frame = tracker.lastFrame else { return false }
         sink &+= encoder.withEvent(for: frame, in: bytes, localTime: 0) { header in

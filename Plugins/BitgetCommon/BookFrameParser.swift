@@ -106,8 +106,8 @@ public struct BookFrameParser: Sendable {
         if scanner.consume(#""action":"#) { return .action }
         if scanner.consume(#""arg":"#) { return .arg }
         if scanner.consume(#""data":"#) { return .data }
-        let key = try scanner.string("")
-        try scanner.expect(UInt8(ascii: ":"))
+        if scanner.consume(#""ts":"#) { return .other } // the push time; `data.ts` is the book's
+        let key = try scanner.keyAndColon()
         if scanner.matches(key, "action") { return .action }
         if scanner.matches(key, "arg") { return .arg }
         if scanner.matches(key, "data") { return .data }
@@ -120,8 +120,7 @@ public struct BookFrameParser: Sendable {
         if scanner.consume(#""instType":"#) { return .instType }
         if scanner.consume(#""channel":"#) { return .channel }
         if scanner.consume(#""instId":"#) { return .instId }
-        let key = try scanner.string("")
-        try scanner.expect(UInt8(ascii: ":"))
+        let key = try scanner.keyAndColon()
         if scanner.matches(key, "instType") { return .instType }
         if scanner.matches(key, "channel") { return .channel }
         if scanner.matches(key, "instId") { return .instId }
@@ -136,8 +135,7 @@ public struct BookFrameParser: Sendable {
         if scanner.consume(#""checksum":"#) { return .checksum }
         if scanner.consume(#""seq":"#) { return .seq }
         if scanner.consume(#""ts":"#) { return .ts }
-        let key = try scanner.string("")
-        try scanner.expect(UInt8(ascii: ":"))
+        let key = try scanner.keyAndColon()
         if scanner.matches(key, "asks") { return .asks }
         if scanner.matches(key, "bids") { return .bids }
         if scanner.matches(key, "checksum") { return .checksum }

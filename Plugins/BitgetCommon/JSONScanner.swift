@@ -78,6 +78,50 @@ struct JSONScanner {
     /// Reads a JSON integer (no fraction or exponent); throws `typeMismatch` for other types.
     @inline(__always)
     mutating func integer(_ field: StaticString) throws(BookFrameError) -> Int64 {
+        if let value = shortInteger(quoted: false) { return value }
+        return try unusualInteger(field)
+    }
+
+    /// Reads an integer given either as a JSON number or as a string of digits (Bitget
+    /// sends millisecond timestamps both ways).
+    @inline(__always)
+    mutating func integerOrString(_ field: StaticString) throws(BookFrameError) -> Int64 {
+        if index < end, base[index] == UInt8(ascii: "\""), let value = shortInteger(quoted: true) { return value }
+        if let value = shortInteger(quoted: false) { return value }
+        return try unusualIntegerOrString(field)
+    }
+
+    /// The common case of `integer` and `integerOrString`, inline: right at `index`, an
+    /// optional `-` and 1 to 18 digits (no overflow possible), then for a number a byte
+    /// that cannot continue it, or for a quoted one (`quoted`, opening quote at `index`)
+    /// the closing quote. Returns nil, consuming nothing, for anything else; the
+    /// out-of-line readers then handle whitespace, long numbers and every error.
+    @inline(__always)
+    private mutating func shortInteger(quoted: Bool) -> Int64? {
+        var position = quoted ? index + 1 : index
+        let negative = position < end && base[position] == UInt8(ascii: "-")
+        if negative { position += 1 }
+        let first = position
+        var magnitude: Int64 = 0
+        while position < end, case let digit = base[position] &- UInt8(ascii: "0"), digit < 10 {
+            magnitude = magnitude &* 10 &+ Int64(digit)
+            position += 1
+        }
+        let count = position - first
+        guard count > 0, count <= 18, position < end else { return nil }
+        let next = base[position]
+        if quoted {
+            guard next == UInt8(ascii: "\""), !negative else { return nil }
+            position += 1
+        } else {
+            guard next != UInt8(ascii: "."), next != UInt8(ascii: "e"), next != UInt8(ascii: "E") else { return nil }
+        }
+        index = position
+        return negative ? -magnitude : magnitude
+    }
+
+    @inline(never)
+    private mutating func unusualInteger(_ field: StaticString) throws(BookFrameError) -> Int64 {
         let first = try peek()
         guard first == UInt8(ascii: "-") || (first >= UInt8(ascii: "0") && first <= UInt8(ascii: "9")) else {
             throw error(.typeMismatch, field)
@@ -85,10 +129,9 @@ struct JSONScanner {
         return try digits(field, stopAt: nil)
     }
 
-    /// Reads an integer given either as a JSON number or as a string of digits (Bitget
-    /// sends millisecond timestamps both ways).
-    mutating func integerOrString(_ field: StaticString) throws(BookFrameError) -> Int64 {
-        guard try peek() == UInt8(ascii: "\"") else { return try integer(field) }
+    @inline(never)
+    private mutating func unusualIntegerOrString(_ field: StaticString) throws(BookFrameError) -> Int64 {
+        guard try peek() == UInt8(ascii: "\"") else { return try unusualInteger(field) }
         index += 1
         return try digits(field, stopAt: UInt8(ascii: "\""))
     }
@@ -164,6 +207,15 @@ struct JSONScanner {
         }
         index += count
         return true
+    }
+
+    /// Reads an object key and the colon after it; returns the key's byte range. Out of
+    /// line: the parser calls it only when no expected key matched (see `consume`).
+    @inline(never)
+    mutating func keyAndColon() throws(BookFrameError) -> Range<Int> {
+        let key = try string("")
+        try expect(UInt8(ascii: ":"))
+        return key
     }
 
     /// True if the bytes in `range` equal `literal` (ASCII).

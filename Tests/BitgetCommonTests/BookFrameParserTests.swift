@@ -62,6 +62,32 @@ import Testing
         }
     }
 
+    /// Spellings the fast paths (literal keys, inline numbers) do not take must parse to
+    /// the same frame through the general ones.
+    @Test(arguments: [
+        ("\"seq\":1001", "\"seq\" : 1001"),
+        ("\"checksum\":-1560927378", "\"checksum\":\t-1560927378"),
+        ("\"ts\":\"1764000000026\"", "\"ts\":1764000000026"),
+        ("\"ts\":\"1764000000026\"", "\"ts\": \"1764000000026\""),
+        ("\"asks\":[[\"97001.68\"", "\"asks\":[[ \"97001.68\""),
+        ("\"channel\":\"books\"", "\"channel\": \"books\""),
+        ("\"action\":\"update\"", "\"action\" :\"update\""),
+        ("\"0.306550\"", "\n\"0.306550\""),
+    ] as [(String, String)])
+    func slowPathsParseTheSameFrame(original: String, replacement: String) throws {
+        #expect(Self.update.contains(original), "test edit must apply")
+        var text = Self.update.replacingFirst(original, with: replacement)
+        var parser = BookFrameParser()
+        try text.withUTF8 { utf8 in
+            let frame = try parser.parse(UnsafeRawBufferPointer(utf8))
+            #expect(frame.action == .update && frame.channel == .books)
+            #expect(frame.sequence == 1001 && frame.checksum == -1_560_927_378)
+            #expect(frame.exchangeTimeMs == 1_764_000_000_026)
+            #expect(frame.asks.map { "\($0.price):\($0.size)" } == ["97001.68:0.306550", "97000.18:0"])
+            #expect(frame.bids.map { "\($0.price):\($0.size)" } == ["96998.15:0.333146"])
+        }
+    }
+
     @Test func everyTruncationIsReportedAsTruncated() {
         let text = Array(Self.update.utf8)
         for length in 0..<text.count {

@@ -35,7 +35,7 @@ public final class ConnectorCore {
     /// `seq` must advance by exactly one per update, as in the recorded Bitget feed (bench corpus).
     public var books = BookTracker(sequencePolicy: .consecutive)
     /// Reused for every book event, so emitting one allocates nothing.
-    private var bookEvents = BookEventEncoder()
+    private let bookEvents = BookEventEncoder()
     public var ids: ClientOrderIDs
     public var instrumentsBySymbol: [String: Instrument] = [:]
     /// The account's balances as last reported.
