@@ -67,6 +67,27 @@ public struct BookTracker: Sendable {
             && $0.instId.elementsEqual(instId.utf8) }?.book
     }
 
+    /// A `books` snapshot frame of a live book, as Bitget would send it: its levels best
+    /// first with the texts as received, its checksum and `seq`. This is how a hot swap
+    /// hands a book to the next version, which processes the frame and then applies the
+    /// updates that follow it. Nil unless the book is live.
+    public func snapshotFrame(instType: String, instId: String) -> String? {
+        guard var book = book(instType: instType, channel: .books, instId: instId), book.status == .live,
+              let sequence = book.sequence else { return nil }
+        func levels(_ side: BookSide) -> String {
+            var text = "["
+            for (index, level) in side.enumerated() {
+                if index > 0 { text += "," }
+                text += "[\"\(level.price)\",\"\(level.size)\"]"
+            }
+            return text + "]"
+        }
+        let arg = JSONText.object([("instType", instType), ("channel", BookChannel.books.name), ("instId", instId)])
+        return "{\"action\":\"snapshot\",\"arg\":\(arg),\"data\":[{\"asks\":\(levels(book.asks)),"
+            + "\"bids\":\(levels(book.bids)),\"checksum\":\(book.computeChecksum()),\"seq\":\(sequence),"
+            + "\"ts\":\"\(book.exchangeTimeMs ?? 0)\"}]}"
+    }
+
     /// The entry for the frame's instrument, created if new.
     private mutating func entryIndex(for frame: BookFrame, in bytes: UnsafeRawBufferPointer) -> Int {
         let instType = UnsafeRawBufferPointer(rebasing: bytes[frame.instTypeRange])

@@ -77,4 +77,7 @@ extension BitgetSimulator {
 
     /// Number of open WebSocket connections.
     public var webSocketConnections: Int { hub.connectionCount }
+
+    /// Number of WebSocket connections accepted since start (a client that reconnects adds one).
+    public var webSocketConnectionsOpened: Int { hub.connectionsOpened }
 }

@@ -34,6 +34,8 @@ public final class HostRuntime: Sendable {
     public let logger: Logger
     public let http: HTTPService
     public let webSockets: WebSocketService
+    /// Where each WebSocket's frames go; lets a hot swap hand connections over.
+    let socketRoutes = SocketRoutes()
     public let timers: TimerService
     public let credentials: CredentialStore
     public let keyValue: KeyValueStore

@@ -71,13 +71,15 @@ enum HostTable {
             HostTable.call(host, error) { context throws(ABIError) in
                 guard let params else { throw ABIError(SWL_ERR_INVALID_ARGUMENT, "params is NULL") }
                 let open = try WebSocketBridge.openParameters(params)
+                let routes = context.runtime.socketRoutes
+                let route = SocketRoutes.Route(SocketRoutes.Target(context: context, callbacks: open.callbacks))
                 let id = try HostTable.mapTransport { () throws(TransportError) in
-                    try context.runtime.webSockets.open(url: open.url, headers: open.headers) { [weak context] id, event in
-                        guard let owner = context else { return }
-                        owner.deliver { WebSocketBridge.dispatch(event, id: id, to: open.callbacks, context: owner) }
+                    try context.runtime.webSockets.open(url: open.url, headers: open.headers) { id, event in
+                        route.receive(id, event, routes: routes)
                     }
                 }
                 context.adoptSocket(id)
+                routes.register(id, route)
                 outID?.pointee = id
             }
         }
@@ -153,12 +155,28 @@ enum HostTable {
             }
         }
         table.get_extension = { host, id in
-            guard let context = InstanceContext.from(host), let provider = context.extensions,
+            guard let context = InstanceContext.from(host),
                   let name = try? ABIValue.string(id, field: "extension_id") else { return nil }
-            return provider.hostExtension(name)
+            if name == SWL_EXT_HOST_HOTSWAP { return UnsafeRawPointer(HostTable.hostHotSwap) }
+            return context.extensions?.hostExtension(name)
         }
         return table
     }
+
+    /// The host side of hot swap (ext/hotswap.h), offered to every instance.
+    nonisolated(unsafe) static let hostHotSwap: UnsafeMutablePointer<swl_host_hotswap_t> = {
+        let table = UnsafeMutablePointer<swl_host_hotswap_t>.allocate(capacity: 1)
+        table.initialize(to: swl_host_hotswap_t())
+        table.pointee.struct_size = UInt32(MemoryLayout<swl_host_hotswap_t>.size)
+        table.pointee.adopt_websocket = { host, id, callbacks, error in
+            HostTable.call(host, error) { context throws(ABIError) in
+                guard let callbacks else { throw ABIError(SWL_ERR_INVALID_ARGUMENT, "callbacks is NULL") }
+                let table = try WebSocketBridge.callbacks(callbacks.pointee)
+                try context.runtime.socketRoutes.adopt(id, by: context, callbacks: table)
+            }
+        }
+        return table
+    }()
 
     /// Runs one host service call: resolves the instance, maps errors to status codes.
     private static func call(_ host: UnsafePointer<swl_host_t>?, _ error: UnsafeMutablePointer<swl_error_t>?,

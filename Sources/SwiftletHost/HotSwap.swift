@@ -8,8 +8,12 @@ import SwiftletABI
 /// same name, config and credentials, imports the state, starts and must pass `healthy`.
 /// Any failure destroys the new instance and resumes the old one: the caller gets a
 /// `HotSwapFailure` saying which step failed, and the old instance carries on.
-/// On success the old instance is still quiesced and running (its connections open); the
-/// caller points its users at the new one, then retires the old with `retire`.
+/// The old instance's WebSocket connections are held for the swap: the new instance may
+/// adopt them (`adopt_websocket`), and the frames held meanwhile go, in order, to the new
+/// instance on success or back to the old one on failure.
+/// On success the old instance is still quiesced and running (with any connections the new
+/// one did not adopt); the caller points its users at the new one, then retires the old
+/// with `retire`.
 public enum HotSwap {
     /// Runs the swap up to the point where the new instance is started and healthy.
     /// - Parameters:
@@ -34,6 +38,12 @@ public enum HotSwap {
         guard incoming != nil else {
             throw HotSwapFailure(step: .compatibility, "\(to.key) cannot be hot-swapped: it has no \(SWL_EXT_HOTSWAP) extension")
         }
+        // From here the old instance's connections are held: frames wait in the host, in
+        // order, for whichever instance carries on (the new one adopts them as it imports
+        // or starts). Frames queued before the hold still reach the old instance first, so
+        // its exported state covers exactly the frames it saw.
+        let held = runtime.socketRoutes.hold(ownedBy: old.context)
+        await old.context.callbacksDrained()
         // SWL_ERR_RATE_LIMITED: requests it accepted are still waiting for their rate-limit
         // slot (hotswap.h); they leave within a second or so. Any other refusal ends the swap;
         // a plugin that refused to quiesce is still running normally.
@@ -45,37 +55,42 @@ public enum HotSwap {
             } catch where error.status == SWL_ERR_RATE_LIMITED && ContinuousClock.now < patience {
                 try? await Task.sleep(for: .milliseconds(2))
             } catch {
+                runtime.socketRoutes.release(held, revert: true)
                 throw HotSwapFailure(step: .quiesce, "\(from.key) refused to quiesce: \(error.description)")
             }
         }
         let state: String
         do { state = try outgoing.exportState() } catch {
-            throw rollback(outgoing, step: .export, "\(from.key) could not export its state: \(error.description)")
+            throw rollback(outgoing, held, runtime, step: .export, "\(from.key) could not export its state: \(error.description)")
         }
         let fresh: PluginInstance
         do {
             fresh = try runtime.instantiate(library, name: old.name, config: old.config, credentials: old.credentials,
                                             extensions: old.context.extensions)
         } catch {
-            throw rollback(outgoing, step: .create, "\(to.key) could not be created: \(error.message)")
+            throw rollback(outgoing, held, runtime, step: .create, "\(to.key) could not be created: \(error.message)")
+        }
+        // The new instance gives back any connection it adopted before it is destroyed
+        // (destroying it would close what it owns).
+        func abandon(_ step: HotSwapFailure.Step, _ reason: String) -> HotSwapFailure {
+            let failure = rollback(outgoing, held, runtime, step: step, reason)
+            fresh.destroy()
+            return failure
         }
         do {
             try HotSwapClient(fresh).importState(state)
         } catch let error as ABIError {
-            fresh.destroy()
-            throw rollback(outgoing, step: .importState, "\(to.key) refused the state of \(from.key): \(error.description)")
+            throw abandon(.importState, "\(to.key) refused the state of \(from.key): \(error.description)")
         } catch {
-            fresh.destroy()
-            throw rollback(outgoing, step: .importState, "\(to.key): \(error)")
+            throw abandon(.importState, "\(to.key): \(error)")
         }
         do { try fresh.start() } catch {
-            fresh.destroy()
-            throw rollback(outgoing, step: .start, "\(to.key) failed to start: \(error.message)")
+            throw abandon(.start, "\(to.key) failed to start: \(error.message)")
         }
         do { try await healthy(fresh) } catch {
-            fresh.destroy()
-            throw rollback(outgoing, step: .health, "\(to.key) failed its health check: \(error)")
+            throw abandon(.health, "\(to.key) failed its health check: \(error)")
         }
+        runtime.socketRoutes.release(held, revert: false)
         return fresh
     }
 
@@ -86,7 +101,11 @@ public enum HotSwap {
         old.destroy()
     }
 
-    private static func rollback(_ outgoing: HotSwapClient, step: HotSwapFailure.Step, _ reason: String) -> HotSwapFailure {
+    /// Gives the old instance its connections back, with the frames held meanwhile, and
+    /// resumes it.
+    private static func rollback(_ outgoing: HotSwapClient, _ held: [SocketRoutes.Route], _ runtime: HostRuntime,
+                                 step: HotSwapFailure.Step, _ reason: String) -> HotSwapFailure {
+        runtime.socketRoutes.release(held, revert: true)
         do {
             try outgoing.resume()
             return HotSwapFailure(step: step, reason + "; \(outgoing.instance.library.info.key) resumed")

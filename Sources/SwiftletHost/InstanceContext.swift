@@ -107,6 +107,11 @@ final class InstanceContext: @unchecked Sendable {
         callbacks.sync {}
     }
 
+    /// `drainCallbacks` without blocking a thread.
+    func callbacksDrained() async {
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in callbacks.async { done.resume() } }
+    }
+
     func adoptTimer(_ id: UInt64) { _ = owned.withLock { $0.timers.insert(id) } }
     func releaseTimer(_ id: UInt64) -> Bool { owned.withLock { $0.timers.remove(id) != nil } }
     func ownsTimer(_ id: UInt64) -> Bool { owned.withLock { $0.timers.contains(id) } }

@@ -16,15 +16,20 @@ enum WebSocketBridge {
             throw ABIError(SWL_ERR_ABI, "swl_ws_open_params_t struct_size \(size) is too small")
         }
         let p = params.pointee
-        guard Int(p.callbacks.struct_size) >= MemoryLayout<swl_ws_callbacks_t>.size else {
-            throw ABIError(SWL_ERR_ABI, "swl_ws_callbacks_t struct_size \(p.callbacks.struct_size) is too small")
-        }
-        guard p.callbacks.on_message != nil, p.callbacks.on_state != nil else {
-            throw ABIError(SWL_ERR_INVALID_ARGUMENT, "on_message and on_state callbacks are required")
-        }
         return Open(url: try ABIValue.string(p.url, field: "url"),
                     headers: try HTTPBridge.headers(p.headers, p.header_count),
-                    callbacks: Unchecked(p.callbacks))
+                    callbacks: try callbacks(p.callbacks))
+    }
+
+    /// Checks and copies a callbacks table (`ws_open`, `adopt_websocket`).
+    static func callbacks(_ callbacks: swl_ws_callbacks_t) throws(ABIError) -> Unchecked<swl_ws_callbacks_t> {
+        guard Int(callbacks.struct_size) >= MemoryLayout<swl_ws_callbacks_t>.size else {
+            throw ABIError(SWL_ERR_ABI, "swl_ws_callbacks_t struct_size \(callbacks.struct_size) is too small")
+        }
+        guard callbacks.on_message != nil, callbacks.on_state != nil else {
+            throw ABIError(SWL_ERR_INVALID_ARGUMENT, "on_message and on_state callbacks are required")
+        }
+        return Unchecked(callbacks)
     }
 
     /// Delivers one transport event to the plugin's callbacks (on its serial context).

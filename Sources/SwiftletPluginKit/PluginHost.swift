@@ -147,14 +147,51 @@ public final class PluginHost: @unchecked Sendable {
         params.url = storage.string(url)
         params.headers = storage.array(cHeaders)
         params.header_count = cHeaders.count
-        params.callbacks.struct_size = UInt32(MemoryLayout<swl_ws_callbacks_t>.size)
-        params.callbacks.user = Unmanaged.passUnretained(box).toOpaque()
-        params.callbacks.on_message = { user, _, data, isBinary in
+        params.callbacks = Self.callbacks(box)
+        var id: UInt64 = 0
+        try check { error in withExtendedLifetime(storage) { raw.pointee.ws_open!(raw, &params, &id, error) } }
+        box.host = self
+        lock.withLock { sockets[id] = box }
+        return id
+    }
+
+    /// Takes over a connection the previous version of this instance owned, during a hot
+    /// swap (its id came in the exported state; ext/hotswap.h `adopt_websocket`). From now
+    /// on its frames and state changes go to these closures, the frames the host held
+    /// during the swap first. `SWL_ERR_UNSUPPORTED` from a host without the extension.
+    public func adoptWebSocket(_ id: UInt64,
+                               onMessage: @escaping (_ data: UnsafeRawBufferPointer, _ isBinary: Bool) -> Void,
+                               onState: @escaping (SocketState) -> Void) throws(PluginError) {
+        let table = ABIValue.withCString(SWL_EXT_HOST_HOTSWAP) { raw.pointee.get_extension?(raw, $0) }
+        guard let table, table.load(as: UInt32.self) >= UInt32(MemoryLayout<swl_host_hotswap_t>.size) else {
+            throw PluginError(SWL_ERR_UNSUPPORTED, "the host offers no \(SWL_EXT_HOST_HOTSWAP) extension")
+        }
+        let hotswap = table.assumingMemoryBound(to: swl_host_hotswap_t.self)
+        guard lock.withLock({ sockets[id] }) == nil else {
+            throw PluginError(SWL_ERR_STATE, "connection \(id) is already this instance's")
+        }
+        let box = SocketBox(onMessage: onMessage, onState: onState)
+        var callbacks = Self.callbacks(box)
+        // No callback can run before this call returns (the host serializes calls into the
+        // instance), so the box is kept only once the host has accepted it.
+        try withExtendedLifetime(box) { () throws(PluginError) in
+            try check { error in hotswap.pointee.adopt_websocket!(raw, id, &callbacks, error) }
+        }
+        box.host = self
+        lock.withLock { sockets[id] = box }
+    }
+
+    /// The C callbacks that forward a connection's frames and states to `box`.
+    private static func callbacks(_ box: SocketBox) -> swl_ws_callbacks_t {
+        var callbacks = swl_ws_callbacks_t()
+        callbacks.struct_size = UInt32(MemoryLayout<swl_ws_callbacks_t>.size)
+        callbacks.user = Unmanaged.passUnretained(box).toOpaque()
+        callbacks.on_message = { user, _, data, isBinary in
             guard let user else { return }
             let box = Unmanaged<SocketBox>.fromOpaque(user).takeUnretainedValue()
             box.onMessage(UnsafeRawBufferPointer(start: data.ptr, count: data.len), isBinary != 0)
         }
-        params.callbacks.on_state = { user, id, state, detail in
+        callbacks.on_state = { user, id, state, detail in
             guard let user else { return }
             let box = Unmanaged<SocketBox>.fromOpaque(user).takeUnretainedValue()
             let text = (try? ABIValue.string(detail, field: "detail")) ?? ""
@@ -168,11 +205,7 @@ public final class PluginHost: @unchecked Sendable {
                 box.host?.socketFinished(id)
             }
         }
-        var id: UInt64 = 0
-        try check { error in withExtendedLifetime(storage) { raw.pointee.ws_open!(raw, &params, &id, error) } }
-        box.host = self
-        lock.withLock { sockets[id] = box }
-        return id
+        return callbacks
     }
 
     /// Sends a text message.

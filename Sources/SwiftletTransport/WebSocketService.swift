@@ -31,7 +31,7 @@ public final class WebSocketService: Sendable {
     }
 
     private struct Connection: Sendable {
-        var handler: Handler
+        let handler: Handler
         var phase: Phase
         let loop: any EventLoop
     }
@@ -177,17 +177,6 @@ public final class WebSocketService: Sendable {
             }
         }
         for waiter in waiters { waiter.resume() }
-    }
-
-    /// Replaces the handler of a live connection (used by hot swap); events continue in order.
-    /// `.notFound` for an unknown or finished id.
-    public func rebind(_ id: UInt64, handler: @escaping @Sendable (UInt64, WebSocketEvent) -> Void) throws(TransportError) {
-        try state.withLock { state throws(TransportError) in
-            guard state.connections[id] != nil else {
-                throw TransportError(.notFound, "no WebSocket connection \(id)")
-            }
-            state.connections[id]!.handler = handler
-        }
     }
 
     /// Connections not yet ended (connecting, open or closing).

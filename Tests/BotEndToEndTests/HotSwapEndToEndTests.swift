@@ -1,3 +1,4 @@
+import BitgetSim
 import Foundation
 import Synchronization
 @testable import SwiftletBot
@@ -18,6 +19,35 @@ import Testing
             }
         }
         var counts: [String: Int] { seen.withLock { $0 } }
+    }
+
+    /// Watches market-data continuity across a swap: from its creation on, counts book
+    /// resyncs and book snapshots (a connection opened anew starts with one), and notes the
+    /// simulator's count of accepted WebSocket connections.
+    final class StreamWatch: Sendable {
+        private let counts = Mutex<(resyncs: Int, snapshots: Int)>((0, 0))
+        private let sim: BitgetSimulator
+        let connectionsBefore: Int
+
+        init(_ harness: BotHarness) {
+            sim = harness.sim
+            connectionsBefore = harness.sim.webSocketConnectionsOpened
+            _ = harness.runtime.events.subscribe { [self] event in
+                switch event.payload {
+                case .bookResync: counts.withLock { $0.resyncs += 1 }
+                case .book(let book) where book.isSnapshot: counts.withLock { $0.snapshots += 1 }
+                default: break
+                }
+            }
+        }
+
+        /// The streams went on over the same connections, the books without a new snapshot.
+        func expectContinuity(sourceLocation: SourceLocation = #_sourceLocation) {
+            let seen = counts.withLock { $0 }
+            #expect(sim.webSocketConnectionsOpened == connectionsBefore, "connections were opened anew",
+                    sourceLocation: sourceLocation)
+            #expect(seen.resyncs == 0 && seen.snapshots == 0, "\(seen)", sourceLocation: sourceLocation)
+        }
     }
 
     @Test func swappingTheSpotConnectorMidTradeLosesAndDuplicatesNothing() async throws {
@@ -44,6 +74,7 @@ import Testing
             // Orders before the swap, during its pause (queued) and after it.
             for _ in 0..<10 { place() }
             harness.sim.forceTrade(symbol: "BTCUSDT", side: "sell", size: "0.5")
+            let streams = StreamWatch(harness)
             let report = try await harness.bot.swapConnector("bitget", to: next, healthTimeout: .seconds(10)) {
                 for _ in 0..<20 { place() }
             }
@@ -66,6 +97,8 @@ import Testing
             }
             harness.sim.forceTrade(symbol: "BTCUSDT", side: "buy", size: "0.5")
             try await Self.settled(harness, fills: fills)
+            // 1.1.0 adopted 1.0.0's connections and book: no reconnect, no resync.
+            streams.expectContinuity()
         }
     }
 
@@ -78,6 +111,7 @@ import Testing
             _ = try await StrategyEndToEndTests.quotes(harness)
             harness.sim.forceTrade(symbol: "BTCUSDT", side: "sell", size: "0.5")
             let broken = try BotHarness.library("BitgetSpotBrokenImport")
+            let streams = StreamWatch(harness)
             do throws(HotSwapFailure) {
                 _ = try await harness.bot.swapConnector("bitget", to: broken)
                 Issue.record("the swap to a version that refuses imports succeeded")
@@ -92,6 +126,8 @@ import Testing
                 try harness.journal.orders(source: "bitget").count > placedBefore + 1
             }
             try await Self.settled(harness, fills: fills)
+            // The frames held during the attempt went back to 1.0.0, in order.
+            streams.expectContinuity()
         }
     }
 
@@ -106,6 +142,7 @@ import Testing
             try await waitUntil("a long position", timeout: .seconds(15)) {
                 try venue().positions().contains { $0.symbol == "BTCUSDT" && $0.position.size == dec("0.02") }
             }
+            let streams = StreamWatch(harness)
             let report = try await harness.bot.swapConnector("bitget_perpetual", to: try BotHarness.library("BitgetPerpetual"))
             #expect(report.to == "bitget_perpetual@1.0.0")
             #expect(venue().isPaper == false)
@@ -121,6 +158,7 @@ import Testing
                 try !venue().positions().contains { $0.symbol == "BTCUSDT" && $0.position.size > .zero }
             }
             #expect(harness.sim.account(apiKey: "k1")?.positions.isEmpty == true)
+            streams.expectContinuity()
         }
     }
 

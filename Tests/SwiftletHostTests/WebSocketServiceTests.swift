@@ -126,4 +126,85 @@ import Testing
         server.task.cancel()
         await runtime.shutdown()
     }
+
+    // MARK: hand-over during a hot swap (SocketRoutes, adopt_websocket)
+
+    private func adopt(_ host: UnsafePointer<swl_host_t>, _ id: UInt64, log: Log) -> swl_status_t {
+        let table = ABIValue.withCString(SWL_EXT_HOST_HOTSWAP) { host.pointee.get_extension!(host, $0) }
+        guard let hotswap = table?.assumingMemoryBound(to: swl_host_hotswap_t.self) else { return swl_status_t(SWL_ERR_UNSUPPORTED) }
+        var callbacks = Self.callbacks(log)
+        var record = ABIError.emptyRecord()
+        return hotswap.pointee.adopt_websocket!(host, id, &callbacks, &record)
+    }
+
+    /// Two instances of one name (as a swap creates them), another one, and an open connection of the first.
+    private func handOverSetup(_ port: Int) async throws
+        -> (runtime: HostRuntime, old: PluginInstance, new: PluginInstance, other: PluginInstance, id: UInt64, log: Log) {
+        let runtime = try HostRuntime()
+        let library = try PluginLoader.load(path: try TestSupport.builtPlugin("ExampleCHeartbeat"))
+        let config = #"{"url":"http://127.0.0.1:9/"}"#
+        let old = try runtime.instantiate(library, name: "feed", config: config)
+        let new = try runtime.instantiate(library, name: "feed", config: config)
+        let other = try runtime.instantiate(library, name: "other", config: config)
+        let log = Log()
+        let (status, id) = open(old.hostTable, url: "ws://127.0.0.1:\(port)/echo", log: log)
+        #expect(status == SWL_OK)
+        #expect(await TestSupport.eventually { log.all.contains("state:open") })
+        return (runtime, old, new, other, id, log)
+    }
+
+    @Test func aHeldConnectionIsAdoptedAndItsHeldFramesComeFirstInOrder() async throws {
+        let server = try await Self.startEchoServer()
+        let setup = try await handOverSetup(server.port)
+        let (old, new, id) = (setup.old, setup.new, setup.id)
+        let adopted = Log()
+        // Only while a swap holds the connection, and only by an instance of the same name.
+        #expect(adopt(new.hostTable, id, log: adopted) == SWL_ERR_STATE)
+        let held = setup.runtime.socketRoutes.hold(ownedBy: old.context)
+        #expect(held.count == 1)
+        #expect(adopt(setup.other.hostTable, id, log: adopted) == SWL_ERR_NOT_FOUND)
+        #expect(adopt(new.hostTable, 987_654, log: adopted) == SWL_ERR_NOT_FOUND)
+        // Echoes of these arrive during the hold: nobody sees them yet.
+        for index in 0..<5 { #expect(send(old.hostTable, id, "h\(index)") == SWL_OK) }
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(setup.log.all == ["state:open"])
+        #expect(adopt(new.hostTable, id, log: adopted) == SWL_OK)
+        #expect(send(old.hostTable, id, "from-old") == SWL_ERR_NOT_FOUND)
+        #expect(send(new.hostTable, id, "after") == SWL_OK)
+        setup.runtime.socketRoutes.release(held, revert: false)
+        #expect(await TestSupport.eventually { adopted.all.count == 6 })
+        #expect(adopted.all == (0..<5).map { "message:echo:h\($0)" } + ["message:echo:after"])
+        #expect(setup.log.all == ["state:open"])
+        // The old instance going away no longer closes the connection.
+        old.destroy()
+        #expect(send(new.hostTable, id, "still") == SWL_OK)
+        #expect(await TestSupport.eventually { adopted.all.last == "message:echo:still" })
+        new.destroy()
+        setup.other.destroy()
+        server.task.cancel()
+        await setup.runtime.shutdown()
+    }
+
+    @Test func aRollbackGivesTheConnectionAndItsHeldFramesBack() async throws {
+        let server = try await Self.startEchoServer()
+        let setup = try await handOverSetup(server.port)
+        let (old, new, id) = (setup.old, setup.new, setup.id)
+        let held = setup.runtime.socketRoutes.hold(ownedBy: old.context)
+        let adopted = Log()
+        #expect(adopt(new.hostTable, id, log: adopted) == SWL_OK)
+        for index in 0..<3 { #expect(send(new.hostTable, id, "r\(index)") == SWL_OK) }
+        try await Task.sleep(for: .milliseconds(300))
+        setup.runtime.socketRoutes.release(held, revert: true)
+        // The abandoned instance is destroyed; the connection is the old one's again.
+        new.destroy()
+        #expect(await TestSupport.eventually { setup.log.all.count == 4 })
+        #expect(setup.log.all == ["state:open"] + (0..<3).map { "message:echo:r\($0)" })
+        #expect(adopted.all.isEmpty)
+        #expect(send(old.hostTable, id, "back") == SWL_OK)
+        #expect(await TestSupport.eventually { setup.log.all.last == "message:echo:back" })
+        old.destroy()
+        setup.other.destroy()
+        server.task.cancel()
+        await setup.runtime.shutdown()
+    }
 }

@@ -40,8 +40,7 @@ final class Gate: Sendable {
 /// HTTP: `GET /echo` and `POST /echo` echo method, header `X-Test` (as `X-Echo`) and body;
 /// `GET /status/<code>` answers with that status; `GET /slow` waits for `slowGate`.
 /// WebSocket `/ws`: echoes text and binary messages; on text "close" the server closes (code 1000);
-/// on text "burst:<n>" it sends "b0" ... "b<n-1>"; on text "header" it answers with the
-/// handshake's `X-Test` header.
+/// on text "header" it answers with the handshake's `X-Test` header.
 final class TestServer: Sendable {
     let port: Int
     let slowGate: Gate
@@ -94,8 +93,6 @@ final class TestServer: Sendable {
                     if text == "close" {
                         try await outbound.close(.normalClosure, reason: "server says bye")
                         return
-                    } else if text.hasPrefix("burst:"), let count = Int(text.dropFirst(6)) {
-                        for index in 0..<count { try await outbound.write(.text("b\(index)")) }
                     } else if text == "header" {
                         try await outbound.write(.text(testHeader))
                     } else {

@@ -188,7 +188,6 @@ import Testing
         let service = Self.makeService()
         #expect { try service.send(123_456, [1], isBinary: true) } throws: { ($0 as? TransportError)?.kind == .notFound }
         #expect { try service.close(123_456) } throws: { ($0 as? TransportError)?.kind == .notFound }
-        #expect { try service.rebind(123_456) { _, _ in } } throws: { ($0 as? TransportError)?.kind == .notFound }
 
         let events = Events()
         let id = try service.open(url: server.wsURL, headers: [], handler: events.handler)
@@ -246,33 +245,6 @@ import Testing
         #expect(reason.contains("timed out"))
         await service.shutdown()
         try await silent.close()
-    }
-
-    @Test func rebindKeepsOrder() async throws {
-        let server = try await TestServer.start()
-        let service = Self.makeService()
-        let first = Events()
-        let second = Events()
-        let count = 300
-        let id = try service.open(url: server.wsURL, headers: [], handler: first.handler)
-        #expect(await eventually { first.isOpen })
-        try service.send(id, Array("burst:\(count)".utf8), isBinary: false)
-        // Swap handlers mid-stream, as a hot swap would.
-        #expect(await eventually { first.messages.count >= 1 })
-        try service.rebind(id, handler: second.handler)
-        // Sent after the swap, so it must reach `second`.
-        try service.send(id, Array("after-rebind".utf8), isBinary: false)
-        #expect(await eventually { first.messages.count + second.messages.count == count + 1 })
-        // Together, in order, without loss or duplication.
-        #expect(first.messages + second.messages == (0..<count).map { "b\($0)" } + ["after-rebind"])
-        #expect(second.messages.last == "after-rebind")
-        #expect(!second.all.contains(.open))
-        try service.close(id)
-        #expect(await eventually { second.terminalCount == 1 })
-        #expect(first.terminalCount == 0)
-        #expect(!first.overlapped && !second.overlapped)
-        await service.shutdown()
-        await server.stop()
     }
 
     @Test func shutdownEndsEveryConnectionAndRefusesNewOnes() async throws {

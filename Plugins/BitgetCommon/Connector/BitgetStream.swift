@@ -102,6 +102,42 @@ public final class BitgetStream {
         connect()
     }
 
+    /// The open connection's host id, while connected.
+    public var connectionID: UInt64? { isReady ? connection : nil }
+
+    /// Carries on a connection the previous version of this instance opened, instead of
+    /// connecting (hot swap; `PluginHost.adoptWebSocket`). The connection is open (logged
+    /// in, for a private stream) and the subscriptions already made with `subscribe` are
+    /// active at the exchange, so nothing is sent. Throws when the host refuses; the
+    /// caller then uses `start`.
+    public func adopt(connection id: UInt64) throws(PluginError) {
+        guard stopped else { throw PluginError(SWL_ERR_STATE, "\(name) stream is already running") }
+        try host.adoptWebSocket(id, onMessage: { [weak self] data, _ in
+            self?.received(data)
+        }, onState: { [weak self] state in
+            self?.stateChanged(state)
+        })
+        stopped = false
+        connection = id
+        isReady = true
+        attempt = 0
+        startKeepalive()
+    }
+
+    /// Stops the keepalive pings (the owner is quiesced for a hot swap and its frames are
+    /// held, so a missing pong would mean nothing).
+    public func pauseKeepalive() {
+        if let pingTimer { try? host.cancelTimer(pingTimer) }
+        pingTimer = nil
+        awaitingPong = false
+    }
+
+    /// Restarts the keepalive pings after `pauseKeepalive`.
+    public func resumeKeepalive() {
+        guard isReady, pingTimer == nil else { return }
+        startKeepalive()
+    }
+
     /// Closes for good.
     public func stop() {
         stopped = true
@@ -192,10 +228,14 @@ public final class BitgetStream {
         isReady = true
         attempt = 0
         if !desired.isEmpty { sendOps("subscribe", desired) }
+        startKeepalive()
+        onNotice(.ready)
+    }
+
+    private func startKeepalive() {
         pingTimer = try? host.startTimer(after: settings.pingInterval, every: settings.pingInterval) { [weak self] _ in
             self?.ping()
         }
-        onNotice(.ready)
     }
 
     private func ping() {

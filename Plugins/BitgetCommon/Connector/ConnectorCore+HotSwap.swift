@@ -3,12 +3,14 @@ public import SwiftletPluginKit
 /// Hot swap (ext/hotswap.h) for every Bitget connector.
 ///
 /// Quiesced, an instance freezes: REST requests and the answers of those in flight are
-/// held (`BitgetREST.hold`), stream frames are dropped, the reconciliation timer stops,
-/// nothing is emitted or persisted, and placing, cancelling and subscribing fail with
-/// `SWL_ERR_STATE`. So the exported state is exactly what the host was told, and whoever
-/// carries on learns the rest from the exchange: the new instance reconciles over REST as
-/// it starts; a resumed one gets its held answers, resyncs its books and reconciles.
-/// Trade ids in the state are never reported again, so no fill is lost or doubled.
+/// held (`BitgetREST.hold`), the reconciliation timer and keepalive pings stop, nothing is
+/// emitted or persisted, and placing, cancelling and subscribing fail with `SWL_ERR_STATE`.
+/// The host holds the stream frames meanwhile (a frame that still arrives is dropped, and
+/// then the books are not handed over). So the exported state is exactly what the host was
+/// told. The new instance adopts the open connections and carries on from the held frames
+/// with the exported books, and reconciles over REST as it starts; a resumed one gets its
+/// held answers and frames and reconciles. Trade ids in the state are never reported
+/// again, so no fill is lost or doubled.
 extension ConnectorCore {
     /// Freezes the instance for a swap; `SWL_ERR_STATE` if it is not running. Idempotent.
     public func quiesce() throws(PluginError) {
@@ -25,24 +27,34 @@ extension ConnectorCore {
         if let reconcileTimer { try? host.cancelTimer(reconcileTimer) }
         reconcileTimer = nil
         rest.hold()
+        droppedFramesWhileQuiesced = false
+        for stream in allStreams { stream.pauseKeepalive() }
         host.log(.info, "quiesced for a hot swap: \(orders.openOrders().count) open orders, requests held")
     }
 
-    /// Undoes `quiesce`: delivers held answers, sends held requests, resyncs every book from
-    /// a fresh snapshot (its frames were dropped) and reconciles orders and fills now.
+    /// Undoes `quiesce`: delivers held answers, sends held requests, reconciles orders and
+    /// fills now, and, if market-data frames were dropped meanwhile (a host that does not
+    /// hold them), resyncs every book from a fresh snapshot.
     public func resume() throws(PluginError) {
         guard quiesced else { return }
         quiesced = false
         try startReconcileTimer()
         rest.release()
+        for stream in allStreams { stream.resumeKeepalive() }
+        if droppedFramesWhileQuiesced { resyncBooks() }
+        host.log(.info, "resumed after an abandoned hot swap")
+        reconcile()
+    }
+
+    private var allStreams: [BitgetStream] { publicStreams + (privateStream.map { [$0] } ?? []) }
+
+    private func resyncBooks() {
         for stream in publicStreams {
             for subscription in stream.subscriptions where subscription.channel == "books" {
                 emit(.bookResync(reason: "resumed after an abandoned hot swap"), symbol: subscription.instId)
                 stream.resubscribe(subscription)
             }
         }
-        host.log(.info, "resumed after an abandoned hot swap")
-        reconcile()
     }
 
     /// The state to hand to the next version (`HotSwapState`); only while quiesced.
@@ -61,11 +73,24 @@ extension ConnectorCore {
                                  idSession: ids.session, idCounter: ids.counter)
         if loaded { state.instruments = Array(instrumentsBySymbol.values) }
         state.balances = Array(balancesByAsset.values)
+        state.connections = publicStreams.compactMap { stream in
+            stream.connectionID.map { HotSwapState.Connection(stream: stream.name, id: $0, subscriptions: stream.subscriptions) }
+        }
+        if let id = privateStream?.connectionID {
+            state.connections.append(HotSwapState.Connection(stream: "private", id: id, subscriptions: []))
+        }
+        // Books are current only if no frame was dropped while quiesced.
+        if !droppedFramesWhileQuiesced {
+            for subscription in subscriptions where subscription.channel == "books" {
+                state.bookSnapshots[subscription.instId] = books.snapshotFrame(instType: instType, instId: subscription.instId)
+            }
+        }
         return try state.encoded()
     }
 
     /// Adopts an exported state before `start`: its orders, its reported trade ids (never
-    /// reported again), its subscriptions (opened at `start`) and its client-id sequence.
+    /// reported again), its subscriptions, its client-id sequence and its books; its open
+    /// connections are adopted at `start` (subscriptions on any other are opened anew).
     /// `start` then reconciles over REST at once, reporting what changed meanwhile.
     /// Refuses a state it cannot read (`HotSwapState.decode`) and leaves the instance as it was.
     public func importState(_ text: String) throws(PluginError) {
@@ -83,6 +108,11 @@ extension ConnectorCore {
             loaded = true
         }
         balancesByAsset = Dictionary(state.balances.map { ($0.asset, $0) }, uniquingKeysWith: { $1 })
+        adoptableConnections = state.connections
+        for (symbol, frame) in state.bookSnapshots.sorted(by: { $0.key < $1.key }) {
+            let outcome = try? books.process(frame)
+            if outcome != .applied { host.log(.warning, "book \(symbol) from the hot-swap state not applied (\(String(describing: outcome))); it resyncs") }
+        }
         host.log(.info, "imported hot-swap state of \(state.plugin) \(state.version): \(state.orders.count) orders, "
                  + "\(state.tradeIDs.count) trade ids, \(state.subscriptions.count) subscriptions")
     }

@@ -52,6 +52,13 @@ public final class ConnectorCore {
     public private(set) var privateStream: BitgetStream?
     /// Market-data subscriptions; imported ones are opened at `start`.
     var marketSubscriptions: Set<StreamSubscription> = []
+    /// Connections of the previous version (hot-swap state), adopted at `start`.
+    var adoptableConnections: [HotSwapState.Connection] = []
+    /// A market-data frame arrived while quiesced and was dropped (a host that does not
+    /// hold frames during a swap): the books are stale.
+    var droppedFramesWhileQuiesced = false
+    /// Set when `start` adopted the private connection (see `start`).
+    private var reconcileOnceTimeSynced = false
     private var unmatchedFills: [String: [(Fill, String, Int64)]] = [:]
     private var reconciling = false
     /// A reconciliation was asked for while one ran.
@@ -89,13 +96,21 @@ public final class ConnectorCore {
         guard !started else { return }
         started = true
         restoreState()
-        for subscription in marketSubscriptions.sorted(by: { ($0.channel, $0.instId) < ($1.channel, $1.instId) }) {
+        let adopted = adoptPublicConnections()
+        for subscription in marketSubscriptions.sorted(by: { ($0.channel, $0.instId) < ($1.channel, $1.instId) })
+        where !adopted.contains(subscription) {
             streamWithRoom().subscribe([subscription])
         }
         connection("rest", .connecting, "loading trading rules")
         rest.syncTime { [weak self] result in
             if case .failure(let error) = result { self?.report(error.pluginError, "server time") }
             loadRules()
+            // An adopted private connection never announces itself ready, which is when a
+            // reconciliation normally runs: run it once the clock is synchronized.
+            if self?.reconcileOnceTimeSynced == true {
+                self?.reconcileOnceTimeSynced = false
+                self?.reconcile()
+            }
         }
         guard config.credential != nil else { return }
         let stream = BitgetStream(host: host, name: "private", url: config.privateWebSocketURL,
@@ -105,8 +120,47 @@ public final class ConnectorCore {
                                   onNotice: { [weak self] in self?.streamNotice("private", $0) })
         stream.subscribe(privateChannels)
         privateStream = stream
-        stream.start()
+        if let previous = adoptableConnections.first(where: { $0.stream == "private" }), adopt(previous, into: stream) {
+            connection("private", .connected, "carried over from the previous version")
+            reconcileOnceTimeSynced = true
+        } else {
+            stream.start()
+        }
+        adoptableConnections = []
         try startReconcileTimer()
+    }
+
+    /// Adopts the previous version's public connections with their subscriptions; returns
+    /// the subscriptions they carry. A book without imported state is resubscribed on its
+    /// adopted connection for a fresh snapshot.
+    private func adoptPublicConnections() -> Set<StreamSubscription> {
+        var carried: Set<StreamSubscription> = []
+        for previous in adoptableConnections where previous.stream != "private" {
+            let wanted = previous.subscriptions.filter { marketSubscriptions.contains($0) && !carried.contains($0) }
+            let stream = makePublicStream(named: previous.stream)
+            stream.subscribe(wanted)
+            guard adopt(previous, into: stream) else { continue }
+            publicStreams.append(stream)
+            carried.formUnion(wanted)
+            connection(stream.name, .connected, "carried over from the previous version")
+            for subscription in wanted where subscription.channel == "books"
+                && books.book(instType: instType, instId: subscription.instId)?.status != .live {
+                emit(.bookResync(reason: "hot swap: no book state carried over"), symbol: subscription.instId)
+                stream.resubscribe(subscription)
+            }
+        }
+        return carried
+    }
+
+    /// `stream.adopt`, logging a refusal (the caller then connects anew).
+    private func adopt(_ previous: HotSwapState.Connection, into stream: BitgetStream) -> Bool {
+        do {
+            try stream.adopt(connection: previous.id)
+            return true
+        } catch {
+            host.log(.warning, "cannot adopt the \(previous.stream) connection \(previous.id): \(error.message); connecting anew")
+            return false
+        }
     }
 
     /// Stops streams and timers. A quiesced instance has handed its state over: it drops
@@ -241,13 +295,18 @@ public final class ConnectorCore {
 
     func streamWithRoom() -> BitgetStream {
         if let stream = publicStreams.first(where: { $0.subscriptions.count < Self.channelsPerConnection }) { return stream }
-        let name = "public\(publicStreams.count + 1)"
-        let stream = BitgetStream(host: host, name: name, url: config.publicWebSocketURL, settings: config.stream,
-                                  onMessage: { [weak self] in self?.publicMessage($0) },
-                                  onNotice: { [weak self] in self?.streamNotice(name, $0) })
+        let names = Set(publicStreams.map(\.name))
+        let name = (1...).lazy.map { "public\($0)" }.first { !names.contains($0) }!
+        let stream = makePublicStream(named: name)
         publicStreams.append(stream)
         stream.start()
         return stream
+    }
+
+    private func makePublicStream(named name: String) -> BitgetStream {
+        BitgetStream(host: host, name: name, url: config.publicWebSocketURL, settings: config.stream,
+                     onMessage: { [weak self] in self?.publicMessage($0) },
+                     onNotice: { [weak self] in self?.streamNotice(name, $0) })
     }
 
     private func streamNotice(_ name: String, _ notice: BitgetStream.Notice) {
@@ -273,7 +332,10 @@ public final class ConnectorCore {
     }
 
     func publicMessage(_ bytes: UnsafeRawBufferPointer) {
-        guard !quiesced else { return }
+        guard !quiesced else {
+            droppedFramesWhileQuiesced = true
+            return
+        }
         // `arg` (and so the channel) comes first in Bitget's pushes: a byte scan of the head
         // routes book frames without building a JSON tree for them.
         if FrameSniffer.contains(bytes, "\"channel\":\"books", within: 200) {

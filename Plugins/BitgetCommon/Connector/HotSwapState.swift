@@ -12,8 +12,12 @@ public import SwiftletPluginKit
 ///             "state":"partially_filled","cancel_requested":false,"reason":"",
 ///             "created_time":1700000000000000000,"updated_time":1700000000000000000}],
 ///  "trade_ids":["5001"],"subscriptions":[{"channel":"books","symbol":"BTCUSDT"}],
-///  "books":{"BTCUSDT":1234},"client_ids":{"session":"kx3f9a","counter":7}}
+///  "books":{"BTCUSDT":1234},"client_ids":{"session":"kx3f9a","counter":7},
+///  "connections":[{"stream":"public1","id":3,"subscriptions":[{"channel":"books","symbol":"BTCUSDT"}]},
+///                 {"stream":"private","id":4,"subscriptions":[]}],
+///  "book_snapshots":{"BTCUSDT":"{\"action\":\"snapshot\",…}"}}
 /// ```
+/// (`instruments` and `balances` also appear; see the properties.)
 public struct HotSwapState: Sendable, Equatable {
     /// The one format this build writes and reads.
     public static let format = 1
@@ -40,6 +44,29 @@ public struct HotSwapState: Sendable, Equatable {
     /// state without them is read as empty.
     public var instruments: [Instrument] = []
     public var balances: [Balance] = []
+    /// The open WebSocket connections the next version may adopt (`adopt_websocket`)
+    /// instead of connecting and subscribing again. Optional in the format.
+    public var connections: [Connection] = []
+    /// Each live book as a `books` snapshot frame (`BookTracker.snapshotFrame`), keyed by
+    /// symbol, so the next version carries on from the held frames without a resync.
+    /// Optional in the format.
+    public var bookSnapshots: [String: String] = [:]
+
+    /// One open connection: the stream it served and, for a public one, its subscriptions.
+    public struct Connection: Sendable, Equatable {
+        /// `private`, or the public stream's name (`public1`, ...).
+        public var stream: String
+        /// The host's connection id.
+        public var id: UInt64
+        /// Market-data subscriptions carried by a public connection.
+        public var subscriptions: [StreamSubscription]
+
+        public init(stream: String, id: UInt64, subscriptions: [StreamSubscription]) {
+            self.stream = stream
+            self.id = id
+            self.subscriptions = subscriptions
+        }
+    }
 
     public init(plugin: String, version: String, instType: String, orders: [OrderTracker.Entry], tradeIDs: [String],
                 subscriptions: [StreamSubscription], bookSequences: [String: Int64], idSession: String, idCounter: UInt64) {
@@ -62,7 +89,12 @@ public struct HotSwapState: Sendable, Equatable {
                         subscriptions: subscriptions.map { WireSubscription(channel: $0.channel, symbol: $0.instId) },
                         books: bookSequences, clientIDs: WireIDs(session: idSession, counter: idCounter),
                         instruments: instruments.sorted { $0.symbol < $1.symbol }.map(WireInstrument.init),
-                        balances: balances.sorted { $0.asset < $1.asset }.map(WireBalance.init))
+                        balances: balances.sorted { $0.asset < $1.asset }.map(WireBalance.init),
+                        connections: connections.map {
+                            WireConnection(stream: $0.stream, id: $0.id,
+                                           subscriptions: $0.subscriptions.map { WireSubscription(channel: $0.channel, symbol: $0.instId) })
+                        },
+                        bookSnapshots: bookSnapshots)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         do {
@@ -118,6 +150,12 @@ public struct HotSwapState: Sendable, Equatable {
                                  bookSequences: wire.books, idSession: wire.clientIDs.session, idCounter: wire.clientIDs.counter)
         state.instruments = (wire.instruments ?? []).map(\.instrument)
         state.balances = (wire.balances ?? []).map(\.balance)
+        state.connections = (wire.connections ?? []).map { connection in
+            Connection(stream: connection.stream, id: connection.id, subscriptions: connection.subscriptions.map {
+                StreamSubscription(instType: wire.instType, channel: $0.channel, instId: $0.symbol)
+            })
+        }
+        state.bookSnapshots = wire.bookSnapshots ?? [:]
         return state
     }
 
@@ -138,11 +176,19 @@ private struct Wire: Codable {
     var clientIDs: WireIDs
     var instruments: [WireInstrument]?
     var balances: [WireBalance]?
+    var connections: [WireConnection]?
+    var bookSnapshots: [String: String]?
 
     enum CodingKeys: String, CodingKey {
-        case format, plugin, version, orders, subscriptions, books, instruments, balances
-        case instType = "inst_type", tradeIDs = "trade_ids", clientIDs = "client_ids"
+        case format, plugin, version, orders, subscriptions, books, instruments, balances, connections
+        case instType = "inst_type", tradeIDs = "trade_ids", clientIDs = "client_ids", bookSnapshots = "book_snapshots"
     }
+}
+
+private struct WireConnection: Codable {
+    var stream: String
+    var id: UInt64
+    var subscriptions: [WireSubscription]
 }
 
 private struct WireSubscription: Codable {

@@ -99,6 +99,8 @@ final class StreamHub: @unchecked Sendable {
 
     /// Number of open connections.
     var connectionCount: Int { lock.lock(); defer { lock.unlock() }; return connections.count }
+    /// Number of connections accepted since start.
+    var connectionsOpened: Int { lock.lock(); defer { lock.unlock() }; return nextId - 1 }
 
     static func push(action: String, arg: JSONValue, data: [JSONValue], ts: Int64) -> String {
         let message: JSONValue = ["action": .string(action), "arg": arg, "data": .array(data), "ts": .int(ts)]

@@ -9,11 +9,13 @@
  *      running; the host calls quiesce again shortly (for up to 3 s).
  *   2. old->export_state(): the plugin writes an opaque, versioned blob (open orders by
  *      client id, subscriptions, sequence numbers, host connection ids it owns).
- *   3. new = create(...); new->import_state(blob): the new instance adopts the
- *      host-owned connections (swl_host_hotswap_t.adopt_websocket) or resubscribes
- *      and resyncs, and reconciles orders over REST.
- *   4. new->start(); old->destroy(). If any step fails the host resumes the old
- *      instance (resume) and destroys the new one; nothing is lost.
+ *   3. new = create(...); new->import_state(blob); new->start(): during either, the
+ *      new instance adopts the host-owned connections (swl_host_hotswap_t.adopt_websocket)
+ *      or resubscribes and resyncs, and reconciles orders over REST.
+ *   4. The host releases the held frames to the connections' owners, then
+ *      old->destroy(). If any step fails, adopted connections and their held frames go
+ *      back to the old instance, the host resumes it (resume) and destroys the new one;
+ *      nothing is lost.
  * The blob format belongs to the plugin; it must accept blobs from older versions of
  * itself and refuse (SWL_ERR_INVALID_ARGUMENT) ones it cannot read. */
 #ifndef SWIFTLET_EXT_HOTSWAP_H
@@ -47,8 +49,10 @@ typedef struct swl_host_hotswap {
     uint32_t struct_size;
     uint32_t reserved;
     /* Take over a connection the previous instance owned (its id came in the state
-     * blob): from now on its frames and state changes go to `callbacks`, and frames
-     * the host held during the swap are delivered first, in order. */
+     * blob): from now on its frames and state changes go to `callbacks` (copied), and
+     * frames the host held during the swap are delivered first, in order.
+     * SWL_ERR_STATE when no swap holds the connection; SWL_ERR_NOT_FOUND for an unknown
+     * or closed id, or one owned by an instance of another name. */
     swl_status_t (*adopt_websocket)(const swl_host_t *host, uint64_t connection_id,
                                     const swl_ws_callbacks_t *callbacks, swl_error_t *error);
 } swl_host_hotswap_t;
