@@ -46,7 +46,7 @@ enum HotSwapBenchmark {
             pauses.append(report.pauseNanoseconds)
             readiness.append(report.readinessNanoseconds)
             replayed += report.replayedIntents
-            // Let the new instance settle (books resynced, orders reconciled) before the next swap.
+            // Let the new instance settle (orders reconciled, state written) before the next swap.
             try await Task.sleep(for: .milliseconds(300))
         }
         let rssAfter = SpotMemoryBenchmark.residentMB()

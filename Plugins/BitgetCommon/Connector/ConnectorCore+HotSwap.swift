@@ -22,7 +22,10 @@ extension ConnectorCore {
             throw PluginError(SWL_ERR_RATE_LIMITED,
                               "\(rest.waitingForSlot) request(s) still waiting for their rate-limit slot; quiesce again shortly")
         }
-        saveState()
+        // Not written now: that takes about a millisecond, inside the pause. The new
+        // instance writes the exported state within `saveDelay` of its start; a resumed one
+        // schedules the pending save again.
+        unsavedAtQuiesce = cancelPendingSave()
         quiesced = true
         if let reconcileTimer { try? host.cancelTimer(reconcileTimer) }
         reconcileTimer = nil
@@ -38,6 +41,7 @@ extension ConnectorCore {
     public func resume() throws(PluginError) {
         guard quiesced else { return }
         quiesced = false
+        if unsavedAtQuiesce { scheduleSave() }
         try startReconcileTimer()
         rest.release()
         for stream in allStreams { stream.resumeKeepalive() }
@@ -109,6 +113,7 @@ extension ConnectorCore {
         }
         balancesByAsset = Dictionary(state.balances.map { ($0.asset, $0) }, uniquingKeysWith: { $1 })
         adoptableConnections = state.connections
+        importedState = true
         for (symbol, frame) in state.bookSnapshots.sorted(by: { $0.key < $1.key }) {
             let outcome = try? books.process(frame)
             if outcome != .applied { host.log(.warning, "book \(symbol) from the hot-swap state not applied (\(String(describing: outcome))); it resyncs") }

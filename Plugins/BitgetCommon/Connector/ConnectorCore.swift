@@ -57,6 +57,10 @@ public final class ConnectorCore {
     /// A market-data frame arrived while quiesced and was dropped (a host that does not
     /// hold frames during a swap): the books are stale.
     var droppedFramesWhileQuiesced = false
+    /// `importState` ran: `start` keeps that state rather than the durable store's.
+    var importedState = false
+    /// A delayed save was pending when the instance quiesced (`resume` schedules it again).
+    var unsavedAtQuiesce = false
     /// Set when `start` adopted the private connection (see `start`).
     private var reconcileOnceTimeSynced = false
     private var unmatchedFills: [String: [(Fill, String, Int64)]] = [:]
@@ -95,7 +99,9 @@ public final class ConnectorCore {
                       loadRules: @escaping () -> Void) throws(PluginError) {
         guard !started else { return }
         started = true
-        restoreState()
+        // An imported hot-swap state is newer than the durable store (the old instance
+        // stopped writing when it quiesced): write it there instead of reading it.
+        if importedState { scheduleSave() } else { restoreState() }
         let adopted = adoptPublicConnections()
         for subscription in marketSubscriptions.sorted(by: { ($0.channel, $0.instId) < ($1.channel, $1.instId) })
         where !adopted.contains(subscription) {
@@ -828,6 +834,14 @@ public final class ConnectorCore {
     }
 
     static let saveDelay = Duration.milliseconds(250)
+
+    /// Cancels a pending delayed save; true if there was one (changes not yet written).
+    func cancelPendingSave() -> Bool {
+        guard let saveTimer else { return false }
+        try? host.cancelTimer(saveTimer)
+        self.saveTimer = nil
+        return true
+    }
 
     /// Writes open orders, recent final ones and the counted trade ids to the host's durable
     /// store, so a restart neither loses orders nor counts a fill twice.
