@@ -1,36 +1,59 @@
 public import Hummingbird
 
-/// Body of `POST /plugins/swap`: hot-swap a connector of the running bot to another
-/// installed version of its plugin (docs/hot-swap.md).
+/// Body of `POST /plugins/swap`: hot-swap a connector or a strategy of the running bot to
+/// another installed version of its plugin (docs/hot-swap.md).
 public struct PluginSwapRequest: Codable, Sendable {
-    public var connector: String
+    /// A connector id or a strategy id of the running bot (as in its config).
+    public var id: String
+    /// Installed version of its plugin to switch to.
     public var version: String
 
-    public init(connector: String, version: String) {
-        self.connector = connector
+    public init(id: String, version: String) {
+        self.id = id
         self.version = version
     }
 }
 
 /// Answer of a successful `POST /plugins/swap`.
 public struct PluginSwapOutcome: Codable, Sendable, ResponseEncodable {
-    public var connector: String
+    /// What was swapped.
+    public enum Kind: String, Codable, Sendable { case connector, strategy }
+
+    public var id: String
+    public var kind: Kind
     /// Plugin key (`id@version`) before and after.
     public var from: String
     public var to: String
-    /// Time during which the connector took no order and strategies got none of its events.
+    /// A connector: time during which it took no order and strategies got none of its
+    /// events. A strategy: time during which it got no event (they were held).
     public var pauseMicroseconds: Int64
-    /// Orders and cancels made during the pause, replayed afterwards, and how many of those were refused.
+    /// A connector: orders and cancels made during the pause, replayed afterwards, and how
+    /// many of those were refused.
     public var replayedIntents: Int
     public var failedIntents: Int
+    /// A strategy: events held during the pause and delivered to the instance that carried on.
+    public var heldEvents: Int
 
-    public init(connector: String, from: String, to: String, pauseMicroseconds: Int64, replayedIntents: Int, failedIntents: Int) {
-        self.connector = connector
+    public init(id: String, kind: Kind, from: String, to: String, pauseMicroseconds: Int64,
+                replayedIntents: Int = 0, failedIntents: Int = 0, heldEvents: Int = 0) {
+        self.id = id
+        self.kind = kind
         self.from = from
         self.to = to
         self.pauseMicroseconds = pauseMicroseconds
         self.replayedIntents = replayedIntents
         self.failedIntents = failedIntents
+        self.heldEvents = heldEvents
+    }
+
+    /// One line for a terminal.
+    public var summary: String {
+        switch kind {
+        case .connector:
+            "\(id): \(from) -> \(to); pause \(pauseMicroseconds) µs, \(replayedIntents) queued intents replayed (\(failedIntents) refused)"
+        case .strategy:
+            "\(id): \(from) -> \(to); pause \(pauseMicroseconds) µs, \(heldEvents) held events delivered"
+        }
     }
 }
 

@@ -3,14 +3,14 @@ import SwiftletConfig
 import SwiftletControl
 
 extension Plugins {
-    /// `swiftlet plugins swap <connector> <version>`: hot-swaps a connector of the running
-    /// bot to another installed version of its plugin, through the control socket.
+    /// `swiftlet plugins swap <id> <version>`: hot-swaps a connector or a strategy of the
+    /// running bot to another installed version of its plugin, through the control socket.
     struct Swap: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Hot-swap a connector of the running bot to another installed version (docs/hot-swap.md).")
+            abstract: "Hot-swap a connector or strategy of the running bot to another installed version (docs/hot-swap.md).")
 
-        @Argument(help: "Connector id in the bot's config (e.g. bitget).")
-        var connector: String
+        @Argument(help: "Connector or strategy id in the bot's config (e.g. bitget, mm).")
+        var id: String
 
         @Argument(help: "Installed version of its plugin to switch to (e.g. 1.1.0).")
         var version: String
@@ -21,9 +21,8 @@ extension Plugins {
         func run() async throws {
             let client = ControlClient(socketPath: socket ?? SwiftletPaths.controlSocket)
             do {
-                let outcome = try await client.swapPlugin(PluginSwapRequest(connector: connector, version: version))
-                print("\(outcome.connector): \(outcome.from) -> \(outcome.to); pause \(outcome.pauseMicroseconds) µs, "
-                      + "\(outcome.replayedIntents) queued intents replayed (\(outcome.failedIntents) refused)")
+                let outcome = try await client.swapPlugin(PluginSwapRequest(id: id, version: version))
+                print(outcome.summary)
             } catch {
                 throw CommandFailure("swap refused: \(error)")
             }

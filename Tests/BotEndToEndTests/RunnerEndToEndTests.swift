@@ -89,12 +89,19 @@ import Testing
             #expect(status.connectors.map(\.version) == ["1.0.0"])
             #expect(status.connectors.first?.openOrders.count == 2)
             #expect(status.strategies.map(\.id) == ["mm"])
-            let outcome = try await running.swapPlugin(PluginSwapRequest(connector: "bitget", version: "1.1.0"))
-            #expect(outcome.from == "bitget@1.0.0" && outcome.to == "bitget@1.1.0")
+            let outcome = try await running.swapPlugin(PluginSwapRequest(id: "bitget", version: "1.1.0"))
+            #expect(outcome.kind == .connector && outcome.from == "bitget@1.0.0" && outcome.to == "bitget@1.1.0")
             status = await running.status()
             #expect(status.connectors.map(\.version) == ["1.1.0"])
             await #expect(throws: PluginSwapRefused.self) {
-                _ = try await running.swapPlugin(PluginSwapRequest(connector: "bitget", version: "7.0.0"))
+                _ = try await running.swapPlugin(PluginSwapRequest(id: "bitget", version: "7.0.0"))
+            }
+            // The same route swaps a strategy (here to a fresh instance of its one installed version).
+            let strategySwap = try await running.swapPlugin(PluginSwapRequest(id: "mm", version: "1.0.0"))
+            #expect(strategySwap.kind == .strategy && strategySwap.to == "pure_market_making@1.0.0", "\(strategySwap)")
+            #expect(await running.status().strategies.map(\.id) == ["mm"])
+            await #expect { _ = try await running.swapPlugin(PluginSwapRequest(id: "nothing", version: "1.0.0")) } throws: { error in
+                "\(error)".contains("no connector or strategy \"nothing\"")
             }
         } catch {
             await running.stop()

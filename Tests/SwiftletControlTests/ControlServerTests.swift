@@ -19,9 +19,9 @@ final class FakeBot: BotControl {
 
     /// Swaps to any version but `9.9.9`, which it refuses as a missing install.
     func swapPlugin(_ request: PluginSwapRequest) async throws(PluginSwapRefused) -> PluginSwapOutcome {
-        guard request.version != "9.9.9" else { throw PluginSwapRefused("\(request.connector)@9.9.9 is not installed") }
-        return PluginSwapOutcome(connector: request.connector, from: "\(request.connector)@1.0.0",
-                                 to: "\(request.connector)@\(request.version)", pauseMicroseconds: 1234,
+        guard request.version != "9.9.9" else { throw PluginSwapRefused("\(request.id)@9.9.9 is not installed") }
+        return PluginSwapOutcome(id: request.id, kind: .connector, from: "\(request.id)@1.0.0",
+                                 to: "\(request.id)@\(request.version)", pauseMicroseconds: 1234,
                                  replayedIntents: 2, failedIntents: 0)
     }
 }
@@ -175,9 +175,10 @@ func withServer(_ server: ControlServer, _ body: () async throws -> Void) async 
         let socket = temporarySocketPath()
         try await withServer(ControlServer(socketPath: socket, control: FakeBot(Self.status))) {
             let client = ControlClient(socketPath: socket)
-            let outcome = try await client.swapPlugin(PluginSwapRequest(connector: "bitget", version: "1.1.0"))
-            #expect(outcome.to == "bitget@1.1.0" && outcome.pauseMicroseconds == 1234 && outcome.replayedIntents == 2)
-            await #expect { _ = try await client.swapPlugin(PluginSwapRequest(connector: "bitget", version: "9.9.9")) } throws: { error in
+            let outcome = try await client.swapPlugin(PluginSwapRequest(id: "bitget", version: "1.1.0"))
+            #expect(outcome.to == "bitget@1.1.0" && outcome.kind == .connector && outcome.pauseMicroseconds == 1234
+                    && outcome.replayedIntents == 2)
+            await #expect { _ = try await client.swapPlugin(PluginSwapRequest(id: "bitget", version: "9.9.9")) } throws: { error in
                 guard let error = error as? ControlError else { return false }
                 return error.kind == .badResponse && error.message.contains("409") && error.message.contains("not installed")
             }
