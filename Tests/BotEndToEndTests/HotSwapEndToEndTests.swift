@@ -193,6 +193,23 @@ import Testing
         }
     }
 
+    @Test func theDirectionalStrategySwapsThroughTheRealLibrary() async throws {
+        try await BotHarness.start(perpetual: true, candles: true).use { harness in
+            let params = #"{"connector":"bitget_perpetual","symbol":"BTCUSDT","interval":"1m","fast_period":1,"#
+                + #""slow_period":2,"order_amount":"0.01","price_channel":"book"}"#
+            let library = try BotHarness.library("CandleDirectional")
+            try harness.bot.startStrategy(id: "trend", library: library, params: params, tick: .milliseconds(200))
+            try await waitUntil("the perpetual book", timeout: .seconds(20)) {
+                harness.bot.books.mark(source: "bitget_perpetual", symbol: "BTCUSDT") != nil
+            }
+            let old = try #require(harness.bot.strategies.first).instance
+            let report = try await harness.bot.swapStrategy("trend", to: library)
+            #expect(report.from == "candle_directional@1.0.0" && report.to == "candle_directional@1.0.0")
+            let current = try #require(harness.bot.strategies.first)
+            #expect(current.id == "trend" && current.instance !== old)
+        }
+    }
+
     @Test func aSwapThatCannotHappenIsRefusedBeforeAnythingChanges() async throws {
         try await BotHarness.start().use { harness in
             let strategyLibrary = try BotHarness.library("PureMarketMaking")

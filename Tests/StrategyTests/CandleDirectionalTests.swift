@@ -195,6 +195,39 @@ func directionalConfig(_ overrides: [String: String?] = [:]) throws(PluginError)
         #expect(fake.placed.first?.request.side == .buy)
     }
 
+    /// Hot swap: a new instance that adopts the handover carries on with the position (its
+    /// stop loss, the fills already counted) and with the averages' window.
+    @Test func aHandedOverPositionIsClosedByTheNextInstance() throws {
+        let old = try trader()
+        let now = feed(old, ["10", "10", "10", "10", "11"])
+        // Half the entry filled through a FILL; then the order reports all of it.
+        old.handle(Events.fill("o1", trade: "t1", side: .buy, price: "100", size: "0.005"), now: now)
+        old.handle(Events.order("o1", .filled, side: .buy, type: .market, size: "0.01", filled: "0.01", average: "100"), now: now)
+        old.handle(Events.ticker("99.5"), now: now)
+        let text = try old.handover.encoded()
+        #expect(text.contains("\"fillNotional\":\"0.500\""), "decimals travel as text: \(text)")
+
+        let next = try trader()
+        next.adopt(try CandleDirectionalHandover.decode(text))
+        #expect(next.position == old.position && next.lastPrice == dec("99.5"))
+        #expect(next.crossover.closes.map(\.close) == old.crossover.closes.map(\.close) && next.crossover.isWarm)
+        // A repeated fill of the old instance is not counted twice.
+        next.handle(Events.fill("o1", trade: "t1", side: .buy, price: "100", size: "0.005"), now: now)
+        #expect(try next.position?.openSize == dec("0.01"))
+        next.handle(Events.ticker("99"), now: now + sec(1)) // the stop loss at 100 × (1 − 0.01)
+        let exit = try #require(fake.placed.last)
+        #expect(exit.request.reduceOnly && exit.request.side == .sell && exit.request.size == dec("0.01"))
+        fillAll(next, exit.id, side: .sell, price: "99", at: now + sec(2))
+        #expect(next.position == nil && next.cooldownUntil == now + sec(32))
+    }
+
+    @Test func unreadableHandoversAreRefused() {
+        for text in ["{}", "not json", #"{"format":2,"plugin":"candle_directional","cooldownUntil":0,"closes":[]}"#,
+                     #"{"format":1,"plugin":"pure_market_making","cooldownUntil":0,"closes":[]}"#] {
+            #expect(throws: PluginError.self, "\(text)") { try CandleDirectionalHandover.decode(text) }
+        }
+    }
+
     @Test func cooldownBlocksEntriesAfterAClose() throws {
         let t = try trader(["cooldown": "600"])
         let now = feed(t, ["10", "10", "10", "10", "11"])

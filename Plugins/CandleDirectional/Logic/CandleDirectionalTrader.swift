@@ -42,6 +42,20 @@ public final class CandleDirectionalTrader {
         log(.info, "candle directional on \(config.connector) \(config.symbol) \(config.interval): SMA \(config.fastPeriod)/\(config.slowPeriod), \(config.orderAmount) per entry")
     }
 
+    /// The state the next instance takes over on a hot swap.
+    public var handover: CandleDirectionalHandover {
+        CandleDirectionalHandover(position: position, cooldownUntil: cooldownUntil, lastPrice: lastPrice,
+                                  closes: crossover.closes.map { .init(openTime: $0.openTime, close: $0.close) })
+    }
+
+    /// Takes over the previous instance's state, before `start`.
+    public func adopt(_ handover: CandleDirectionalHandover) {
+        position = handover.position
+        cooldownUntil = handover.cooldownUntil
+        lastPrice = handover.lastPrice
+        crossover.restore(handover.closes.map { (openTime: $0.openTime, close: $0.close) })
+    }
+
     /// Routes one event.
     public func handle(_ event: Event, now: Int64) {
         do throws(DecimalError) {

@@ -3,7 +3,7 @@ public import SwiftletPluginKit
 /// What one order of ours has filled, from its FILL events (deduplicated by trade id) and
 /// from what its ORDER_UPDATEs report, whichever knows more: fills may arrive before or after
 /// the final update.
-public struct OrderFills: Sendable, Equatable {
+public struct OrderFills: Sendable, Equatable, Codable {
     public private(set) var fillSize = ExactDecimal.zero
     public private(set) var fillNotional = ExactDecimal.zero
     public private(set) var reportedFilled = ExactDecimal.zero
@@ -44,7 +44,7 @@ public struct OrderFills: Sendable, Equatable {
 }
 
 /// Why a position is being closed.
-public enum ExitReason: String, Sendable, Equatable {
+public enum ExitReason: String, Sendable, Equatable, Codable {
     case stopLoss = "stop loss"
     case takeProfit = "take profit"
     case timeLimit = "time limit"
@@ -52,7 +52,7 @@ public enum ExitReason: String, Sendable, Equatable {
 }
 
 /// The one position the strategy holds: its entry order and the exit orders sent so far.
-public struct DirectionalPosition: Sendable, Equatable {
+public struct DirectionalPosition: Sendable, Equatable, Codable {
     public let direction: TradeDirection
     public let entryOrderID: String
     public var entry = OrderFills()

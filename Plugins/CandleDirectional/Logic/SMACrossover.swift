@@ -1,7 +1,7 @@
 public import SwiftletPluginKit
 
 /// Which way a position faces.
-public enum TradeDirection: Sendable, Equatable {
+public enum TradeDirection: String, Sendable, Equatable, Codable {
     case long, short
 
     public var opposite: TradeDirection { self == .long ? .short : .long }
@@ -27,6 +27,11 @@ public struct SMACrossover: Sendable {
 
     /// True once both averages exist on the last two candles.
     public var isWarm: Bool { closes.count > slowPeriod }
+
+    /// Replaces the closes (a hot swap hands them over), keeping the newest `slowPeriod + 1`.
+    mutating func restore(_ history: [(openTime: Int64, close: ExactDecimal)]) {
+        closes = Array(history.sorted { $0.openTime < $1.openTime }.suffix(slowPeriod + 1))
+    }
 
     /// Open time of the newest close.
     public var lastOpenTime: Int64? { closes.last?.openTime }
