@@ -9,8 +9,7 @@ public import SwiftletPluginKit
 public final class CandleDirectionalPlugin: StrategyPlugin, HotSwappable {
     private let host: PluginHost
     public let trader: CandleDirectionalTrader
-    private var quiesced = false
-    private var started = false
+    private var phase = HotSwapPhase()
 
     public init(host: PluginHost, config: String) throws(PluginError) {
         self.host = host
@@ -22,27 +21,22 @@ public final class CandleDirectionalPlugin: StrategyPlugin, HotSwappable {
 
     public func start() throws(PluginError) {
         try trader.start()
-        started = true
+        phase.didStart()
     }
 
     public func stop() {}
 
-    public func quiesce() throws(PluginError) {
-        guard started else { throw PluginError(SWL_ERR_STATE, "not running") }
-        quiesced = true
-    }
+    public func quiesce() throws(PluginError) { try phase.quiesce() }
 
-    public func resume() throws(PluginError) {
-        quiesced = false
-    }
+    public func resume() throws(PluginError) { phase.resume() }
 
     public func exportState() throws(PluginError) -> String {
-        guard quiesced else { throw PluginError(SWL_ERR_STATE, "export needs a quiesced instance") }
+        try phase.checkExport()
         return try trader.handover.encoded()
     }
 
     public func importState(_ state: String) throws(PluginError) {
-        guard !started else { throw PluginError(SWL_ERR_STATE, "import needs an instance that has not started") }
+        try phase.checkImport()
         trader.adopt(try CandleDirectionalHandover.decode(state))
     }
 

@@ -9,8 +9,7 @@ public import SwiftletPluginKit
 public final class PureMarketMakingPlugin: StrategyPlugin, HotSwappable {
     private let host: PluginHost
     public let maker: PureMarketMaker
-    private var quiesced = false
-    private var started = false
+    private var phase = HotSwapPhase()
 
     public init(host: PluginHost, config: String) throws(PluginError) {
         self.host = host
@@ -22,31 +21,26 @@ public final class PureMarketMakingPlugin: StrategyPlugin, HotSwappable {
 
     public func start() throws(PluginError) {
         try maker.start()
-        started = true
+        phase.didStart()
     }
 
     /// Cancels the strategy's orders, unless it was quiesced for a hot swap: then they
     /// belong to the instance that carries on.
     public func stop() {
-        if !quiesced { maker.stop() }
+        if !phase.quiesced { maker.stop() }
     }
 
-    public func quiesce() throws(PluginError) {
-        guard started else { throw PluginError(SWL_ERR_STATE, "not running") }
-        quiesced = true
-    }
+    public func quiesce() throws(PluginError) { try phase.quiesce() }
 
-    public func resume() throws(PluginError) {
-        quiesced = false
-    }
+    public func resume() throws(PluginError) { phase.resume() }
 
     public func exportState() throws(PluginError) -> String {
-        guard quiesced else { throw PluginError(SWL_ERR_STATE, "export needs a quiesced instance") }
+        try phase.checkExport()
         return try maker.handover.encoded()
     }
 
     public func importState(_ state: String) throws(PluginError) {
-        guard !started else { throw PluginError(SWL_ERR_STATE, "import needs an instance that has not started") }
+        try phase.checkImport()
         maker.adopt(try PureMarketMakingHandover.decode(state))
     }
 
