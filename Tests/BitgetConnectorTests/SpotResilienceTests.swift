@@ -186,6 +186,35 @@ extension SpotResilienceTests {
         await h.stop()
     }
 
+    /// A REST balance snapshot answered after a newer `account` push does not overwrite it.
+    @Test func aBalanceSnapshotOlderThanAPushDoesNotOverwriteIt() async throws {
+        let h = try await SpotHarness.start()
+        #expect(await h.eventually { h.balance("USDT") != nil && h.balance("BTC") != nil })
+        let btc = try #require(h.balance("BTC"))
+        func privateConnections() -> Int {
+            h.all.filter { if case .connection(let c) = $0.payload { c.stream == "private" && c.state == .connected } else { false } }.count
+        }
+        let connectedBefore = privateConnections()
+        // The reconnect's reconciliation asks for balances; 429s for a second hold its answer
+        // back until the third retry, about 1.75 s after the request (retries after 0.25, 0.5, 1 s).
+        h.sim.rateLimitREST(seconds: 1)
+        h.sim.dropAllConnections()
+        #expect(await h.eventually { privateConnections() > connectedBefore })
+        // The new subscription's own account snapshot comes within milliseconds.
+        try await Task.sleep(for: .milliseconds(300))
+        // Newer than the pending REST request: its value must survive the REST answer.
+        h.sim.injectFrame(#"{"action":"snapshot","arg":{"instType":"SPOT","channel":"account","coin":"default"},"#
+            + #""data":[{"coin":"USDT","available":"123.45","frozen":"0","locked":"0","uTime":"1700000000000"}],"ts":1700000000000}"#,
+            privateConnections: true)
+        #expect(await h.eventually { h.balance("USDT")?.available == d("123.45") })
+        // Once the REST answer is in (it still refreshes the other assets), USDT keeps the pushed value.
+        try await Task.sleep(for: .seconds(3))
+        #expect(h.balance("USDT")?.available == d("123.45"), "\(String(describing: h.balance("USDT")))")
+        #expect(h.balance("BTC") == btc)
+        #expect(h.errors.isEmpty, "\(h.errors)")
+        await h.stop()
+    }
+
     @Test func bookMatchesTheSimulatorAfterAResync() async throws {
         let h = try await SpotHarness.start(agents: true)
         try h.trading.subscribe(.book, symbol: Self.btc)

@@ -11,6 +11,10 @@ public final class BitgetSpotConnector: CoreBackedConnector, OrderGateway {
     var host: PluginHost { core.host }
     var rest: BitgetREST { core.rest }
     var quoteScales: [String: Int32] = [:]
+    /// `account` pushes received, and the count at each asset's latest one: a REST
+    /// snapshot requested before that push is older than it for that asset.
+    private var accountPushes = 0
+    private var pushedAt: [String: Int] = [:]
 
     /// REST budgets per endpoint, requests/second, from each endpoint's Bitget doc page.
     static let restLimits = RateLimiter(limits: [
@@ -95,7 +99,10 @@ public final class BitgetSpotConnector: CoreBackedConnector, OrderGateway {
                               time: try Field.milliseconds(item.cTime?.text, "cTime"))
                 }
             case "account":
-                applyBalances(try ConnectorCore.items(SpotPayloads.Asset.self, in: data, channel: channel))
+                let assets = try ConnectorCore.items(SpotPayloads.Asset.self, in: data, channel: channel)
+                accountPushes += 1
+                for asset in assets { pushedAt[asset.coin.uppercased()] = accountPushes }
+                applyBalances(assets)
             default:
                 break
             }
@@ -114,11 +121,14 @@ public final class BitgetSpotConnector: CoreBackedConnector, OrderGateway {
 
     // MARK: OrderGateway (reconciliation reads)
 
+    /// Balances over REST. An asset pushed after the request keeps the pushed (newer) value.
     public func refreshAccount() {
+        let pushesAtRequest = accountPushes
         rest.send("GET", "/api/v2/spot/account/assets", signed: true, as: [SpotPayloads.Asset].self) { [weak self] result in
             guard let self else { return }
             switch result {
-            case .success(let assets): self.applyBalances(assets)
+            case .success(let assets):
+                self.applyBalances(assets.filter { (self.pushedAt[$0.coin.uppercased()] ?? 0) <= pushesAtRequest })
             case .failure(let error): self.core.report(error.pluginError, "balances")
             }
         }
