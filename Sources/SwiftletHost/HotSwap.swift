@@ -101,11 +101,11 @@ public enum HotSwap {
         old.destroy()
     }
 
-    /// Gives the old instance its connections back, with the frames held meanwhile, and
-    /// resumes it.
+    /// Resumes the old instance, then gives it its connections back with the frames held
+    /// meanwhile (in that order: a still quiesced instance would drop them).
     private static func rollback(_ outgoing: HotSwapClient, _ held: [SocketRoutes.Route], _ runtime: HostRuntime,
                                  step: HotSwapFailure.Step, _ reason: String) -> HotSwapFailure {
-        runtime.socketRoutes.release(held, revert: true)
+        defer { runtime.socketRoutes.release(held, revert: true) }
         do {
             try outgoing.resume()
             return HotSwapFailure(step: step, reason + "; \(outgoing.instance.library.info.key) resumed")

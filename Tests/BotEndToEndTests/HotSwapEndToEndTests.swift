@@ -22,10 +22,10 @@ import Testing
     }
 
     /// Watches market-data continuity across a swap: from its creation on, counts book
-    /// resyncs and book snapshots (a connection opened anew starts with one), and notes the
-    /// simulator's count of accepted WebSocket connections.
+    /// resyncs, book snapshots (a connection opened anew starts with one) and book deltas,
+    /// and notes the simulator's count of accepted WebSocket connections.
     final class StreamWatch: Sendable {
-        private let counts = Mutex<(resyncs: Int, snapshots: Int)>((0, 0))
+        private let counts = Mutex<(resyncs: Int, snapshots: Int, deltas: Int)>((0, 0, 0))
         private let sim: BitgetSimulator
         let connectionsBefore: Int
 
@@ -36,17 +36,22 @@ import Testing
                 switch event.payload {
                 case .bookResync: counts.withLock { $0.resyncs += 1 }
                 case .book(let book) where book.isSnapshot: counts.withLock { $0.snapshots += 1 }
+                case .book: counts.withLock { $0.deltas += 1 }
                 default: break
                 }
             }
         }
+
+        /// Book deltas seen so far.
+        var deltas: Int { counts.withLock { $0.deltas } }
 
         /// The streams went on over the same connections, the books without a new snapshot.
         func expectContinuity(sourceLocation: SourceLocation = #_sourceLocation) {
             let seen = counts.withLock { $0 }
             #expect(sim.webSocketConnectionsOpened == connectionsBefore, "connections were opened anew",
                     sourceLocation: sourceLocation)
-            #expect(seen.resyncs == 0 && seen.snapshots == 0, "\(seen)", sourceLocation: sourceLocation)
+            #expect(seen.resyncs == 0 && seen.snapshots == 0, "resyncs \(seen.resyncs), snapshots \(seen.snapshots)",
+                    sourceLocation: sourceLocation)
         }
     }
 
@@ -127,6 +132,41 @@ import Testing
             }
             try await Self.settled(harness, fills: fills)
             // The frames held during the attempt went back to 1.0.0, in order.
+            streams.expectContinuity()
+        }
+    }
+
+    @Test func aVersionThatFailsAfterAdoptingTheConnectionsGivesThemBack() async throws {
+        try await BotHarness.start().use { harness in
+            try TradingClient(harness.connectors[0]).subscribe(.book, symbol: "BTCUSDT")
+            try await waitUntil("the spot book", timeout: .seconds(20)) {
+                harness.bot.books.mark(source: "bitget", symbol: "BTCUSDT") != nil
+            }
+            let streams = StreamWatch(harness)
+            struct Unhealthy: Error {}
+            let next = try BotHarness.library("BitgetSpotNext")
+            // 1.1.0 imports, starts (adopting both connections) and then fails its health check.
+            do throws(HotSwapFailure) {
+                _ = try await HotSwap.replace(harness.connectors[0], with: next, runtime: harness.runtime) { _ in
+                    throw Unhealthy()
+                }
+                Issue.record("an unhealthy version took over")
+            } catch {
+                #expect(error.step == .health && error.resumed, "\(error)")
+            }
+            // 1.0.0 has its connections back: book updates keep coming, and its orders'
+            // updates too; destroying 1.1.0 closed nothing.
+            let deltas = streams.deltas
+            try await waitUntil("book updates after the rollback", timeout: .seconds(10)) { streams.deltas > deltas + 3 }
+            #expect(harness.venue().pluginKey == "bitget@1.0.0")
+            let id = "afterrollback1"
+            try harness.venue().place(OrderRequest(side: .buy, symbol: "BTCUSDT", clientOrderID: id,
+                                                   price: dec("1000"), size: dec("0.001")))
+            try await waitUntil("the order open", timeout: .seconds(10)) { (try? harness.venue().order(id).state) == .open }
+            try harness.venue().cancel(symbol: "BTCUSDT", clientOrderID: id)
+            try await waitUntil("the order cancelled", timeout: .seconds(10)) {
+                (try? harness.venue().order(id).state) == .cancelled
+            }
             streams.expectContinuity()
         }
     }
@@ -269,12 +309,18 @@ import Testing
         #expect(fills.counts.values.allSatisfy { $0 == 1 }, "fills published more than once: \(fills.counts.filter { $0.value > 1 })")
         let journaled = Set(try harness.journal.fills(source: "bitget").map(\.fill.tradeID))
         #expect(journaled == Set(account.tradeIDs))
-        try await waitUntil("balances matching the exchange", timeout: .seconds(15)) {
+        func balancesMatch() throws -> Bool {
             let balances = try harness.venue().balances()
             return account.spot.allSatisfy { asset, exchange in
                 guard let mine = balances.first(where: { $0.asset == asset }) else { return exchange.available.isZero && exchange.frozen.isZero }
                 return mine.available == exchange.available && mine.locked == exchange.frozen
             }
+        }
+        do {
+            try await waitUntil("balances matching the exchange", timeout: .seconds(15)) { try balancesMatch() }
+        } catch {
+            Issue.record("connector \(try harness.venue().balances()) exchange \(account.spot) now \(sim.account(apiKey: "k1")?.spot ?? [:])")
+            throw error
         }
     }
 }
