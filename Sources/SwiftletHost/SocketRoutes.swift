@@ -44,7 +44,6 @@ final class SocketRoutes: Sendable {
             case .open, .message: terminal = false
             }
             state.withLock { state in
-                state.id = id
                 if terminal { state.finished = true }
                 if state.held != nil {
                     state.held!.append(event)
@@ -60,7 +59,7 @@ final class SocketRoutes: Sendable {
             context.deliver { WebSocketBridge.dispatch(event, id: id, to: target.callbacks, context: context) }
         }
 
-        /// Records the connection's id (its first event may come before or after this).
+        /// Records the connection's id (`register`, before any hold can name the route).
         func assign(_ id: UInt64) {
             state.withLock { $0.id = id }
         }

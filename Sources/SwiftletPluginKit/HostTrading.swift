@@ -13,18 +13,7 @@ public final class HostTrading: StrategyTradingAPI {
     /// lacks a function.
     init(host: UnsafePointer<swl_host_t>) throws(PluginError) {
         self.host = host
-        guard let lookup = host.pointee.get_extension else {
-            throw PluginError(SWL_ERR_UNSUPPORTED, "the host table has no get_extension")
-        }
-        let raw = ABIValue.withCString(SWL_EXT_HOST_TRADING) { lookup(host, $0) }
-        guard let raw else {
-            throw PluginError(SWL_ERR_UNSUPPORTED, "the host does not offer extension \(SWL_EXT_HOST_TRADING)")
-        }
-        let table = raw.assumingMemoryBound(to: swl_host_trading_t.self)
-        let needed = MemoryLayout<swl_host_trading_t>.size
-        guard Int(table.pointee.struct_size) >= needed else {
-            throw PluginError(SWL_ERR_ABI, "the host's \(SWL_EXT_HOST_TRADING) table is \(table.pointee.struct_size) bytes, need \(needed)")
-        }
+        let table = try PluginHost.hostExtension(SWL_EXT_HOST_TRADING, of: host, as: swl_host_trading_t.self)
         let t = table.pointee
         let missing = [("subscribe", t.subscribe == nil), ("subscribe_candles", t.subscribe_candles == nil),
                        ("place_order", t.place_order == nil), ("cancel_order", t.cancel_order == nil),

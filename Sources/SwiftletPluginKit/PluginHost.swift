@@ -162,11 +162,10 @@ public final class PluginHost: @unchecked Sendable {
     public func adoptWebSocket(_ id: UInt64,
                                onMessage: @escaping (_ data: UnsafeRawBufferPointer, _ isBinary: Bool) -> Void,
                                onState: @escaping (SocketState) -> Void) throws(PluginError) {
-        let table = ABIValue.withCString(SWL_EXT_HOST_HOTSWAP) { raw.pointee.get_extension?(raw, $0) }
-        guard let table, table.load(as: UInt32.self) >= UInt32(MemoryLayout<swl_host_hotswap_t>.size) else {
-            throw PluginError(SWL_ERR_UNSUPPORTED, "the host offers no \(SWL_EXT_HOST_HOTSWAP) extension")
+        let hotswap = try Self.hostExtension(SWL_EXT_HOST_HOTSWAP, of: raw, as: swl_host_hotswap_t.self)
+        guard let adopt = hotswap.pointee.adopt_websocket else {
+            throw PluginError(SWL_ERR_ABI, "the host's \(SWL_EXT_HOST_HOTSWAP) table has NULL adopt_websocket")
         }
-        let hotswap = table.assumingMemoryBound(to: swl_host_hotswap_t.self)
         guard lock.withLock({ sockets[id] }) == nil else {
             throw PluginError(SWL_ERR_STATE, "connection \(id) is already this instance's")
         }
@@ -175,7 +174,7 @@ public final class PluginHost: @unchecked Sendable {
         // No callback can run before this call returns (the host serializes calls into the
         // instance), so the box is kept only once the host has accepted it.
         try withExtendedLifetime(box) { () throws(PluginError) in
-            try check { error in hotswap.pointee.adopt_websocket!(raw, id, &callbacks, error) }
+            try check { error in adopt(raw, id, &callbacks, error) }
         }
         box.host = self
         lock.withLock { sockets[id] = box }
@@ -290,6 +289,25 @@ public final class PluginHost: @unchecked Sendable {
     /// Reports an event to the host.
     public func emit(_ event: Event) throws(PluginError) {
         try check { error in EventEncoding.withCEvent(event) { raw.pointee.emit!(raw, $0, error) } }
+    }
+
+    /// The host-side extension table `id` (`swl_host_t.get_extension`) as a `Table`, whose
+    /// first member is its `struct_size`: `SWL_ERR_UNSUPPORTED` when the host offers none,
+    /// `SWL_ERR_ABI` when it is smaller than this SDK's `Table`.
+    static func hostExtension<Table>(_ id: String, of host: UnsafePointer<swl_host_t>,
+                                     as: Table.Type) throws(PluginError) -> UnsafePointer<Table> {
+        guard let lookup = host.pointee.get_extension else {
+            throw PluginError(SWL_ERR_UNSUPPORTED, "the host table has no get_extension")
+        }
+        guard let raw = ABIValue.withCString(id, { lookup(host, $0) }) else {
+            throw PluginError(SWL_ERR_UNSUPPORTED, "the host does not offer extension \(id)")
+        }
+        let size = raw.load(as: UInt32.self)
+        let needed = MemoryLayout<Table>.size
+        guard Int(size) >= needed else {
+            throw PluginError(SWL_ERR_ABI, "the host's \(id) table is \(size) bytes, need \(needed)")
+        }
+        return raw.assumingMemoryBound(to: Table.self)
     }
 
     /// Emits an event already in its C form (events.h), for hot paths that build it

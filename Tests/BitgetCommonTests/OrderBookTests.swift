@@ -64,6 +64,31 @@ import Testing
         }
     }
 
+    /// Hot swap hands a book over as `snapshotFrame`: processed by another tracker, it
+    /// rebuilds the book exactly, and the update that follows applies there too.
+    @Test func aSnapshotFrameRebuildsTheBookForTheUpdatesThatFollow() throws {
+        var tracker = try trackerWithBook()
+        func sides(_ book: OrderBook) -> [String] {
+            (texts(book.bids) + [("|", "|")] + texts(book.asks)).map { "\($0.0):\($0.1)" }
+        }
+        let frame = try #require(tracker.snapshotFrame(instType: "SPOT", instId: "BTCUSDT"))
+        #expect(tracker.snapshotFrame(instType: "SPOT", instId: "ETHUSDT") == nil)
+        var next = BookTracker()
+        #expect(try next.process(frame) == .applied)
+        #expect(sides(next.book(at: next.lastBookIndex)) == sides(book(tracker)))
+        #expect(next.book(at: next.lastBookIndex).sequence == 10)
+
+        let bids = [("100.50", "1.0"), ("100.45", "7"), ("100.40", "2.000"), ("100.30", "0.5")]
+        let update = booksFrame("update", bids: [("100.45", "7")], asks: [], seq: 11,
+                                checksum: referenceChecksum(bids: bids, asks: Self.asks))
+        #expect(try next.process(update) == .applied)
+        #expect(try tracker.process(update) == .applied)
+        #expect(sides(next.book(at: next.lastBookIndex)) == sides(book(tracker)))
+        // A book that is not live (here after a sequence gap) is not handed over.
+        #expect(try tracker.process(booksFrame("update", bids: [], asks: [], seq: 13, checksum: 0)) != .applied)
+        #expect(tracker.snapshotFrame(instType: "SPOT", instId: "BTCUSDT") == nil)
+    }
+
     @Test func snapshotBuildsSortedSidesWithExactTexts() throws {
         let tracker = try trackerWithBook()
         let book = book(tracker)

@@ -20,16 +20,27 @@ struct HotSwapStateTests {
                                         sizeIncrement: d("0.000001"), minSize: d("0.000001"), minNotional: d("1"),
                                         makerFeeRate: d("0.001"), takerFeeRate: d("0.001"))]
         state.balances = [Balance(asset: "USDT", total: d("1000.50"), available: d("900.25"), locked: d("100.25"))]
+        state.connections = [
+            HotSwapState.Connection(stream: "public1", id: 3,
+                                    subscriptions: [StreamSubscription(instType: "SPOT", channel: "books", instId: "BTCUSDT")]),
+            HotSwapState.Connection(stream: "private", id: 4, subscriptions: []),
+        ]
+        state.bookSnapshots = ["BTCUSDT": #"{"action":"snapshot","data":[{"asks":[["1.5","2"]]}]}"#]
         return state
     }
 
-    @Test func aStateWithoutRulesAndBalancesStillReads() throws {
+    @Test func aStateWithoutRulesBalancesConnectionsAndBooksStillReads() throws {
         var state = sample()
         state.instruments = []
         state.balances = []
+        state.connections = []
+        state.bookSnapshots = [:]
         var text = try state.encoded()
-        text = text.replacingOccurrences(of: #","instruments":[]"#, with: "").replacingOccurrences(of: #""balances":[],"#, with: "")
-        #expect(!text.contains("instruments") && !text.contains("balances"), "\(text)")
+        for member in [#","instruments":[]"#, #""balances":[],"#, #""book_snapshots":{},"#, #""connections":[],"#] {
+            text = text.replacingOccurrences(of: member, with: "")
+        }
+        #expect(!text.contains("instruments") && !text.contains("balances") && !text.contains("connections")
+                && !text.contains("book_snapshots"), "\(text)")
         #expect(try HotSwapState.decode(text, plugin: "bitget", instType: "SPOT") == state)
     }
 
@@ -38,6 +49,7 @@ struct HotSwapStateTests {
         #expect(text.contains(#""price":"50000.10""#) && text.contains(#""size":"0.020""#), "\(text)")
         #expect(text.contains(#""state":"partially_filled""#) && text.contains(#""position_side":"short""#))
         #expect(text.contains(#""price_increment":"0.01""#) && text.contains(#""available":"900.25""#), "\(text)")
+        #expect(text.contains(#""connections":[{"id":3,"stream":"public1""#), "\(text)")
         #expect(try HotSwapState.decode(text, plugin: "bitget", instType: "SPOT") == sample())
     }
 

@@ -102,7 +102,9 @@ public final class ConnectorCore {
         // An imported hot-swap state is newer than the durable store (the old instance
         // stopped writing when it quiesced): write it there instead of reading it.
         if importedState { scheduleSave() } else { restoreState() }
-        let adopted = adoptPublicConnections()
+        let previous = adoptableConnections
+        adoptableConnections = []
+        let adopted = adoptPublicConnections(previous)
         for subscription in marketSubscriptions.sorted(by: { ($0.channel, $0.instId) < ($1.channel, $1.instId) })
         where !adopted.contains(subscription) {
             streamWithRoom().subscribe([subscription])
@@ -126,22 +128,21 @@ public final class ConnectorCore {
                                   onNotice: { [weak self] in self?.streamNotice("private", $0) })
         stream.subscribe(privateChannels)
         privateStream = stream
-        if let previous = adoptableConnections.first(where: { $0.stream == "private" }), adopt(previous, into: stream) {
+        if let carried = previous.first(where: { $0.stream == "private" }), adopt(carried, into: stream) {
             connection("private", .connected, "carried over from the previous version")
             reconcileOnceTimeSynced = true
         } else {
             stream.start()
         }
-        adoptableConnections = []
         try startReconcileTimer()
     }
 
     /// Adopts the previous version's public connections with their subscriptions; returns
     /// the subscriptions they carry. A book without imported state is resubscribed on its
     /// adopted connection for a fresh snapshot.
-    private func adoptPublicConnections() -> Set<StreamSubscription> {
+    private func adoptPublicConnections(_ connections: [HotSwapState.Connection]) -> Set<StreamSubscription> {
         var carried: Set<StreamSubscription> = []
-        for previous in adoptableConnections where previous.stream != "private" {
+        for previous in connections where previous.stream != "private" {
             let wanted = previous.subscriptions.filter { marketSubscriptions.contains($0) && !carried.contains($0) }
             let stream = makePublicStream(named: previous.stream)
             stream.subscribe(wanted)
@@ -316,7 +317,7 @@ public final class ConnectorCore {
     }
 
     private func streamNotice(_ name: String, _ notice: BitgetStream.Notice) {
-        // Quiesced: `resume` resyncs and reconciles, whatever happened meanwhile.
+        // Quiesced: `resume` reconciles (and resyncs the books if frames were dropped).
         guard !quiesced else { return }
         switch notice {
         case .ready:
@@ -385,7 +386,6 @@ public final class ConnectorCore {
         guard let frame = books.lastFrame else { return }
         switch outcome {
         case .applied:
-            guard !quiesced else { return }
             let emitted = bookEvents.withEvent(for: frame, in: bytes, localTime: host.now) { event in
                 Result { () throws(PluginError) in try host.emit(encoded: event) }
             }
@@ -846,10 +846,7 @@ public final class ConnectorCore {
     /// Writes open orders, recent final ones and the counted trade ids to the host's durable
     /// store, so a restart neither loses orders nor counts a fill twice.
     public func saveState() {
-        if let saveTimer {
-            try? host.cancelTimer(saveTimer)
-            self.saveTimer = nil
-        }
+        _ = cancelPendingSave()
         guard !quiesced else { return }
         orders.pruneFinal(keep: 500)
         let state = SavedState(orders: Array(orders.entries.values), trades: Array(orders.rememberedTrades.suffix(5000)))
