@@ -89,6 +89,22 @@ import Testing
         #expect(tracker.snapshotFrame(instType: "SPOT", instId: "BTCUSDT") == nil)
     }
 
+    /// Long texts: a bid and an ask piece together exceed `CRC32.maxShift`, so the checksum
+    /// chain shifts a pair in two steps.
+    @Test func checksumOfLevelsWithLongTextsMatches() throws {
+        // Best first; the long levels are second on each side (the first pair is chained
+        // level by level).
+        let bids = [("123456789.123456789", "1.5"), ("123456789.123456788", "0.000000000123456789")]
+        let asks = [("123456789.123456790", "2"), ("123456789.123456791", "98765.432109876543")]
+        var tracker = BookTracker()
+        #expect(try tracker.process(booksFrame("snapshot", bids: bids, asks: asks, seq: 1,
+                                               checksum: referenceChecksum(bids: bids, asks: asks))) == .applied)
+        let changed = ("123456789.123456788", "0.000000000000000001")
+        #expect(try tracker.process(booksFrame("update", bids: [changed], asks: [], seq: 2,
+                                               checksum: referenceChecksum(bids: [bids[0], changed], asks: asks)))
+            == .applied)
+    }
+
     @Test func snapshotBuildsSortedSidesWithExactTexts() throws {
         let tracker = try trackerWithBook()
         let book = book(tracker)
