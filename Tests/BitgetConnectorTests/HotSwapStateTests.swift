@@ -35,7 +35,7 @@ struct HotSwapStateTests {
         state.balances = []
         state.connections = []
         state.bookSnapshots = [:]
-        var text = try state.encoded()
+        var text = state.encoded()
         for member in [#","instruments":[]"#, #""balances":[],"#, #""book_snapshots":{},"#, #""connections":[],"#] {
             text = text.replacingOccurrences(of: member, with: "")
         }
@@ -45,7 +45,7 @@ struct HotSwapStateTests {
     }
 
     @Test func roundTripsExactlyWithDecimalsAsText() throws {
-        let text = try sample().encoded()
+        let text = sample().encoded()
         #expect(text.contains(#""price":"50000.10""#) && text.contains(#""size":"0.020""#), "\(text)")
         #expect(text.contains(#""state":"partially_filled""#) && text.contains(#""position_side":"short""#))
         #expect(text.contains(#""price_increment":"0.01""#) && text.contains(#""available":"900.25""#), "\(text)")
@@ -56,7 +56,7 @@ struct HotSwapStateTests {
     @Test func refusesAnUnusableClientIDSession() throws {
         var state = sample()
         state.idSession = "NOT/BASE36"
-        #expect { try HotSwapState.decode(try state.encoded(), plugin: "bitget", instType: "SPOT") } throws: { error in
+        #expect { try HotSwapState.decode(state.encoded(), plugin: "bitget", instType: "SPOT") } throws: { error in
             "\(error)".contains("client_ids.session")
         }
     }

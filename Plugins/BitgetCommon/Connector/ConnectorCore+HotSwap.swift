@@ -89,7 +89,7 @@ extension ConnectorCore {
                 state.bookSnapshots[subscription.instId] = books.snapshotFrame(instType: instType, instId: subscription.instId)
             }
         }
-        return try state.encoded()
+        return state.encoded()
     }
 
     /// Adopts an exported state before `start`: its orders, its reported trade ids (never

@@ -1,4 +1,3 @@
-import Foundation
 public import SwiftletPluginKit
 
 /// The hot-swap state of the Bitget connectors (`swiftlet.hotswap/1`), format 1: a JSON
@@ -82,80 +81,136 @@ public struct HotSwapState: Sendable, Equatable {
     }
 
     /// The JSON text (keys sorted, orders by client id).
-    public func encoded() throws(PluginError) -> String {
-        let wire = Wire(format: Self.format, plugin: plugin, version: version, instType: instType,
-                        orders: orders.sorted { $0.snapshot.clientOrderID < $1.snapshot.clientOrderID }.map(WireOrder.init),
-                        tradeIDs: tradeIDs,
-                        subscriptions: subscriptions.map { WireSubscription(channel: $0.channel, symbol: $0.instId) },
-                        books: bookSequences, clientIDs: WireIDs(session: idSession, counter: idCounter),
-                        instruments: instruments.sorted { $0.symbol < $1.symbol }.map(WireInstrument.init),
-                        balances: balances.sorted { $0.asset < $1.asset }.map(WireBalance.init),
-                        connections: connections.map {
-                            WireConnection(stream: $0.stream, id: $0.id,
-                                           subscriptions: $0.subscriptions.map { WireSubscription(channel: $0.channel, symbol: $0.instId) })
-                        },
-                        bookSnapshots: bookSnapshots)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        do {
-            return String(decoding: try encoder.encode(wire), as: UTF8.self)
-        } catch {
-            throw PluginError(SWL_ERR_INTERNAL, "hot-swap state cannot be encoded: \(error)")
+    public func encoded() -> String {
+        var out = JSONWriter()
+        out.openObject()
+        out.key("balances")
+        out.openArray()
+        for balance in balances.sorted(by: { $0.asset < $1.asset }) {
+            out.openObject()
+            out.member("asset", balance.asset)
+            out.member("available", balance.available.description)
+            out.member("locked", balance.locked.description)
+            out.member("total", balance.total.description)
+            out.closeObject()
         }
+        out.closeArray()
+        out.key("book_snapshots")
+        out.openObject()
+        for (symbol, frame) in bookSnapshots.sorted(by: { $0.key < $1.key }) { out.member(symbol, frame) }
+        out.closeObject()
+        out.key("books")
+        out.openObject()
+        for (symbol, sequence) in bookSequences.sorted(by: { $0.key < $1.key }) {
+            out.key(symbol)
+            out.integer(sequence)
+        }
+        out.closeObject()
+        out.key("client_ids")
+        out.openObject()
+        out.key("counter")
+        out.integer(idCounter)
+        out.member("session", idSession)
+        out.closeObject()
+        out.key("connections")
+        out.openArray()
+        for connection in connections {
+            out.openObject()
+            out.key("id")
+            out.integer(connection.id)
+            out.member("stream", connection.stream)
+            out.key("subscriptions")
+            Self.write(connection.subscriptions, to: &out)
+            out.closeObject()
+        }
+        out.closeArray()
+        out.key("format")
+        out.integer(Self.format)
+        out.member("inst_type", instType)
+        out.key("instruments")
+        out.openArray()
+        for instrument in instruments.sorted(by: { $0.symbol < $1.symbol }) { Self.write(instrument, to: &out) }
+        out.closeArray()
+        out.key("orders")
+        out.openArray()
+        for order in orders.sorted(by: { $0.snapshot.clientOrderID < $1.snapshot.clientOrderID }) { Self.write(order, to: &out) }
+        out.closeArray()
+        out.member("plugin", plugin)
+        out.key("subscriptions")
+        Self.write(subscriptions, to: &out)
+        out.key("trade_ids")
+        out.openArray()
+        for id in tradeIDs { out.string(id) }
+        out.closeArray()
+        out.member("version", version)
+        out.closeObject()
+        return out.text
     }
 
     /// Reads a state for an instance of plugin `plugin` trading `instType`. Refuses, with
     /// `SWL_ERR_INVALID_ARGUMENT` naming the problem, text that is not a format-1 state of
     /// that plugin and product.
     public static func decode(_ text: String, plugin: String, instType: String) throws(PluginError) -> HotSwapState {
-        let data = Data(text.utf8)
-        struct Header: Decodable {
-            var format: Int?
-            var plugin: String?
-        }
-        let header: Header
         do throws(PayloadError) {
-            header = try decodePayload(Header.self, from: data, what: "hot-swap state")
-        } catch {
-            throw invalid("\(error.message) (expected the JSON object a Bitget connector exports)")
-        }
-        guard let format = header.format else { throw invalid("hot-swap state: missing field 'format'") }
-        guard format == Self.format else {
-            throw invalid("hot-swap state format \(format) is unknown to this build (it reads format \(Self.format))")
-        }
-        guard let from = header.plugin else { throw invalid("hot-swap state: missing field 'plugin'") }
-        guard from == plugin else { throw invalid("hot-swap state is from plugin '\(from)', not '\(plugin)'") }
-        let wire: Wire
-        do throws(PayloadError) {
-            wire = try decodePayload(Wire.self, from: data, what: "hot-swap state")
+            return try read(text, plugin: plugin, instType: instType)
         } catch {
             throw invalid(error.message)
         }
-        guard wire.instType == instType else {
-            throw invalid("hot-swap state is for \(wire.instType), this instance trades \(instType)")
+    }
+
+    private static func read(_ text: String, plugin: String, instType: String) throws(PayloadError) -> HotSwapState {
+        let what = "hot-swap state"
+        let root: JSONFields
+        do throws(PayloadError) {
+            root = try JSONFields(try JSONTree.parse(text), what: what)
+        } catch {
+            throw PayloadError("\(what): \(error.message) (expected the JSON object a Bitget connector exports)")
         }
-        guard !wire.clientIDs.session.isEmpty, wire.clientIDs.session.count <= 13,
-              wire.clientIDs.session.allSatisfy({ $0.isASCII && ($0.isNumber || $0.isLowercase) }) else {
-            throw invalid("hot-swap state: client_ids.session must be 1 to 13 base-36 digits")
+        let format = try root.integer("format", as: Int.self)
+        guard format == Self.format else {
+            throw PayloadError("hot-swap state format \(format) is unknown to this build (it reads format \(Self.format))")
+        }
+        let from = try root.string("plugin")
+        guard from == plugin else { throw PayloadError("hot-swap state is from plugin '\(from)', not '\(plugin)'") }
+        let stateInstType = try root.string("inst_type")
+        guard stateInstType == instType else {
+            throw PayloadError("hot-swap state is for \(stateInstType), this instance trades \(instType)")
+        }
+        let ids = try root.object("client_ids")
+        let session = try ids.string("session")
+        guard !session.isEmpty, session.count <= 13, session.allSatisfy({ $0.isASCII && ($0.isNumber || $0.isLowercase) }) else {
+            throw PayloadError("hot-swap state: client_ids.session must be 1 to 13 base-36 digits")
         }
         var orders: [OrderTracker.Entry] = []
-        for (index, order) in wire.orders.enumerated() {
-            orders.append(try order.entry(at: index))
+        for order in try root.objects("orders") { orders.append(try entry(order)) }
+        var tradeIDs: [String] = []
+        for (index, id) in try root.array("trade_ids").enumerated() {
+            guard case .string(let text) = id else { throw PayloadError("\(what): 'trade_ids[\(index)]' should be a string") }
+            tradeIDs.append(text)
         }
-        var state = HotSwapState(plugin: from, version: wire.version, instType: wire.instType, orders: orders,
-                                 tradeIDs: wire.tradeIDs,
-                                 subscriptions: wire.subscriptions.map {
-                                     StreamSubscription(instType: wire.instType, channel: $0.channel, instId: $0.symbol)
-                                 },
-                                 bookSequences: wire.books, idSession: wire.clientIDs.session, idCounter: wire.clientIDs.counter)
-        state.instruments = (wire.instruments ?? []).map(\.instrument)
-        state.balances = (wire.balances ?? []).map(\.balance)
-        state.connections = (wire.connections ?? []).map { connection in
-            Connection(stream: connection.stream, id: connection.id, subscriptions: connection.subscriptions.map {
-                StreamSubscription(instType: wire.instType, channel: $0.channel, instId: $0.symbol)
-            })
+        let books = try root.dictionary("books") { value, path throws(PayloadError) -> Int64 in
+            guard case .number(let text) = value, let sequence = Int64(text) else {
+                throw PayloadError("\(what): '\(path)' should be an integer in range")
+            }
+            return sequence
         }
-        state.bookSnapshots = wire.bookSnapshots ?? [:]
+        var state = HotSwapState(plugin: from, version: try root.string("version"), instType: stateInstType, orders: orders,
+                                 tradeIDs: tradeIDs, subscriptions: try subscriptions(root, instType: stateInstType),
+                                 bookSequences: books, idSession: session,
+                                 idCounter: try ids.integer("counter"))
+        for fields in try root.objects("instruments", optional: true) { state.instruments.append(try instrument(fields)) }
+        for fields in try root.objects("balances", optional: true) {
+            state.balances.append(Balance(asset: try fields.string("asset"), total: try fields.decimal("total"),
+                                          available: try fields.decimal("available"), locked: try fields.decimal("locked")))
+        }
+        for fields in try root.objects("connections", optional: true) {
+            state.connections.append(Connection(stream: try fields.string("stream"), id: try fields.integer("id"),
+                                                subscriptions: try subscriptions(fields, instType: stateInstType)))
+        }
+        state.bookSnapshots = try root.dictionary("book_snapshots", optional: true) { value, path throws(PayloadError) -> String in
+            guard case .string(let frame) = value else { throw PayloadError("\(what): '\(path)' should be a string") }
+            return frame
+        }
         return state
     }
 
@@ -164,102 +219,98 @@ public struct HotSwapState: Sendable, Equatable {
 
 // MARK: wire format
 
-private struct Wire: Codable {
-    var format: Int
-    var plugin: String
-    var version: String
-    var instType: String
-    var orders: [WireOrder]
-    var tradeIDs: [String]
-    var subscriptions: [WireSubscription]
-    var books: [String: Int64]
-    var clientIDs: WireIDs
-    var instruments: [WireInstrument]?
-    var balances: [WireBalance]?
-    var connections: [WireConnection]?
-    var bookSnapshots: [String: String]?
-
-    enum CodingKeys: String, CodingKey {
-        case format, plugin, version, orders, subscriptions, books, instruments, balances, connections
-        case instType = "inst_type", tradeIDs = "trade_ids", clientIDs = "client_ids", bookSnapshots = "book_snapshots"
-    }
-}
-
-private struct WireConnection: Codable {
-    var stream: String
-    var id: UInt64
-    var subscriptions: [WireSubscription]
-}
-
-private struct WireSubscription: Codable {
-    var channel: String
-    var symbol: String
-}
-
-private struct WireIDs: Codable {
-    var session: String
-    var counter: UInt64
-}
-
-private struct WireOrder: Codable {
-    var clientOrderID: String
-    var exchangeOrderID: String
-    var symbol: String
-    var side: String
-    var type: String
-    var positionSide: String
-    var price: ExactDecimal
-    var size: ExactDecimal
-    var filledSize: ExactDecimal
-    var averageFillPrice: ExactDecimal
-    var filledByFills: ExactDecimal
-    var state: String
-    var cancelRequested: Bool
-    var reason: String
-    var createdTime: Int64
-    var updatedTime: Int64
-
-    enum CodingKeys: String, CodingKey {
-        case symbol, side, type, price, size, state, reason
-        case clientOrderID = "client_order_id", exchangeOrderID = "exchange_order_id", positionSide = "position_side"
-        case filledSize = "filled_size", averageFillPrice = "average_fill_price", filledByFills = "filled_by_fills"
-        case cancelRequested = "cancel_requested", createdTime = "created_time", updatedTime = "updated_time"
+extension HotSwapState {
+    private static func write(_ subscriptions: [StreamSubscription], to out: inout JSONWriter) {
+        out.openArray()
+        for subscription in subscriptions {
+            out.openObject()
+            out.member("channel", subscription.channel)
+            out.member("symbol", subscription.instId)
+            out.closeObject()
+        }
+        out.closeArray()
     }
 
-    init(_ entry: OrderTracker.Entry) {
+    private static func subscriptions(_ fields: JSONFields, instType: String) throws(PayloadError) -> [StreamSubscription] {
+        var result: [StreamSubscription] = []
+        for subscription in try fields.objects("subscriptions") {
+            result.append(StreamSubscription(instType: instType, channel: try subscription.string("channel"),
+                                             instId: try subscription.string("symbol")))
+        }
+        return result
+    }
+
+    private static func write(_ entry: OrderTracker.Entry, to out: inout JSONWriter) {
         let s = entry.snapshot
-        clientOrderID = s.clientOrderID
-        exchangeOrderID = s.exchangeOrderID
-        symbol = s.symbol
-        side = WireNames.name(s.side, WireNames.sides)
-        type = WireNames.name(s.type, WireNames.types)
-        positionSide = WireNames.name(s.positionSide, WireNames.positionSides)
-        price = s.price
-        size = s.size
-        filledSize = s.filledSize
-        averageFillPrice = s.averageFillPrice
-        filledByFills = entry.filledByFills
-        state = WireNames.name(s.state, WireNames.states)
-        cancelRequested = entry.cancelRequested
-        reason = entry.reason
-        createdTime = s.createdTime
-        updatedTime = s.updatedTime
+        out.openObject()
+        out.member("average_fill_price", s.averageFillPrice.description)
+        out.key("cancel_requested")
+        out.bool(entry.cancelRequested)
+        out.member("client_order_id", s.clientOrderID)
+        out.key("created_time")
+        out.integer(s.createdTime)
+        out.member("exchange_order_id", s.exchangeOrderID)
+        out.member("filled_by_fills", entry.filledByFills.description)
+        out.member("filled_size", s.filledSize.description)
+        out.member("position_side", WireNames.name(s.positionSide, WireNames.positionSides))
+        out.member("price", s.price.description)
+        out.member("reason", entry.reason)
+        out.member("side", WireNames.name(s.side, WireNames.sides))
+        out.member("size", s.size.description)
+        out.member("state", WireNames.name(s.state, WireNames.states))
+        out.member("symbol", s.symbol)
+        out.member("type", WireNames.name(s.type, WireNames.types))
+        out.key("updated_time")
+        out.integer(s.updatedTime)
+        out.closeObject()
     }
 
-    func entry(at index: Int) throws(PluginError) -> OrderTracker.Entry {
-        let field = "hot-swap state: orders[\(index)]"
-        guard !clientOrderID.isEmpty else { throw HotSwapState.invalid("\(field).client_order_id is empty") }
-        let snapshot = OrderSnapshot(state: try WireNames.value(state, WireNames.states, "\(field).state"), symbol: symbol,
-                                     clientOrderID: clientOrderID, exchangeOrderID: exchangeOrderID,
-                                     side: try WireNames.value(side, WireNames.sides, "\(field).side"),
-                                     type: try WireNames.value(type, WireNames.types, "\(field).type"),
-                                     price: price, size: size, filledSize: filledSize, averageFillPrice: averageFillPrice,
-                                     positionSide: try WireNames.value(positionSide, WireNames.positionSides, "\(field).position_side"),
-                                     createdTime: createdTime, updatedTime: updatedTime)
-        return OrderTracker.Entry(snapshot: snapshot, cancelRequested: cancelRequested, reason: reason, filledByFills: filledByFills)
+    private static func entry(_ order: JSONFields) throws(PayloadError) -> OrderTracker.Entry {
+        let clientOrderID = try order.string("client_order_id")
+        guard !clientOrderID.isEmpty else { throw PayloadError("hot-swap state: '\(order.path).client_order_id' is empty") }
+        let field = "hot-swap state: \(order.path)"
+        let snapshot = OrderSnapshot(state: try WireNames.value(try order.string("state"), WireNames.states, "\(field).state"),
+                                     symbol: try order.string("symbol"), clientOrderID: clientOrderID,
+                                     exchangeOrderID: try order.string("exchange_order_id"),
+                                     side: try WireNames.value(try order.string("side"), WireNames.sides, "\(field).side"),
+                                     type: try WireNames.value(try order.string("type"), WireNames.types, "\(field).type"),
+                                     price: try order.decimal("price"), size: try order.decimal("size"),
+                                     filledSize: try order.decimal("filled_size"),
+                                     averageFillPrice: try order.decimal("average_fill_price"),
+                                     positionSide: try WireNames.value(try order.string("position_side"), WireNames.positionSides,
+                                                                       "\(field).position_side"),
+                                     createdTime: try order.integer("created_time"), updatedTime: try order.integer("updated_time"))
+        return OrderTracker.Entry(snapshot: snapshot, cancelRequested: try order.bool("cancel_requested"),
+                                  reason: try order.string("reason"), filledByFills: try order.decimal("filled_by_fills"))
+    }
+
+    /// Trading rules of one symbol; decimals as text.
+    private static func write(_ instrument: Instrument, to out: inout JSONWriter) {
+        out.openObject()
+        out.member("base_asset", instrument.baseAsset)
+        out.member("contract_size", instrument.contractSize.description)
+        out.key("is_perpetual")
+        out.bool(instrument.isPerpetual)
+        out.member("maker_fee_rate", instrument.makerFeeRate.description)
+        out.member("min_notional", instrument.minNotional.description)
+        out.member("min_size", instrument.minSize.description)
+        out.member("price_increment", instrument.priceIncrement.description)
+        out.member("quote_asset", instrument.quoteAsset)
+        out.member("size_increment", instrument.sizeIncrement.description)
+        out.member("symbol", instrument.symbol)
+        out.member("taker_fee_rate", instrument.takerFeeRate.description)
+        out.closeObject()
+    }
+
+    private static func instrument(_ fields: JSONFields) throws(PayloadError) -> Instrument {
+        Instrument(symbol: try fields.string("symbol"), baseAsset: try fields.string("base_asset"),
+                   quoteAsset: try fields.string("quote_asset"), isPerpetual: try fields.bool("is_perpetual"),
+                   priceIncrement: try fields.decimal("price_increment"), sizeIncrement: try fields.decimal("size_increment"),
+                   minSize: try fields.decimal("min_size"), minNotional: try fields.decimal("min_notional"),
+                   makerFeeRate: try fields.decimal("maker_fee_rate"), takerFeeRate: try fields.decimal("taker_fee_rate"),
+                   contractSize: try fields.decimal("contract_size"))
     }
 }
-
 /// The names enums have in the state.
 private enum WireNames {
     static let sides: [(Side, String)] = [(.buy, "buy"), (.sell, "sell")]
@@ -274,70 +325,10 @@ private enum WireNames {
         table.first { $0.0 == value }?.1 ?? ""
     }
 
-    static func value<Value>(_ name: String, _ table: [(Value, String)], _ field: String) throws(PluginError) -> Value {
+    static func value<Value>(_ name: String, _ table: [(Value, String)], _ field: String) throws(PayloadError) -> Value {
         guard let match = table.first(where: { $0.1 == name }) else {
-            throw HotSwapState.invalid("\(field): unknown value '\(name)' (one of \(table.map(\.1).joined(separator: ", ")))")
+            throw PayloadError("\(field): unknown value '\(name)' (one of \(table.map(\.1).joined(separator: ", ")))")
         }
         return match.0
     }
-}
-
-/// Trading rules of one symbol; decimals as text.
-private struct WireInstrument: Codable {
-    var symbol: String
-    var baseAsset: String
-    var quoteAsset: String
-    var isPerpetual: Bool
-    var priceIncrement: ExactDecimal
-    var sizeIncrement: ExactDecimal
-    var minSize: ExactDecimal
-    var minNotional: ExactDecimal
-    var makerFeeRate: ExactDecimal
-    var takerFeeRate: ExactDecimal
-    var contractSize: ExactDecimal
-
-    enum CodingKeys: String, CodingKey {
-        case symbol
-        case baseAsset = "base_asset", quoteAsset = "quote_asset", isPerpetual = "is_perpetual"
-        case priceIncrement = "price_increment", sizeIncrement = "size_increment", minSize = "min_size"
-        case minNotional = "min_notional", makerFeeRate = "maker_fee_rate", takerFeeRate = "taker_fee_rate"
-        case contractSize = "contract_size"
-    }
-
-    init(_ instrument: Instrument) {
-        symbol = instrument.symbol
-        baseAsset = instrument.baseAsset
-        quoteAsset = instrument.quoteAsset
-        isPerpetual = instrument.isPerpetual
-        priceIncrement = instrument.priceIncrement
-        sizeIncrement = instrument.sizeIncrement
-        minSize = instrument.minSize
-        minNotional = instrument.minNotional
-        makerFeeRate = instrument.makerFeeRate
-        takerFeeRate = instrument.takerFeeRate
-        contractSize = instrument.contractSize
-    }
-
-    var instrument: Instrument {
-        Instrument(symbol: symbol, baseAsset: baseAsset, quoteAsset: quoteAsset, isPerpetual: isPerpetual,
-                   priceIncrement: priceIncrement, sizeIncrement: sizeIncrement, minSize: minSize, minNotional: minNotional,
-                   makerFeeRate: makerFeeRate, takerFeeRate: takerFeeRate, contractSize: contractSize)
-    }
-}
-
-/// One asset's balance; decimals as text.
-private struct WireBalance: Codable {
-    var asset: String
-    var total: ExactDecimal
-    var available: ExactDecimal
-    var locked: ExactDecimal
-
-    init(_ balance: Balance) {
-        asset = balance.asset
-        total = balance.total
-        available = balance.available
-        locked = balance.locked
-    }
-
-    var balance: Balance { Balance(asset: asset, total: total, available: available, locked: locked) }
 }
