@@ -131,7 +131,7 @@ let package = Package(
         .executableTarget(
             name: "SwiftletBench",
             dependencies: ["SwiftletHost", "SwiftletBot", "SwiftletCore", "SwiftletTransport", "CSwiftletSDK", "BitgetCommon",
-                           "BitgetCandleFeeds", "BitgetSim"],
+                           "BitgetCandleFeeds", "BitgetSim", "SwiftletRunner"],
             path: "Benchmarks/SwiftletBench"
         ),
         .target(

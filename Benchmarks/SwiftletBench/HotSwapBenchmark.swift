@@ -3,6 +3,7 @@ import Foundation
 import SwiftletBot
 import SwiftletCore
 import SwiftletHost
+import SwiftletRunner
 import SwiftletTransport
 
 /// Hot-swap pause: the time during which no event reaches strategies and no order leaves
@@ -19,7 +20,9 @@ enum HotSwapBenchmark {
             try PluginLoader.load(path: directory.appendingPathComponent("lib\(product).so").path)
         }
         let sim = try await BitgetSimulator.start(SimConfig())
-        let runtime = try HostRuntime()
+        // Logs go to a file through the bot's background writer, as in `swiftlet start`.
+        let log = FileLog(path: NSTemporaryDirectory() + "swiftlet-bench-hot-swap.log")
+        let runtime = try HostRuntime(logger: log.logger())
         runtime.credentials.add(Credential(name: "sim", apiKey: "sim-key", secret: "sim-secret", passphrase: "sim-passphrase"))
         let versions = [try library("BitgetSpot"), try library("BitgetSpotNext")]
         let config = #"{"rest_url":"\#(sim.baseURL)","ws_public_url":"\#(sim.publicWebSocketURL)","#

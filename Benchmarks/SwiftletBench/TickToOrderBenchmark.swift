@@ -4,6 +4,7 @@ import SwiftletABI
 import SwiftletBot
 import SwiftletCore
 import SwiftletHost
+import SwiftletRunner
 import SwiftletTransport
 import Synchronization
 
@@ -24,7 +25,9 @@ enum TickToOrderBenchmark {
         let directory = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
         let sim = try await BitgetSimulator.start(SimConfig())
         let probe = LatencyProbe()
-        let runtime = try HostRuntime(configuration: HostConfiguration(probe: probe))
+        // Logs go to a file through the bot's background writer, as in `swiftlet start`.
+        let log = FileLog(path: NSTemporaryDirectory() + "swiftlet-bench-tick-to-order.log")
+        let runtime = try HostRuntime(configuration: HostConfiguration(probe: probe), logger: log.logger())
         runtime.credentials.add(Credential(name: "sim", apiKey: "sim-key", secret: "sim-secret", passphrase: "sim-passphrase"))
         let spot = try PluginLoader.load(path: directory.appendingPathComponent("libBitgetSpot.so").path)
         let config = #"{"rest_url":"\#(sim.baseURL)","ws_public_url":"\#(sim.publicWebSocketURL)","#

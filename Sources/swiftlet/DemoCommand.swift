@@ -56,6 +56,8 @@ struct Demo: AsyncParsableCommand {
         let sim = try await BitgetSimulator.start(SimConfig())
         print("bitget-sim listening on \(sim.baseURL)")
         let logPath = FileManager.default.currentDirectoryPath + "/.swiftlet/demo.log"
+        let fileLog = FileLog(path: logPath)
+        defer { fileLog.flush() }
         let endpoints = #"{"rest_url":"\#(sim.baseURL)","ws_public_url":"\#(sim.publicWebSocketURL)","ws_private_url":"\#(sim.privateWebSocketURL)"}"#
         let config = BotConfig(
             database: ".swiftlet/demo-trades.sqlite",
@@ -81,7 +83,7 @@ struct Demo: AsyncParsableCommand {
         let running = try await RunningBot.start(
             config, registry: registry, pluginDirectory: pluginDirectory,
             credentials: [Credential(name: "sim", apiKey: "sim-key", secret: "sim-secret", passphrase: "sim-passphrase")],
-            statePath: ".swiftlet/demo-state.sqlite", logger: DemoLog.fileLogger(path: logPath))
+            statePath: ".swiftlet/demo-state.sqlite", logger: fileLog.logger())
         print("market making \(symbol) on bitget spot, trend following on bitget perpetual; logs in \(logPath)")
         try await serve(running, socket: config.controlSocket!, quiet: false, seconds: seconds)
         await sim.shutdown()

@@ -30,11 +30,13 @@ struct Start: AsyncParsableCommand {
         let registry = PluginRegistry()
         let report = registry.discover(directory: plugins ?? SwiftletPaths.pluginDirectory)
         for refusal in report.refused { print("refused: \(refusal)") }
+        let fileLog = FileLog(path: log)
+        defer { fileLog.flush() }
         let running: RunningBot
         do {
             running = try await RunningBot.start(botConfig, registry: registry,
                                                  pluginDirectory: plugins ?? SwiftletPaths.pluginDirectory, credentials: credentials,
-                                                 statePath: ".swiftlet/state.sqlite", logger: DemoLog.fileLogger(path: log))
+                                                 statePath: ".swiftlet/state.sqlite", logger: fileLog.logger())
         } catch {
             throw CommandFailure("\(error)")
         }
@@ -61,7 +63,7 @@ func serve(_ running: RunningBot, socket: String, quiet: Bool, seconds: Int? = n
     let server = ControlServer(socketPath: socket, control: running)
     let serving = Task { try await server.run() }
     print("bot running; control socket \(socket); `swiftlet status` / `swiftlet stop`, or Ctrl-C")
-    let stop = DemoLog.stopSignal()
+    let stop = StopSignals.stopSignal()
     let deadline = seconds.map { ContinuousClock.now + .seconds($0) }
     while !stop.isRaised, !running.isStopped {
         if let deadline, ContinuousClock.now >= deadline { break }

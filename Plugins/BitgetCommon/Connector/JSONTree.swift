@@ -52,7 +52,12 @@ private struct Parser {
     func error(_ what: String) -> PayloadError { PayloadError("malformed JSON at byte \(position): \(what)") }
 
     mutating func skipWhitespace() {
-        while position < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[position]) { position += 1 }
+        while position < bytes.count {
+            switch bytes[position] {
+            case 0x20, 0x09, 0x0A, 0x0D: position += 1
+            default: return
+            }
+        }
     }
 
     mutating func value(depth: Int) throws(PayloadError) -> JSONTree {
