@@ -2,6 +2,8 @@ import CSwiftletSDK
 import Dispatch
 import Foundation
 import Logging
+import NIOCore
+import NIOPosix
 import SwiftletABI
 import SwiftletCore
 import Synchronization
@@ -11,8 +13,15 @@ import Synchronization
 ///
 /// Serialization (plugin.h): every call into the instance runs under `callLock`, so the
 /// host never calls one instance concurrently. Asynchronous callbacks (timers, HTTP,
-/// WebSocket) are first queued on `callbacks`, a serial queue, so they keep their order
-/// and never run on the stack of a host-service call the plugin is making.
+/// WebSocket frames, strategy events) first go into the instance's mailbox, so they keep
+/// their order and never run on the stack of a host-service call the plugin is making.
+///
+/// One drainer at a time runs the mailbox. A callback posted on one of the host's event
+/// loop threads (a frame, a timer, an HTTP answer, or an event a plugin emitted while
+/// handling one) is run by that same thread, after what it is doing now: no thread
+/// hand-off between a frame arriving, the connector handling it, the strategy reacting
+/// and its order being written (docs/architecture.md#threads). A callback posted from
+/// any other thread is run on the instance's own serial queue.
 final class InstanceContext: @unchecked Sendable {
     let runtime: HostRuntime
     let pluginID: String
@@ -26,6 +35,7 @@ final class InstanceContext: @unchecked Sendable {
 
     private let callLock = NSLock()
     private let callbacks: DispatchQueue
+    private let mailbox = Mutex(Mailbox())
     private let active = Atomic<Bool>(true)
     private let owned = Mutex<(timers: Set<UInt64>, sockets: Set<UInt64>)>(([], []))
     private let hostNameStorage: UnsafeMutablePointer<CChar>
@@ -78,14 +88,59 @@ final class InstanceContext: @unchecked Sendable {
     /// Queues a callback into the plugin; dropped if the instance has stopped by the
     /// time it runs.
     func deliver(_ body: @escaping @Sendable () -> Void) {
-        callbacks.async { [self] in
-            exclusive {
-                guard isActive else { return }
-                body()
-            }
+        post(.callback(body))
+    }
+
+    private func post(_ work: Mailbox.Work) {
+        let mustDrain = mailbox.withLock { box -> Bool in
+            box.append(work)
+            guard !box.draining else { return false }
+            box.draining = true
+            return true
+        }
+        if mustDrain { scheduleDrain() }
+    }
+
+    /// Callbacks one drain runs on an event loop before letting the loop's I/O in.
+    private static let loopBudget = 64
+
+    private func scheduleDrain() {
+        if let loop = MultiThreadedEventLoopGroup.currentEventLoop {
+            // Runs on this thread once its current task returns: no lock of the caller is
+            // held then, and no thread wakes up.
+            loop.execute { [self] in drain(budget: Self.loopBudget) }
+        } else {
+            callbacks.async { [self] in drain(budget: .max) }
         }
     }
 
+    /// Runs mailbox work in order until it is empty, or `budget` callbacks ran (then the
+    /// rest is drained by a new task, keeping the drainer role).
+    private func drain(budget: Int) {
+        var ran = 0
+        while ran < budget {
+            let next = mailbox.withLock { box -> Mailbox.Work? in
+                guard let work = box.removeFirst() else {
+                    box.draining = false
+                    return nil
+                }
+                return work
+            }
+            switch next {
+            case nil:
+                return
+            case .callback(let body):
+                exclusive {
+                    guard isActive else { return }
+                    body()
+                }
+                ran += 1
+            case .marker(let signal):
+                signal()
+            }
+        }
+        scheduleDrain()
+    }
     /// Stops callbacks: from now on queued ones are dropped.
     func markInactive() {
         active.store(false, ordering: .releasing)
@@ -102,14 +157,17 @@ final class InstanceContext: @unchecked Sendable {
         for socket in leftovers.sockets { try? runtime.webSockets.close(socket) }
     }
 
-    /// Waits until every queued callback has run or been dropped.
+    /// Waits until every queued callback has run or been dropped. Not from a thread that
+    /// is running this instance's callbacks.
     func drainCallbacks() {
-        callbacks.sync {}
+        let done = DispatchSemaphore(value: 0)
+        post(.marker { done.signal() })
+        done.wait()
     }
 
     /// `drainCallbacks` without blocking a thread.
     func callbacksDrained() async {
-        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in callbacks.async { done.resume() } }
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in post(.marker { done.resume() }) }
     }
 
     func adoptTimer(_ id: UInt64) { _ = owned.withLock { $0.timers.insert(id) } }
@@ -118,4 +176,37 @@ final class InstanceContext: @unchecked Sendable {
     func adoptSocket(_ id: UInt64) { _ = owned.withLock { $0.sockets.insert(id) } }
     func releaseSocket(_ id: UInt64) { _ = owned.withLock { $0.sockets.remove(id) } }
     func ownsSocket(_ id: UInt64) -> Bool { owned.withLock { $0.sockets.contains(id) } }
+}
+
+/// An instance's pending callbacks, first in first out.
+private struct Mailbox {
+    enum Work {
+        /// A call into the plugin (dropped once the instance is inactive).
+        case callback(@Sendable () -> Void)
+        /// Runs, without calling the plugin, once everything posted before it has run.
+        case marker(@Sendable () -> Void)
+    }
+
+    private var items: [Work] = []
+    private var head = 0
+    /// Whether a drainer is running or scheduled; only it takes work out.
+    var draining = false
+
+    mutating func append(_ work: Work) { items.append(work) }
+
+    mutating func removeFirst() -> Work? {
+        guard head < items.count else {
+            items.removeAll(keepingCapacity: true)
+            head = 0
+            return nil
+        }
+        defer {
+            head += 1
+            if head >= 256, head * 2 >= items.count {
+                items.removeFirst(head)
+                head = 0
+            }
+        }
+        return items[head]
+    }
 }
