@@ -131,7 +131,7 @@ let package = Package(
         .executableTarget(
             name: "SwiftletBench",
             dependencies: ["SwiftletHost", "SwiftletBot", "SwiftletCore", "SwiftletTransport", "CSwiftletSDK", "BitgetCommon",
-                           "BitgetCandleFeeds", "BitgetSim", "SwiftletRunner"],
+                           "BitgetCandleFeeds", "BitgetSim", "SwiftletRunner", .product(name: "NIOPosix", package: "swift-nio")],
             path: "Benchmarks/SwiftletBench"
         ),
         .target(

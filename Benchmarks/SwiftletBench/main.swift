@@ -1,6 +1,6 @@
 import Foundation
 
-/// `swift run -c release swiftlet-bench [abi|books|books-futures|candles|tick-to-order [samples]|hot-swap [swaps]|spot-memory [seconds]|all]` — prints figures; asserts nothing.
+/// `swift run -c release swiftlet-bench [abi|books|books-futures|candles|tick-to-order [samples]|http-write|hot-swap [swaps]|spot-memory [seconds]|all]` — prints figures; asserts nothing.
 /// (`all` runs abi, books and candles; spot-memory runs for a minute by default and only on request.)
 let arguments = Array(CommandLine.arguments.dropFirst())
 let selected = Set(arguments.isEmpty ? ["all"] : arguments)
@@ -40,6 +40,9 @@ do {
     if selected.contains("tick-to-order") {
         let samples = arguments.compactMap { Int($0) }.first ?? 500
         try await TickToOrderBenchmark.run(samples: samples)
+    }
+    if selected.contains("http-write") {
+        try await HTTPWriteBenchmark.run()
     }
     if selected.contains("hot-swap") {
         let swaps = arguments.compactMap { Int($0) }.first ?? 100
