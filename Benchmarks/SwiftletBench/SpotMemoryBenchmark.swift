@@ -32,6 +32,7 @@ enum SpotMemoryBenchmark {
         let events = Atomic<Int>(0)
         runtime.events.subscribe { _ in events.add(1, ordering: .relaxed) }
         let baseline = residentMB()
+        let baselineSplit = ResidentSplit.current()
         let instance = try runtime.instantiate(try PluginLoader.load(path: plugin), config: """
             {"rest_url":"\(baseURL)","ws_public_url":"\(wsBase)/v2/ws/public","ws_private_url":"\(wsBase)/v2/ws/private",\
             "credential":"bitget"}
@@ -42,7 +43,8 @@ enum SpotMemoryBenchmark {
         for symbol in symbols {
             for channel in MarketChannel.allCases { try trading.subscribe(channel, symbol: symbol) }
         }
-        print("spot-memory: \(symbols.count) symbols × books/trades/ticker; RSS before the connector \(format(baseline)) MB")
+        print("spot-memory: \(symbols.count) symbols × books/trades/ticker; RSS before the connector \(format(baseline)) MB "
+              + "(\(baselineSplit.described))")
         var peak = 0.0
         let started = ContinuousClock.now
         var lastEvents = 0
@@ -55,6 +57,9 @@ enum SpotMemoryBenchmark {
             lastEvents = total
         }
         print("spot-memory: peak RSS \(format(peak)) MB (host + connector; \(format(peak - baseline)) MB above the bare host)")
+        let split = ResidentSplit.current()
+        print("spot-memory: at the end \(split.described); the connector added \(format(split.anonymous - baselineSplit.anonymous)) MB "
+              + "anonymous and \(format(split.file - baselineSplit.file)) MB of code pages (its own library \(format(split.library("libBitgetSpot.so"))) MB)")
         try instance.stop()
         instance.destroy()
         await runtime.shutdown()
@@ -62,11 +67,54 @@ enum SpotMemoryBenchmark {
 
     /// Resident set size of this process in MB (`/proc/self/statm`).
     static func residentMB() -> Double {
-        guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
+        guard let text = procText("/proc/self/statm") else { return 0 }
         let fields = text.split(separator: " ")
         guard fields.count > 1, let pages = Double(fields[1]) else { return 0 }
         return pages * Double(sysconf(Int32(_SC_PAGESIZE))) / 1_048_576
     }
 
     private static func format(_ value: Double) -> String { String(format: "%.1f", value) }
+
+    /// A procfs file read to its end: procfs reports no size, and a sized read stops early.
+    static func procText(_ path: String) -> String? {
+        guard let data = try? FileHandle(forReadingFrom: URL(fileURLWithPath: path)).readToEnd() else { return nil }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// Resident memory split into anonymous pages (heap, stacks, buffers: the process's
+    /// data) and file-backed pages (the code of the executable and the shared libraries,
+    /// which the kernel shares with other processes mapping the same files).
+    struct ResidentSplit {
+        let anonymous: Double
+        let file: Double
+
+        static func current() -> ResidentSplit {
+            let status = procText("/proc/self/status") ?? ""
+            func field(_ name: String) -> Double {
+                guard let line = status.split(separator: "\n").first(where: { $0.hasPrefix(name + ":") }),
+                      let kilobytes = line.split(separator: " ").dropFirst().first.flatMap({ Double($0) }) else { return 0 }
+                return kilobytes / 1024
+            }
+            return ResidentSplit(anonymous: field("RssAnon"), file: field("RssFile"))
+        }
+
+        /// Resident pages of the mapped file whose path ends with `name`, in MB.
+        func library(_ name: String) -> Double {
+            guard let smaps = procText("/proc/self/smaps") else { return 0 }
+            var inLibrary = false
+            var kilobytes = 0.0
+            for line in smaps.split(separator: "\n") {
+                if let first = line.first, first.isHexDigit, line.contains("-") {
+                    inLibrary = line.hasSuffix(name)
+                } else if inLibrary, line.hasPrefix("Rss:") {
+                    kilobytes += line.split(separator: " ").dropFirst().first.flatMap { Double($0) } ?? 0
+                }
+            }
+            return kilobytes / 1024
+        }
+
+        var described: String {
+            String(format: "%.1f MB anonymous + %.1f MB file-backed code", anonymous, file)
+        }
+    }
 }
