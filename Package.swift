@@ -275,6 +275,7 @@ let package = Package(
             dependencies: [
                 "SwiftletHost", "SwiftletCore", "SwiftletABI", "SwiftletTransport", "CSwiftletSDK",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
             ]

@@ -104,6 +104,13 @@ extension Bot {
         } catch {
             throw HotSwapFailure(step: .compatibility, "no connector \"\(id)\" in this bot")
         }
+        let old = current.connector
+        // The new instance must answer whatever the old one could, before orders reach it
+        // (the risk checks read balances and positions). Asked before the pause begins.
+        let assets = (try? current.balances()).map { Set($0.map(\.asset)) }
+        let perpetual = try? PerpetualClient(old)
+        let readiness = Readiness(assets: assets, positions: (try? current.positions()) != nil,
+                                  positionMode: (try? perpetual?.positionMode()) != nil)
         let began = state.withLock { state -> Bool in
             guard state.swapping[id] == nil else { return false }
             state.swapping[id] = []
@@ -111,13 +118,6 @@ extension Bot {
         }
         guard began else { throw HotSwapFailure(step: .compatibility, "\(id) is already being swapped") }
         let start = Clocks.monotonicNanoseconds()
-        let old = current.connector
-        // The new instance must answer whatever the old one could, before orders reach it
-        // (the risk checks read balances and positions).
-        let assets = (try? current.balances()).map { Set($0.map(\.asset)) }
-        let perpetual = try? PerpetualClient(old)
-        let readiness = Readiness(assets: assets, positions: (try? current.positions()) != nil,
-                                  positionMode: (try? perpetual?.positionMode()) != nil)
         let fresh: PluginInstance
         let readyWait = Mutex<Int64>(0)
         do {

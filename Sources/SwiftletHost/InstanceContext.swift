@@ -92,13 +92,21 @@ final class InstanceContext: @unchecked Sendable {
     }
 
     private func post(_ work: Mailbox.Work) {
-        let mustDrain = mailbox.withLock { box -> Bool in
+        enum Next { case nothing, drain, runMarker(@Sendable () -> Void) }
+        let next = mailbox.withLock { box -> Next in
+            // Nothing queued or running: a marker has nothing to wait for (and waking a
+            // queue thread to learn that can take milliseconds on a busy machine).
+            if case .marker(let body) = work, box.isIdle { return .runMarker(body) }
             box.append(work)
-            guard !box.draining else { return false }
+            guard !box.draining else { return .nothing }
             box.draining = true
-            return true
+            return .drain
         }
-        if mustDrain { scheduleDrain() }
+        switch next {
+        case .nothing: break
+        case .drain: scheduleDrain()
+        case .runMarker(let body): body()
+        }
     }
 
     /// Callbacks one drain runs on an event loop before letting the loop's I/O in.
@@ -193,6 +201,9 @@ private struct Mailbox {
     var draining = false
 
     mutating func append(_ work: Work) { items.append(work) }
+
+    /// No work queued and no drainer running.
+    var isIdle: Bool { !draining && head == items.count }
 
     mutating func removeFirst() -> Work? {
         guard head < items.count else {
