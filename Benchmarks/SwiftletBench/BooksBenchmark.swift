@@ -51,7 +51,7 @@ enum BooksBenchmark {
 
             var latencies = try latency(buffer, lines)
             latencies.sort()
-            func percentile(_ p: Double) -> UInt64 { latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))] }
+            func percentile(_ p: Double) -> UInt64 { Measure.percentile(p, of: latencies) }
             print("books: latency frame-in -> book-event-built  p50 \(percentile(0.50)) ns  p99 \(percentile(0.99)) ns  "
                 + "p99.9 \(percentile(0.999)) ns  max \(latencies.last!) ns")
         }

@@ -56,7 +56,7 @@ enum HotSwapBenchmark {
         let open = try bot.venues[0].openOrders(symbol: "BTCUSDT").count
         pauses.sort()
         func percentile(_ p: Double) -> Double {
-            Double(pauses[min(pauses.count - 1, Int(Double(pauses.count) * p))]) / 1_000
+            Double(Measure.percentile(p, of: pauses)) / 1_000
         }
         print("hot swap bitget 1.0.0 <-> 1.1.0, \(pauses.count) swaps with \(open) resting orders at the end, \(replayed) intents queued and replayed:")
         print(String(format: "  pause p50 %.0f µs   p99 %.0f µs   max %.0f µs", percentile(0.5), percentile(0.99), Double(pauses.last!) / 1_000))

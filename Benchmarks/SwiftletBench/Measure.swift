@@ -24,6 +24,14 @@ enum Measure {
         return (samples[0], samples[samples.count / 2])
     }
 
+    /// The `p` percentile (0 < p ≤ 1) of ascending `sorted` by nearest rank: the smallest
+    /// sample with at least `p` of the samples at or below it (p99 of 100 samples is the
+    /// 99th, p100 the largest).
+    static func percentile<T>(_ p: Double, of sorted: [T]) -> T {
+        let rank = Int((p * Double(sorted.count)).rounded(.up))
+        return sorted[min(sorted.count, max(1, rank)) - 1]
+    }
+
     static func format(_ value: Double) -> String {
         let rounded = (value * 10).rounded() / 10
         return String(describing: rounded)

@@ -65,7 +65,7 @@ enum TickToOrderBenchmark {
         print("tick-to-order (book update in → order request written), \(latencies.count) samples, \(missed) rounds without a request:")
         if !latencies.isEmpty {
             func percentile(_ p: Double) -> Double {
-                Double(latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))]) / 1_000
+                Double(Measure.percentile(p, of: latencies)) / 1_000
             }
             print(String(format: "  p50 %.1f µs   p90 %.1f µs   p99 %.1f µs   max %.1f µs",
                          percentile(0.50), percentile(0.90), percentile(0.99), Double(latencies.last!) / 1_000))

@@ -45,7 +45,7 @@ do {
         try await HTTPWriteBenchmark.run()
     }
     if selected.contains("hot-swap") {
-        let swaps = arguments.compactMap { Int($0) }.first ?? 100
+        let swaps = arguments.compactMap { Int($0) }.first ?? 300
         try await HotSwapBenchmark.run(swaps: swaps)
     }
     if selected.contains("spot-memory") {

@@ -8,15 +8,15 @@ struct JSONTreeTests {
     @Test func parsesEveryKindOfValue() throws {
         let tree = try JSONTree.parse(#" {"a":[1,-2.5e3,0,true,false,null],"b":{"c":"d"},"e":[],"f":{}} "#)
         #expect(tree == .object([
-            "a": .array([.number("1"), .number("-2.5e3"), .number("0"), .bool(true), .bool(false), .null]),
-            "b": .object(["c": .string("d")]), "e": .array([]), "f": .object([:]),
+            .init("a", .array([.number("1"), .number("-2.5e3"), .number("0"), .bool(true), .bool(false), .null])),
+            .init("b", .object([.init("c", .string("d"))])), .init("e", .array([])), .init("f", .object([])),
         ]))
     }
 
     @Test func readsEscapesAsFoundationDoes() throws {
         let text = #"{"s":"q\" b\\ s\/ \b\f\n\r\t \u00e9 \ud83d\ude00 é"}"#
         let foundation = try JSONSerialization.jsonObject(with: Data(text.utf8)) as! [String: String]
-        #expect(try JSONTree.parse(text) == .object(["s": .string(foundation["s"]!)]))
+        #expect(try JSONTree.parse(text) == .object([.init("s", .string(foundation["s"]!))]))
     }
 
     @Test func writtenStringsReadBackExactly() throws {

@@ -144,6 +144,34 @@ import Testing
         await h.stop()
     }
 
+    @Test func theStateCarriesOpenOrdersAndOnlyTheNewestFinalOnes() async throws {
+        let h = try await SpotHarness.start()
+        // 120 orders in three batches, all cancelled, then two resting ones.
+        var cancelled: [String] = []
+        for batch in 0..<3 {
+            let requests = (0..<40).map { index in
+                OrderRequest(side: .buy, symbol: Self.btc, price: d("\(40000 + batch * 100 + index)"), size: d("0.001"))
+            }
+            cancelled += try h.trading.placeOrders(requests).map { try $0.get() }
+        }
+        #expect(await h.eventually { cancelled.allSatisfy { h.orderUpdates($0).last?.state == .open } })
+        try h.trading.cancelAll(symbol: Self.btc)
+        #expect(await h.eventually { cancelled.allSatisfy { h.orderUpdates($0).last?.state == .cancelled } })
+        let resting = try (0..<2).map { index in
+            try h.trading.placeOrder(OrderRequest(side: .buy, symbol: Self.btc, price: d("\(39000 + index)"), size: d("0.001")))
+        }
+        for id in resting { #expect(await h.waitFor(id, .open)) }
+
+        let swap = try HotSwapClient(h.instance)
+        try swap.quiesce()
+        let orders = try #require(try object(try swap.exportState())["orders"] as? [[String: Any]])
+        let states = orders.compactMap { $0["state"] as? String }
+        #expect(states.filter { $0 == "open" }.count == 2)
+        #expect(states.filter { $0 == "cancelled" }.count == 100, "\(states.count) orders exported")
+        try swap.resume()
+        await h.stop()
+    }
+
     @Test func importRefusesStateItCannotReadNamingTheProblem() async throws {
         let h = try await SpotHarness.start()
         let id = try h.trading.placeOrder(OrderRequest(side: .buy, symbol: Self.btc, price: d("50000"), size: d("0.01")))

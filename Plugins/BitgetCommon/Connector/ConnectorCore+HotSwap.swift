@@ -72,7 +72,7 @@ extension ConnectorCore {
             sequences[subscription.instId] = books.book(instType: instType, instId: subscription.instId)?.sequence
         }
         var state = HotSwapState(plugin: build.pluginID, version: build.version, instType: instType,
-                                 orders: Array(orders.entries.values), tradeIDs: orders.rememberedTrades,
+                                 orders: handedOverOrders(), tradeIDs: Array(orders.rememberedTrades.suffix(Self.handedOverTradeIDs)),
                                  subscriptions: subscriptions, bookSequences: sequences,
                                  idSession: ids.session, idCounter: ids.counter)
         if loaded { state.instruments = Array(instrumentsBySymbol.values) }
@@ -90,6 +90,25 @@ extension ConnectorCore {
             }
         }
         return state.encoded()
+    }
+
+    /// How much of its memory of finished work an instance hands over: the newest final
+    /// orders and trade ids. Enough for what reconciliation reads again (the 100 latest
+    /// fills of a symbol, recent order states), and bounded, so the state, and the pause
+    /// that carries it, does not grow with the bot's age. The bot itself also drops a fill
+    /// it has already counted (by trade id).
+    static let handedOverFinalOrders = 100
+    static let handedOverTradeIDs = 2_000
+
+    /// Every order not final, and the newest `handedOverFinalOrders` final ones.
+    private func handedOverOrders() -> [OrderTracker.Entry] {
+        var open: [OrderTracker.Entry] = [], final: [OrderTracker.Entry] = []
+        for entry in orders.entries.values {
+            if entry.snapshot.state.isFinal { final.append(entry) } else { open.append(entry) }
+        }
+        guard final.count > Self.handedOverFinalOrders else { return open + final }
+        final.sort { $0.snapshot.updatedTime > $1.snapshot.updatedTime }
+        return open + final.prefix(Self.handedOverFinalOrders)
     }
 
     /// Adopts an exported state before `start`: its orders, its reported trade ids (never

@@ -6,7 +6,8 @@ public import SwiftletCore
 /// took about 200 µs for a 7 KB state, most of the import step; this takes a few µs.
 /// Numbers keep their literal text, so integers convert exactly.
 public enum JSONTree: Sendable, Equatable {
-    case object([String: JSONTree])
+    /// Members in document order (objects here are small: a scan beats hashing).
+    case object([Member])
     case array([JSONTree])
     case string(String)
     case number(String)
@@ -25,6 +26,17 @@ public enum JSONTree: Sendable, Equatable {
                 return value
             }
         }.get()
+    }
+
+    /// One member of an object.
+    public struct Member: Sendable, Equatable {
+        public let key: String
+        public let value: JSONTree
+
+        public init(_ key: String, _ value: JSONTree) {
+            self.key = key
+            self.value = value
+        }
     }
 
     /// The name of this value's kind, for error messages.
@@ -77,7 +89,7 @@ private struct Parser {
 
     mutating func object(depth: Int) throws(PayloadError) -> JSONTree {
         position += 1
-        var members: [String: JSONTree] = [:]
+        var members: [JSONTree.Member] = []
         skipWhitespace()
         if position < bytes.count, bytes[position] == UInt8(ascii: "}") {
             position += 1
@@ -90,7 +102,7 @@ private struct Parser {
             skipWhitespace()
             guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else { throw error("expected ':'") }
             position += 1
-            members[key] = try value(depth: depth + 1)
+            members.append(JSONTree.Member(key, try value(depth: depth + 1)))
             skipWhitespace()
             guard position < bytes.count else { throw error("unexpected end in an object") }
             position += 1
@@ -157,9 +169,11 @@ private struct Parser {
     }
 
     private func text(_ range: Range<Int>) throws(PayloadError) -> String {
-        guard let text = String(validating: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self) else {
-            throw error("a string is not valid UTF-8")
-        }
+        let slice = UnsafeBufferPointer(rebasing: bytes[range])
+        // ASCII (nearly every string here) is valid as it is; `String(validating:)` is
+        // generic and much slower per call.
+        if slice.allSatisfy({ $0 < 0x80 }) { return String(decoding: slice, as: UTF8.self) }
+        guard let text = String(validating: slice, as: UTF8.self) else { throw error("a string is not valid UTF-8") }
         return text
     }
 
@@ -247,7 +261,7 @@ private struct Parser {
 /// The members of one JSON object, read by name; errors name the field by its path
 /// (`orders[2].price`) and start with `what` (`hot-swap state`).
 public struct JSONFields {
-    let members: [String: JSONTree]
+    let members: [JSONTree.Member]
     let path: String
     let what: String
 
@@ -263,10 +277,10 @@ public struct JSONFields {
 
     private func name(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
 
-    /// The raw value of `key`; nil if absent or null.
+    /// The raw value of `key` (its first occurrence); nil if absent or null.
     public func optional(_ key: String) -> JSONTree? {
-        guard let value = members[key], value != .null else { return nil }
-        return value
+        guard let member = members.first(where: { $0.key == key }), member.value != .null else { return nil }
+        return member.value
     }
 
     private func required(_ key: String) throws(PayloadError) -> JSONTree {
@@ -337,7 +351,7 @@ public struct JSONFields {
         }
         guard case .object(let members) = value else { throw wrongType(key, value, expected: "an object") }
         var result: [String: Value] = [:]
-        for (member, item) in members { result[member] = try read(item, "\(name(key)).\(member)") }
+        for member in members { result[member.key] = try read(member.value, "\(name(key)).\(member.key)") }
         return result
     }
 }
