@@ -11,7 +11,7 @@
 /// let symbol = try config.requiredString("symbol")
 /// ```
 public struct PluginConfig: Sendable {
-    private let members: [String: ConfigJSON]
+    private let members: [String: JSONTree]
 
     /// Parses `json`; an empty text is an empty object.
     public init(json: String) throws(PluginError) {
@@ -20,14 +20,21 @@ public struct PluginConfig: Sendable {
             members = [:]
             return
         }
-        let value: ConfigJSON
-        do {
-            value = try ConfigJSON.parse(json)
+        let value: JSONTree
+        do throws(JSONTreeError) {
+            value = try JSONTree.parse(json)
         } catch {
             throw PluginError(SWL_ERR_INVALID_ARGUMENT, "config is not valid JSON: \(error.message)")
         }
-        guard case .object(let members) = value else {
+        guard case .object(let list) = value else {
             throw PluginError(SWL_ERR_INVALID_ARGUMENT, "config must be a JSON object, got \(value.summary)")
+        }
+        // A config that says two things about one key is a mistake worth reporting.
+        var members: [String: JSONTree] = [:]
+        for member in list {
+            guard members.updateValue(member.value, forKey: member.key) == nil else {
+                throw PluginError(SWL_ERR_INVALID_ARGUMENT, "config is not valid JSON: key '\(member.key)' appears more than once")
+            }
         }
         self.members = members
     }
@@ -115,7 +122,7 @@ public struct PluginConfig: Sendable {
         invalid(key, "is required")
     }
 
-    private func present(_ key: String) -> ConfigJSON? {
+    private func present(_ key: String) -> JSONTree? {
         guard let value = members[key], value != .null else { return nil }
         return value
     }

@@ -1,9 +1,10 @@
 import Foundation
 @testable import BitgetCommon
 import SwiftletCore
+import SwiftletPluginKit
 import Testing
 
-/// The hand-written JSON reader and writer of the hot-swap state, against Foundation's.
+/// The kit's JSON reader and BitgetCommon's writer and field reader (the hot-swap state), against Foundation's.
 struct JSONTreeTests {
     @Test func parsesEveryKindOfValue() throws {
         let tree = try JSONTree.parse(#" {"a":[1,-2.5e3,0,true,false,null],"b":{"c":"d"},"e":[],"f":{}} "#)
@@ -48,7 +49,7 @@ struct JSONTreeTests {
             String(repeating: "[", count: 65) + String(repeating: "]", count: 65),
         ]
         for text in cases {
-            #expect(throws: PayloadError.self, "\(text)") { try JSONTree.parse(text) }
+            #expect(throws: JSONTreeError.self, "\(text)") { try JSONTree.parse(text) }
         }
         #expect((try? JSONTree.parse(String(repeating: "[", count: 60) + String(repeating: "]", count: 60))) != nil)
     }

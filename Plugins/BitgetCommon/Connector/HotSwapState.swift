@@ -160,12 +160,13 @@ public struct HotSwapState: Sendable, Equatable {
 
     private static func read(_ text: String, plugin: String, instType: String) throws(PayloadError) -> HotSwapState {
         let what = "hot-swap state"
-        let root: JSONFields
-        do throws(PayloadError) {
-            root = try JSONFields(try JSONTree.parse(text), what: what)
+        let tree: JSONTree
+        do throws(JSONTreeError) {
+            tree = try JSONTree.parse(text)
         } catch {
-            throw PayloadError("\(what): \(error.message) (expected the JSON object a Bitget connector exports)")
+            throw PayloadError("\(what): malformed JSON, \(error.message) (expected the JSON object a Bitget connector exports)")
         }
+        let root = try JSONFields(tree, what: what)
         let format = try root.integer("format", as: Int.self)
         guard format == Self.format else {
             throw PayloadError("hot-swap state format \(format) is unknown to this build (it reads format \(Self.format))")

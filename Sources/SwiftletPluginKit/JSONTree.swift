@@ -1,10 +1,10 @@
-public import SwiftletCore
-
-/// A parsed JSON document, and the reading of its fields with errors that name the field.
+/// A parsed JSON document (RFC 8259). Numbers keep their source text, so a decimal like
+/// `0.0015` reaches `ExactDecimal` digit for digit, never through `Double`, and integers
+/// convert exactly.
 ///
-/// Hand-written for the hot-swap state, which is read inside the swap pause: JSONDecoder
-/// took about 200 µs for a 7 KB state, most of the import step; this takes a few µs.
-/// Numbers keep their literal text, so integers convert exactly.
+/// Hand-written: plugin configs need the numbers' text, which JSONDecoder does not give, and
+/// the hot-swap state of the Bitget connectors is read inside the swap pause, where
+/// JSONDecoder took about 200 µs for a 7 KB state.
 public enum JSONTree: Sendable, Equatable {
     /// Members in document order (objects here are small: a scan beats hashing).
     case object([Member])
@@ -15,14 +15,14 @@ public enum JSONTree: Sendable, Equatable {
     case null
 
     /// Parses one JSON value filling the whole text (whitespace around it allowed).
-    public static func parse(_ text: String) throws(PayloadError) -> JSONTree {
+    public static func parse(_ text: String) throws(JSONTreeError) -> JSONTree {
         var text = text
         return try text.withUTF8 { bytes in
-            Result { () throws(PayloadError) -> JSONTree in
+            Result { () throws(JSONTreeError) -> JSONTree in
                 var parser = Parser(bytes: bytes)
                 let value = try parser.value(depth: 0)
                 parser.skipWhitespace()
-                guard parser.position == bytes.count else { throw parser.error("text after the JSON value") }
+                guard parser.position == bytes.count else { throw parser.error("unexpected text after the value") }
                 return value
             }
         }.get()
@@ -39,8 +39,8 @@ public enum JSONTree: Sendable, Equatable {
         }
     }
 
-    /// The name of this value's kind, for error messages.
-    var kind: String {
+    /// The name of this value's kind, for error messages: `a string`, `a number`, ...
+    public var kind: String {
         switch self {
         case .object: "an object"
         case .array: "an array"
@@ -61,7 +61,7 @@ private struct Parser {
 
     init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
-    func error(_ what: String) -> PayloadError { PayloadError("malformed JSON at byte \(position): \(what)") }
+    func error(_ what: String) -> JSONTreeError { JSONTreeError(message: "\(what) at byte \(position)") }
 
     mutating func skipWhitespace() {
         while position < bytes.count {
@@ -72,7 +72,7 @@ private struct Parser {
         }
     }
 
-    mutating func value(depth: Int) throws(PayloadError) -> JSONTree {
+    mutating func value(depth: Int) throws(JSONTreeError) -> JSONTree {
         guard depth < Self.maxDepth else { throw error("nested deeper than \(Self.maxDepth)") }
         skipWhitespace()
         guard position < bytes.count else { throw error("unexpected end") }
@@ -87,7 +87,7 @@ private struct Parser {
         }
     }
 
-    mutating func object(depth: Int) throws(PayloadError) -> JSONTree {
+    mutating func object(depth: Int) throws(JSONTreeError) -> JSONTree {
         position += 1
         var members: [JSONTree.Member] = []
         skipWhitespace()
@@ -114,7 +114,7 @@ private struct Parser {
         }
     }
 
-    mutating func array(depth: Int) throws(PayloadError) -> JSONTree {
+    mutating func array(depth: Int) throws(JSONTreeError) -> JSONTree {
         position += 1
         var items: [JSONTree] = []
         skipWhitespace()
@@ -136,7 +136,7 @@ private struct Parser {
     }
 
     /// A string literal starting at the opening quote.
-    mutating func string() throws(PayloadError) -> String {
+    mutating func string() throws(JSONTreeError) -> String {
         position += 1
         let start = position
         // Most strings have no escapes: take them as they are.
@@ -168,7 +168,7 @@ private struct Parser {
         throw error("unterminated string")
     }
 
-    private func text(_ range: Range<Int>) throws(PayloadError) -> String {
+    private func text(_ range: Range<Int>) throws(JSONTreeError) -> String {
         let slice = UnsafeBufferPointer(rebasing: bytes[range])
         // ASCII (nearly every string here) is valid as it is; `String(validating:)` is
         // generic and much slower per call.
@@ -177,7 +177,7 @@ private struct Parser {
         return text
     }
 
-    private mutating func escape(into out: inout [UInt8]) throws(PayloadError) {
+    private mutating func escape(into out: inout [UInt8]) throws(JSONTreeError) {
         guard position < bytes.count else { throw error("unterminated string") }
         let byte = bytes[position]
         position += 1
@@ -206,7 +206,7 @@ private struct Parser {
         }
     }
 
-    private mutating func hex4() throws(PayloadError) -> UInt32 {
+    private mutating func hex4() throws(JSONTreeError) -> UInt32 {
         guard position + 4 <= bytes.count else { throw error("a short \\u escape") }
         var value: UInt32 = 0
         for _ in 0..<4 {
@@ -225,7 +225,7 @@ private struct Parser {
     }
 
     /// A number literal (JSON grammar), kept as text.
-    mutating func number() throws(PayloadError) -> String {
+    mutating func number() throws(JSONTreeError) -> String {
         let start = position
         func digits(_ parser: inout Parser) -> Int {
             let first = parser.position
@@ -250,7 +250,7 @@ private struct Parser {
         return try text(start..<position)
     }
 
-    private mutating func literal(_ word: StaticString) throws(PayloadError) {
+    private mutating func literal(_ word: StaticString) throws(JSONTreeError) {
         let expected = UnsafeBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitCount)
         guard position + expected.count <= bytes.count,
               bytes[position..<position + expected.count].elementsEqual(expected) else { throw error("expected a value") }
@@ -258,100 +258,20 @@ private struct Parser {
     }
 }
 
-/// The members of one JSON object, read by name; errors name the field by its path
-/// (`orders[2].price`) and start with `what` (`hot-swap state`).
-public struct JSONFields {
-    let members: [JSONTree.Member]
-    let path: String
-    let what: String
-
-    /// The fields of `tree`, which must be an object.
-    public init(_ tree: JSONTree, what: String, path: String = "") throws(PayloadError) {
-        guard case .object(let members) = tree else {
-            throw PayloadError("\(what): \(path.isEmpty ? "the document" : "'\(path)'") should be an object, not \(tree.kind)")
+extension JSONTree {
+    /// The kind with a glimpse of the value, for error messages: `a string ("abc")`, `a number (1e-3)`, `true`.
+    public var summary: String {
+        switch self {
+        case .string(let text): "a string (\"\(text.prefix(40))\")"
+        case .number(let text): "a number (\(text))"
+        case .bool(let value): "\(value)"
+        default: kind
         }
-        self.members = members
-        self.path = path
-        self.what = what
     }
+}
 
-    private func name(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
-
-    /// The raw value of `key` (its first occurrence); nil if absent or null.
-    public func optional(_ key: String) -> JSONTree? {
-        guard let member = members.first(where: { $0.key == key }), member.value != .null else { return nil }
-        return member.value
-    }
-
-    private func required(_ key: String) throws(PayloadError) -> JSONTree {
-        guard let value = optional(key) else { throw PayloadError("\(what): missing field '\(name(key))'") }
-        return value
-    }
-
-    private func wrongType(_ key: String, _ value: JSONTree, expected: String) -> PayloadError {
-        PayloadError("\(what): '\(name(key))' should be \(expected), not \(value.kind)")
-    }
-
-    public func string(_ key: String) throws(PayloadError) -> String {
-        let value = try required(key)
-        guard case .string(let text) = value else { throw wrongType(key, value, expected: "a string") }
-        return text
-    }
-
-    public func bool(_ key: String) throws(PayloadError) -> Bool {
-        let value = try required(key)
-        guard case .bool(let flag) = value else { throw wrongType(key, value, expected: "a boolean") }
-        return flag
-    }
-
-    /// An integer that fits `T` exactly.
-    public func integer<T: FixedWidthInteger>(_ key: String, as type: T.Type = T.self) throws(PayloadError) -> T {
-        let value = try required(key)
-        guard case .number(let text) = value, let integer = T(text) else { throw wrongType(key, value, expected: "an integer in range") }
-        return integer
-    }
-
-    /// An exact decimal written as text (`"0.10"`).
-    public func decimal(_ key: String) throws(PayloadError) -> ExactDecimal {
-        let text = try string(key)
-        guard let value = try? ExactDecimal(text) else { throw PayloadError("\(what): '\(name(key))' is not an exact decimal: \"\(text)\"") }
-        return value
-    }
-
-    /// The fields of a nested object.
-    public func object(_ key: String) throws(PayloadError) -> JSONFields {
-        try JSONFields(try required(key), what: what, path: name(key))
-    }
-
-    /// The elements of an array; an absent or null array is empty when `optional`.
-    public func array(_ key: String, optional: Bool = false) throws(PayloadError) -> [JSONTree] {
-        guard let value = self.optional(key) else {
-            if optional { return [] }
-            throw PayloadError("\(what): missing field '\(name(key))'")
-        }
-        guard case .array(let items) = value else { throw wrongType(key, value, expected: "an array") }
-        return items
-    }
-
-    /// The fields of each object in an array.
-    public func objects(_ key: String, optional: Bool = false) throws(PayloadError) -> [JSONFields] {
-        var result: [JSONFields] = []
-        for (index, item) in try array(key, optional: optional).enumerated() {
-            result.append(try JSONFields(item, what: what, path: "\(name(key))[\(index)]"))
-        }
-        return result
-    }
-
-    /// The members of a nested object, each read by `read` (given the member's path).
-    public func dictionary<Value>(_ key: String, optional: Bool = false,
-                                  _ read: (JSONTree, String) throws(PayloadError) -> Value) throws(PayloadError) -> [String: Value] {
-        guard let value = self.optional(key) else {
-            if optional { return [:] }
-            throw PayloadError("\(what): missing field '\(name(key))'")
-        }
-        guard case .object(let members) = value else { throw wrongType(key, value, expected: "an object") }
-        var result: [String: Value] = [:]
-        for member in members { result[member.key] = try read(member.value, "\(name(key)).\(member.key)") }
-        return result
-    }
+/// Why a text is not JSON: what was wrong and at which byte.
+public struct JSONTreeError: Error, Sendable, CustomStringConvertible {
+    public let message: String
+    public var description: String { message }
 }
