@@ -190,6 +190,10 @@ extension SpotResilienceTests {
     @Test func aBalanceSnapshotOlderThanAPushDoesNotOverwriteIt() async throws {
         let h = try await SpotHarness.start()
         #expect(await h.eventually { h.balance("USDT") != nil && h.balance("BTC") != nil })
+        // Let the startup reconciliation finish (a few local REST calls): one still running
+        // when the connection drops would delay the reconnect's, whose balance request would
+        // then be sent after the push below, and rightly win over it.
+        try await Task.sleep(for: .seconds(1))
         let btc = try #require(h.balance("BTC"))
         func privateConnections() -> Int {
             h.all.filter { if case .connection(let c) = $0.payload { c.stream == "private" && c.state == .connected } else { false } }.count

@@ -812,12 +812,6 @@ public final class ConnectorCore {
 
     // MARK: persistence
 
-    private struct SavedState: Codable {
-        var version = 1
-        var orders: [OrderTracker.Entry]
-        var trades: [String]
-    }
-
     /// Saves the state within `saveDelay`, once for any number of changes meanwhile.
     ///
     /// Not at once: encoding every tracked order and writing it to SQLite takes about a
@@ -849,20 +843,18 @@ public final class ConnectorCore {
         _ = cancelPendingSave()
         guard !quiesced else { return }
         orders.pruneFinal(keep: 500)
-        let state = SavedState(orders: Array(orders.entries.values), trades: Array(orders.rememberedTrades.suffix(5000)))
+        let state = DurableState(orders: Array(orders.entries.values), trades: Array(orders.rememberedTrades.suffix(5000)))
         do {
-            try host.store(Array(try JSONEncoder().encode(state)), forKey: stateKey)
-        } catch let error as PluginError {
-            host.log(.error, "cannot save state: \(error.message)")
+            try host.store(state.encoded(), forKey: stateKey)
         } catch {
-            host.log(.error, "cannot encode state: \(error)")
+            host.log(.error, "cannot save state: \(error.message)")
         }
     }
 
     private func restoreState() {
         do {
             guard let bytes = try host.load(key: stateKey) else { return }
-            let state = try JSONDecoder().decode(SavedState.self, from: Data(bytes))
+            let state = try DurableState.decode(bytes)
             orders.restore(trades: state.trades, entries: state.orders)
             host.log(.info, "restored \(state.orders.count) orders and \(state.trades.count) trade ids")
         } catch {

@@ -241,7 +241,8 @@ extension HotSwapState {
         return result
     }
 
-    private static func write(_ entry: OrderTracker.Entry, to out: inout JSONWriter) {
+    /// One order object (also the durable store's, `DurableState`).
+    static func write(_ entry: OrderTracker.Entry, to out: inout JSONWriter) {
         let s = entry.snapshot
         out.openObject()
         out.member("average_fill_price", s.averageFillPrice.description)
@@ -266,7 +267,7 @@ extension HotSwapState {
         out.closeObject()
     }
 
-    private static func entry(_ order: JSONFields) throws(PayloadError) -> OrderTracker.Entry {
+    static func entry(_ order: JSONFields) throws(PayloadError) -> OrderTracker.Entry {
         let clientOrderID = try order.string("client_order_id")
         guard !clientOrderID.isEmpty else { throw PayloadError("hot-swap state: '\(order.path).client_order_id' is empty") }
         let field = "hot-swap state: \(order.path)"
