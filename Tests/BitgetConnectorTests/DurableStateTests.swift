@@ -6,21 +6,14 @@ import Testing
 /// The connectors' durable store format: format 2 round trips exactly, format 1 (written by
 /// JSONEncoder in earlier builds) is still read, and a broken text is refused with the reason.
 struct DurableStateTests {
-    func d(_ text: String) -> ExactDecimal { try! ExactDecimal(text) }
-
+    /// The hot-swap tests' order, and a failed one with a reason to escape.
     func sample() -> DurableState {
-        let open = OrderSnapshot(state: .partiallyFilled, symbol: "BTCUSDT", clientOrderID: "swlabcx1", exchangeOrderID: "1001",
-                                 side: .sell, type: .limit, price: d("50000.10"), size: d("0.020"), filledSize: d("0.005"),
-                                 averageFillPrice: d("50000.10"), positionSide: .short, createdTime: 1_764_830_000_000_000_001,
-                                 updatedTime: 1_764_830_000_000_000_002)
-        var failed = open
-        failed.clientOrderID = "swlabcx2"
-        failed.state = .failed
-        return DurableState(orders: [
-            OrderTracker.Entry(snapshot: open, cancelRequested: true, reason: "", filledByFills: d("0.005")),
-            OrderTracker.Entry(snapshot: failed, cancelRequested: false, reason: "insufficient \"balance\"\n(43012)",
-                               filledByFills: .zero),
-        ], trades: ["5001", "5002"])
+        let entry = HotSwapStateTests().sample().orders[0]
+        var failed = entry
+        failed.snapshot.clientOrderID = "swlabcx2"
+        failed.snapshot.state = .failed
+        failed.reason = "insufficient \"balance\"\n(43012)"
+        return DurableState(orders: [entry, failed], trades: ["5001", "5002"])
     }
 
     @Test func format2RoundTripsExactly() throws {
