@@ -80,4 +80,7 @@ extension BitgetSimulator {
 
     /// Number of WebSocket connections accepted since start (a client that reconnects adds one).
     public var webSocketConnectionsOpened: Int { hub.connectionsOpened }
+
+    /// `ping` frames received from clients since start.
+    public var webSocketPingsReceived: Int { hub.lock.withLock { hub.pingsReceived } }
 }

@@ -28,10 +28,12 @@ import Testing
         private let counts = Mutex<(resyncs: Int, snapshots: Int, deltas: Int)>((0, 0, 0))
         private let sim: BitgetSimulator
         let connectionsBefore: Int
+        let pingsBefore: Int
 
         init(_ harness: BotHarness) {
             sim = harness.sim
             connectionsBefore = harness.sim.webSocketConnectionsOpened
+            pingsBefore = harness.sim.webSocketPingsReceived
             _ = harness.runtime.events.subscribe { [self] event in
                 switch event.payload {
                 case .bookResync: counts.withLock { $0.resyncs += 1 }
@@ -46,11 +48,18 @@ import Testing
         var deltas: Int { counts.withLock { $0.deltas } }
 
         /// The streams went on over the same connections, the books without a new snapshot.
-        func expectContinuity(sourceLocation: SourceLocation = #_sourceLocation) {
+        func expectContinuity(sourceLocation: SourceLocation = #_sourceLocation) async {
             let seen = counts.withLock { $0 }
             #expect(sim.webSocketConnectionsOpened == connectionsBefore, "connections were opened anew",
                     sourceLocation: sourceLocation)
             #expect(seen.resyncs == 0 && seen.snapshots == 0, "resyncs \(seen.resyncs), snapshots \(seen.snapshots)",
+                    sourceLocation: sourceLocation)
+            // Whoever carries a connection on pings it at once (the keepalive interval is 30 s).
+            let deadline = ContinuousClock.now + .seconds(5)
+            while sim.webSocketPingsReceived <= pingsBefore, ContinuousClock.now < deadline {
+                try? await Task.sleep(for: .milliseconds(20))
+            }
+            #expect(sim.webSocketPingsReceived > pingsBefore, "no ping on the carried connections",
                     sourceLocation: sourceLocation)
         }
     }
@@ -103,7 +112,7 @@ import Testing
             harness.sim.forceTrade(symbol: "BTCUSDT", side: "buy", size: "0.5")
             try await Self.settled(harness, fills: fills)
             // 1.1.0 adopted 1.0.0's connections and book: no reconnect, no resync.
-            streams.expectContinuity()
+            await streams.expectContinuity()
         }
     }
 
@@ -132,7 +141,7 @@ import Testing
             }
             try await Self.settled(harness, fills: fills)
             // The frames held during the attempt went back to 1.0.0, in order.
-            streams.expectContinuity()
+            await streams.expectContinuity()
         }
     }
 
@@ -167,7 +176,7 @@ import Testing
             try await waitUntil("the order cancelled", timeout: .seconds(10)) {
                 (try? harness.venue().order(id).state) == .cancelled
             }
-            streams.expectContinuity()
+            await streams.expectContinuity()
         }
     }
 
@@ -198,7 +207,7 @@ import Testing
                 try !venue().positions().contains { $0.symbol == "BTCUSDT" && $0.position.size > .zero }
             }
             #expect(harness.sim.account(apiKey: "k1")?.positions.isEmpty == true)
-            streams.expectContinuity()
+            await streams.expectContinuity()
         }
     }
 

@@ -122,6 +122,10 @@ public final class BitgetStream {
         isReady = true
         attempt = 0
         startKeepalive()
+        // The previous instance's last ping may be most of an interval ago, and swaps in
+        // quick succession would otherwise never let an interval finish: Bitget closes a
+        // connection that sent no ping for two minutes.
+        ping()
     }
 
     /// Stops the keepalive pings (the owner is quiesced for a hot swap and its frames are
@@ -136,6 +140,7 @@ public final class BitgetStream {
     public func resumeKeepalive() {
         guard isReady, pingTimer == nil else { return }
         startKeepalive()
+        ping()
     }
 
     /// Closes for good.

@@ -15,6 +15,7 @@ extension StreamHub {
         let now = WallClock.milliseconds()
         lock.lock()
         connection.lastSeen = now
+        if text == "ping" { pingsReceived += 1 }
         lock.unlock()
         if text == "ping" { connection.send("pong"); return }
         guard let message = try? JSONParser.parse(text), let op = message["op"]?.text else {

@@ -44,6 +44,8 @@ final class StreamHub: @unchecked Sendable {
     let lock = NSLock()
     var connections: [Int: Connection] = [:]
     var nextId = 1
+    /// `ping`s received from clients since start (test hook).
+    var pingsReceived = 0
     var feeds: [String: BookFeed] = [:]
     /// Messages sent since start (for the fan-out benchmark).
     var sentCount = 0
