@@ -16,12 +16,12 @@ import Synchronization
 /// WebSocket frames, strategy events) first go into the instance's mailbox, so they keep
 /// their order and never run on the stack of a host-service call the plugin is making.
 ///
-/// One drainer at a time runs the mailbox. A callback posted on one of the host's event
-/// loop threads (a frame, a timer, an HTTP answer, or an event a plugin emitted while
-/// handling one) is run by that same thread, after what it is doing now: no thread
-/// hand-off between a frame arriving, the connector handling it, the strategy reacting
-/// and its order being written (docs/architecture.md#threads). A callback posted from
-/// any other thread is run on the instance's own serial queue.
+/// One drainer at a time runs the mailbox. A callback posted on an event-loop thread (a
+/// frame, a timer, an HTTP answer, or an event a plugin emitted while handling one) is run
+/// by that same thread, after what it is doing now: no thread hand-off between a frame
+/// arriving, the connector handling it, the strategy reacting and its order being written
+/// (docs/strategies.md#tick-to-order-latency, docs/abi.md#threading). A callback posted
+/// from any other thread is run on the instance's own serial queue.
 final class InstanceContext: @unchecked Sendable {
     let runtime: HostRuntime
     let pluginID: String
@@ -149,6 +149,7 @@ final class InstanceContext: @unchecked Sendable {
         }
         scheduleDrain()
     }
+
     /// Stops callbacks: from now on queued ones are dropped.
     func markInactive() {
         active.store(false, ordering: .releasing)

@@ -43,6 +43,7 @@ struct DurableStateTests {
             ("{\"format\":3,\"orders\":[],\"trades\":[]}", "format 3"),
             ("{\"format\":2,\"orders\":[],\"trades\":[7]}", "trades[0]"),
             ("{\"format\":2,", "malformed JSON"),
+            ("{\"version\":1,\"orders\":\"none\",\"trades\":[]}", "saved state (format 1)"),
         ]
         for (text, named) in cases {
             do {

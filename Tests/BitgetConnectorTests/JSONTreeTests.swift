@@ -36,6 +36,10 @@ struct JSONTreeTests {
         // Foundation reads what the writer wrote, and so does the tree.
         let foundation = try JSONSerialization.jsonObject(with: Data(out.bytes)) as! [String: Any]
         #expect(foundation[awkward] as? String == awkward)
+        // Request bodies quote strings the same way.
+        let literal = JSONText.string(awkward)
+        #expect(literal == #""quote \" backslash \\ slash / newline \n tab \t bell \u0007 nul \u0000 é 😀 {\"action\":\"snapshot\"}""#)
+        #expect(try JSONSerialization.jsonObject(with: Data(literal.utf8), options: .fragmentsAllowed) as? String == awkward)
         let fields = try JSONFields(try JSONTree.parse(out.text), what: "test")
         #expect(try fields.string(awkward) == awkward)
         #expect(try fields.integer("n", as: Int64.self) == Int64.min)

@@ -186,6 +186,24 @@ extension SpotResilienceTests {
         await h.stop()
     }
 
+    /// A saved state that cannot be read (a broken or foreign value under the connector's
+    /// key) is reported and left behind: the connector starts from the exchange's view,
+    /// trades, and writes its state anew in the current format.
+    @Test func anUnreadableSavedStateIsReportedAndReplaced() async throws {
+        let h = try await SpotHarness.create()
+        try h.runtime.keyValue.put(namespace: "bitget", key: "spot.state", value: Array(#"{"format":2,"orders":[{"#.utf8))
+        try await h.startConnector()
+        #expect(await h.eventually { h.errors.contains { $0.contains("saved state unreadable") } }, "\(h.errors)")
+        let id = try h.trading.placeOrder(OrderRequest(side: .buy, symbol: Self.btc, price: try ExactDecimal("45000"),
+                                                       size: try ExactDecimal("0.01")))
+        #expect(await h.waitFor(id, .open))
+        #expect(await h.eventually {
+            let saved = (try? h.runtime.keyValue.get(namespace: "bitget", key: "spot.state")).flatMap { $0 }
+            return saved.map { String(decoding: $0, as: UTF8.self).contains(id) } ?? false
+        })
+        await h.stop()
+    }
+
     /// A REST balance snapshot answered after a newer `account` push does not overwrite it.
     @Test func aBalanceSnapshotOlderThanAPushDoesNotOverwriteIt() async throws {
         let h = try await SpotHarness.start()

@@ -5,25 +5,11 @@ public import SwiftletCore
 /// is what gets signed, so it is built explicitly (member order as given) rather than
 /// through an encoder whose key order is unspecified.
 public enum JSONText {
-    /// A JSON string literal for `text`.
+    /// A JSON string literal for `text` (escaped as `JSONWriter` escapes).
     public static func string(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    out += String(format: "\\u%04x", scalar.value)
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
+        var writer = JSONWriter(capacity: text.utf8.count + 8)
+        writer.string(text)
+        return writer.text
     }
 
     /// An object whose members are all strings, in the order given.
