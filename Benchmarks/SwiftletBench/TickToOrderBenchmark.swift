@@ -121,13 +121,21 @@ final class LatencyProbe: TransportProbe {
         }
     }
 
-    /// Median duration of each stage, and of the last one up to the request being written.
+    /// Median duration of each stage, and from the last one reached to the request being
+    /// written, over the rounds that reached the stages most rounds reached. (When the
+    /// connection is on the calling thread, AsyncHTTPClient writes the request before the
+    /// connector's `place` returns, so `venueLeft` comes after the write.)
     func stageMedians() -> [(String, Double)] {
         state.withLock { state in
-            let names = Stage.allCases.map(\.name) + ["→request written (AsyncHTTPClient)"]
-            return names.enumerated().compactMap { index, name in
-                let values = state.stages.compactMap { $0.count > index ? $0[index] : nil }.sorted()
-                guard !values.isEmpty else { return nil }
+            let lengths = Dictionary(grouping: state.stages, by: \.count)
+            guard let (length, rounds) = lengths.max(by: { $0.value.count < $1.value.count }), length > 0 else { return [] }
+            let reached = Stage.allCases.prefix(length - 1)
+            let remainder = reached.last == .venueLeft
+                ? "→request written (AsyncHTTPClient)"
+                : "→request written (connector quantize, sign; AsyncHTTPClient write inside its call)"
+            let names = reached.map(\.name) + [remainder]
+            return names.enumerated().map { index, name in
+                let values = rounds.map { $0[index] }.sorted()
                 return (name, Double(values[values.count / 2]) / 1_000)
             }
         }
@@ -163,7 +171,7 @@ final class LatencyProbe: TransportProbe {
                     stages.append(at - previous)
                     previous = at
                 }
-                if stages.count == Stage.allCases.count { stages.append(now - previous) }
+                stages.append(now - previous)
                 state.stages.append(stages)
             }
             state.armed = false

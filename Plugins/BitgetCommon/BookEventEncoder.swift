@@ -54,14 +54,12 @@ public final class BookEventEncoder {
 
     /// Writes `levels` as C levels at `target`.
     @inline(__always)
-    private static func fill(_ target: UnsafeMutablePointer<swl_level_t>, from levels: [ParsedLevel]) {
-        levels.withUnsafeBufferPointer { source in
-            for index in source.indices {
-                let level = source[index]
-                (target + index).initialize(to: swl_level_t(
-                    price: swl_decimal_t(mantissa: level.price.mantissa, scale: level.price.scale, reserved: 0),
-                    size: swl_decimal_t(mantissa: level.size.mantissa, scale: level.size.scale, reserved: 0)))
-            }
+    private static func fill(_ target: UnsafeMutablePointer<swl_level_t>, from source: UnsafeBufferPointer<ParsedLevel>) {
+        for index in source.indices {
+            let level = source[index]
+            (target + index).initialize(to: swl_level_t(
+                price: swl_decimal_t(mantissa: level.price.mantissa, scale: level.price.scale, reserved: 0),
+                size: swl_decimal_t(mantissa: level.size.mantissa, scale: level.size.scale, reserved: 0)))
         }
     }
 }

@@ -47,13 +47,40 @@ struct ParsedLevel {
 /// The levels of one side of a parsed frame, in frame order, as `BookLevel` values
 /// (`price.mantissa`/`price.scale` map straight onto `swl_decimal_t`). Size zero means
 /// "delete" in an update.
-public struct ParsedLevels: RandomAccessCollection, Sendable {
-    var storage: [ParsedLevel]
+///
+/// A view into the parser's buffers (`LevelStorage`), holding no reference to them: it is
+/// valid until that parser parses its next frame, and no longer than the parser lives.
+/// Use a frame's levels where the frame is received; copy them (`Array(levels)`) to keep
+/// them. Debug builds trap on a view used after its parser parsed again.
+public struct ParsedLevels: RandomAccessCollection, @unchecked Sendable {
+    private let base: UnsafePointer<ParsedLevel>
+    public let endIndex: Int
+    #if DEBUG
+    private unowned(unsafe) let owner: LevelStorage
+    private let generation: UInt64
+    #endif
+
+    init(base: UnsafePointer<ParsedLevel>, count: Int, storage: LevelStorage, generation: UInt64) {
+        self.base = base
+        endIndex = count
+        #if DEBUG
+        owner = storage
+        self.generation = generation
+        #endif
+    }
 
     public var startIndex: Int { 0 }
-    public var endIndex: Int { storage.count }
+
+    /// The parsed levels themselves (with where their texts sit in the frame).
+    var storage: UnsafeBufferPointer<ParsedLevel> {
+        #if DEBUG
+        precondition(owner.generation == generation, "a BookFrame's levels were used after its parser parsed the next frame")
+        #endif
+        return UnsafeBufferPointer(start: base, count: endIndex)
+    }
 
     public subscript(position: Int) -> BookLevel {
+        precondition(position >= 0 && position < endIndex, "level index out of range")
         let level = storage[position]
         return BookLevel(price: level.price, size: level.size)
     }

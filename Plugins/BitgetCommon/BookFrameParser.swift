@@ -15,22 +15,34 @@ public struct BookFrameParser: Sendable {
     /// `":price:size"` must fit `CRC32.maxShift`).
     public static let maxNumberLength = 23
 
-    private var bids: [ParsedLevel] = []
-    private var asks: [ParsedLevel] = []
+    private var storage: LevelStorage
+    private let levelCapacity: Int
+    private var bids: LevelWriter
+    private var asks: LevelWriter
 
     /// Creates a parser; `levelCapacity` levels per side are reserved up front.
     public init(levelCapacity: Int = 512) {
-        bids.reserveCapacity(levelCapacity)
-        asks.reserveCapacity(levelCapacity)
+        self.levelCapacity = levelCapacity
+        storage = LevelStorage(capacity: levelCapacity)
+        bids = LevelWriter(base: storage.bids, capacity: storage.bidCapacity)
+        asks = LevelWriter(base: storage.asks, capacity: storage.askCapacity)
     }
 
     /// Parses one frame. Its byte ranges and texts refer to `bytes`.
     ///
-    /// The returned frame shares the parser's level storage: drop it before the next call
-    /// or that call has to copy the levels instead of reusing them.
+    /// The frame's levels are a view into the parser's buffers (see `ParsedLevels`): they
+    /// are valid until the next call, and no longer than the parser lives.
     public mutating func parse(_ bytes: UnsafeRawBufferPointer) throws(BookFrameError) -> BookFrame {
-        bids.removeAll(keepingCapacity: true)
-        asks.removeAll(keepingCapacity: true)
+        // A copied parser shares its buffers with the original until one of them parses:
+        // that one then takes buffers of its own.
+        if !isKnownUniquelyReferenced(&storage) { storage = LevelStorage(capacity: levelCapacity) }
+        storage.nextGeneration()
+        bids = LevelWriter(base: storage.bids, capacity: storage.bidCapacity)
+        asks = LevelWriter(base: storage.asks, capacity: storage.askCapacity)
+        defer {
+            if bids.grew { storage.replace(.buy, with: bids.base, capacity: bids.capacity) }
+            if asks.grew { storage.replace(.sell, with: asks.base, capacity: asks.capacity) }
+        }
         var scanner = JSONScanner(bytes)
         // Level texts are located by 32-bit offsets; no WebSocket frame comes near 2 GiB.
         guard bytes.count < Int(Int32.max) else { throw scanner.error(.syntax) }
@@ -55,7 +67,8 @@ public struct BookFrameParser: Sendable {
             scanner.index += 1
         }
         try trailingWhitespace(&scanner)
-        return try header.frame(bids: bids, asks: asks, byteCount: bytes.count, scanner: scanner)
+        return try header.frame(bids: storage.view(bids), asks: storage.view(asks),
+                                byteCount: bytes.count, scanner: scanner)
     }
 
     /// The fields collected while scanning; checked once the whole object is read, since
@@ -72,7 +85,7 @@ public struct BookFrameParser: Sendable {
         var sawAsks = false
         var sawBids = false
 
-        func frame(bids: [ParsedLevel], asks: [ParsedLevel], byteCount: Int,
+        func frame(bids: ParsedLevels, asks: ParsedLevels, byteCount: Int,
                    scanner: JSONScanner) throws(BookFrameError) -> BookFrame {
             guard let action else { throw scanner.error(.missingField, "action") }
             guard let channel else { throw scanner.error(.missingField, "arg.channel") }
@@ -88,7 +101,7 @@ public struct BookFrameParser: Sendable {
             return BookFrame(
                 action: action, channel: channel, instTypeRange: instType, instIdRange: instId,
                 sequence: sequence, checksum: checksum, exchangeTimeMs: exchangeTimeMs,
-                bids: ParsedLevels(storage: bids), asks: ParsedLevels(storage: asks),
+                bids: bids, asks: asks,
                 byteCount: byteCount)
         }
     }
@@ -231,7 +244,7 @@ public struct BookFrameParser: Sendable {
     }
 
     /// `[[price, size], …]` with both as decimal strings; extra elements in a level are skipped.
-    private static func levels(_ scanner: inout JSONScanner, into levels: inout [ParsedLevel],
+    private static func levels(_ scanner: inout JSONScanner, into levels: inout LevelWriter,
                                _ field: StaticString) throws(BookFrameError) {
         guard try scanner.peek() == UInt8(ascii: "[") else { throw scanner.error(.typeMismatch, field) }
         scanner.index += 1

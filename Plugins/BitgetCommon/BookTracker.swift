@@ -30,7 +30,8 @@ public struct BookTracker: Sendable {
         self.sequencePolicy = sequencePolicy
     }
 
-    /// The frame most recently processed (its levels are the ones that changed).
+    /// The frame most recently processed (its levels are the ones that changed). Its
+    /// levels view the parser's buffers: read them before the next `process`.
     public private(set) var lastFrame: BookFrame?
     /// Index of the book the last frame went to, for `book(at:)`.
     public var lastBookIndex: Int { lastIndex }
@@ -41,12 +42,13 @@ public struct BookTracker: Sendable {
     /// sight. Throws `BookFrameError` for a malformed frame, leaving every book unchanged:
     /// if the frame was a lost update, the next update's `seq` reveals it.
     public mutating func process(_ bytes: UnsafeRawBufferPointer) throws(BookFrameError) -> BookOutcome {
-        lastFrame = nil // let the parser reuse its level storage
+        lastFrame = nil // its levels are overwritten by this parse
         let frame = try parser.parse(bytes)
         let index = entryIndex(for: frame, in: bytes)
         lastIndex = index
+        let outcome = entries[index].book.apply(frame, from: bytes)
         lastFrame = frame
-        return entries[index].book.apply(frame, from: bytes)
+        return outcome
     }
 
     /// `process` for a frame held as a `String`.

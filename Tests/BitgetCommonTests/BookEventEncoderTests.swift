@@ -58,7 +58,7 @@ import Testing
 
     @Test func headerCarriesTheKindAndTheEventSize() throws {
         var tracker = BookTracker()
-        var encoder = BookEventEncoder()
+        let encoder = BookEventEncoder()
         let bids = [("1.5", "2")], asks = [("1.6", "3")]
         var text = booksFrame("snapshot", bids: bids, asks: asks, seq: 1, checksum: referenceChecksum(bids: bids, asks: asks))
         try text.withUTF8 { utf8 in

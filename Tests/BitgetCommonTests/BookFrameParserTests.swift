@@ -88,6 +88,39 @@ import Testing
         }
     }
 
+    /// Levels go into buffers the parser reuses; a side longer than them moves to a larger
+    /// buffer, and the next frame parses into that one.
+    @Test func sidesLongerThanTheReservedCapacityGrowTheBuffers() throws {
+        var parser = BookFrameParser(levelCapacity: 2)
+        let asks = (0..<9).map { ("100.\($0)", "\($0 + 1).5") }
+        for round in 0..<3 {
+            var text = booksFrame("snapshot", bids: Array(asks.prefix(round + 1)), asks: asks, seq: Int64(round), checksum: 0)
+            try text.withUTF8 { utf8 in
+                let frame = try parser.parse(UnsafeRawBufferPointer(utf8))
+                #expect(frame.asks.map { "\($0.price):\($0.size)" } == asks.map { "\($0.0):\($0.1)" })
+                #expect(frame.bids.count == round + 1 && frame.bids.last?.size.description == "\(round + 1).5")
+            }
+        }
+    }
+
+    /// A copy of a parser parses into buffers of its own, so the frame the original
+    /// returned keeps its levels.
+    @Test func aCopiedParserDoesNotOverwriteTheOriginalsFrame() throws {
+        var original = BookFrameParser()
+        var text = Self.update
+        try text.withUTF8 { utf8 in
+            let frame = try original.parse(UnsafeRawBufferPointer(utf8))
+            var copy = original
+            var other = booksFrame("update", bids: [("1.1", "9"), ("1.0", "8")], asks: [("1.2", "7")], seq: 2, checksum: 0)
+            try other.withUTF8 { otherUTF8 in
+                let otherFrame = try copy.parse(UnsafeRawBufferPointer(otherUTF8))
+                #expect(otherFrame.bids.map(\.size.description) == ["9", "8"])
+            }
+            #expect(frame.asks.map { "\($0.price):\($0.size)" } == ["97001.68:0.306550", "97000.18:0"])
+            #expect(frame.bids.map { "\($0.price):\($0.size)" } == ["96998.15:0.333146"])
+        }
+    }
+
     @Test func everyTruncationIsReportedAsTruncated() {
         let text = Array(Self.update.utf8)
         for length in 0..<text.count {
