@@ -1,5 +1,7 @@
 import BitgetSim
 import Foundation
+import NIOCore
+import NIOHTTP1
 import NIOPosix
 import SwiftletTransport
 import Synchronization
@@ -8,6 +10,9 @@ import Synchronization
 /// event loop to the request written, when requests follow each other closely and after
 /// the process sat idle: the tick-to-order path runs after idle gaps, and on this kind of
 /// machine code that ran milliseconds ago costs several times more than code that just ran.
+///
+/// For comparison it then writes the same request on a bare SwiftNIO channel with NIO's
+/// HTTP/1 codec and nothing else: what a lean order-request writer could cost.
 ///
 /// `swift run -c release swiftlet-bench http-write`
 enum HTTPWriteBenchmark {
@@ -39,8 +44,71 @@ enum HTTPWriteBenchmark {
                          Double(samples[samples.count / 2]) / 1_000, Double(samples[samples.count * 9 / 10]) / 1_000))
         }
         try await http.shutdown()
+        try await bareChannel(sim: sim, group: group)
         try await group.shutdownGracefully()
         await sim.shutdown()
+    }
+}
+
+extension HTTPWriteBenchmark {
+    /// The same request on a kept-alive channel with only NIO's HTTP/1 codec: from the write
+    /// call on the channel's loop to the write's promise (bytes handed to the socket).
+    static func bareChannel(sim: BitgetSimulator, group: MultiThreadedEventLoopGroup) async throws {
+        guard let url = URL(string: sim.baseURL), let host = url.host, let port = url.port else {
+            print("bitget-sim URL not understood: \(sim.baseURL)")
+            return
+        }
+        let responses = ResponseCounter()
+        let channel = try await ClientBootstrap(group: group)
+            .channelInitializer { channel in
+                channel.pipeline.addHTTPClientHandlers().flatMap { channel.pipeline.addHandler(responses) }
+            }
+            .connect(host: host, port: port).get()
+        var head = HTTPRequestHead(version: .http1_1, method: .GET, uri: "/api/v2/public/time")
+        head.headers.add(name: "Host", value: "\(host):\(port)")
+        print("The same request on a bare NIO channel (HTTP/1 codec only), 300 requests per gap:")
+        for gap in [0, 1, 10, 100] {
+            var samples: [UInt64] = []
+            for _ in 0..<300 {
+                let written: UInt64 = try await withCheckedThrowingContinuation { done in
+                    channel.eventLoop.execute {
+                        let start = DispatchTime.now().uptimeNanoseconds
+                        let answered = channel.eventLoop.makePromise(of: Void.self)
+                        responses.expect(answered)
+                        channel.write(HTTPClientRequestPart.head(head), promise: nil)
+                        channel.writeAndFlush(HTTPClientRequestPart.end(nil)).whenComplete { result in
+                            let elapsed = DispatchTime.now().uptimeNanoseconds - start
+                            switch result {
+                            case .success: answered.futureResult.whenComplete { _ in done.resume(returning: elapsed) }
+                            case .failure(let error): done.resume(throwing: error)
+                            }
+                        }
+                    }
+                }
+                samples.append(written)
+                if gap > 0 { try await Task.sleep(for: .milliseconds(gap)) }
+            }
+            samples.sort()
+            print(String(format: "  %3d ms idle before each: p50 %.0f µs   p90 %.0f µs", gap,
+                         Double(samples[samples.count / 2]) / 1_000, Double(samples[samples.count * 9 / 10]) / 1_000))
+        }
+        try await channel.close()
+    }
+}
+
+/// Completes the expected promise when a response ends (one request in flight at a time).
+private final class ResponseCounter: ChannelInboundHandler, @unchecked Sendable {
+    typealias InboundIn = HTTPClientResponsePart
+    // Touched only on the channel's event loop.
+    private var pending: EventLoopPromise<Void>?
+
+    func expect(_ promise: EventLoopPromise<Void>) { pending = promise }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        if case .end = unwrapInboundIn(data) {
+            pending?.succeed()
+            pending = nil
+        }
     }
 }
 

@@ -84,12 +84,13 @@ enum TickToOrderBenchmark {
 final class LatencyProbe: TransportProbe {
     /// Points on the path, in order, after the WebSocket frame's arrival.
     enum Stage: Int, CaseIterable {
-        case bus, venueEntered, venueLeft
+        case bus, venueEntered, httpStarted, venueLeft
         var name: String {
             switch self {
             case .bus: "frame→event on bus (connector parse, checksum, emit)"
             case .venueEntered: "→order at venue (bot routing, strategy queue, strategy, risk)"
-            case .venueLeft: "→connector returned (quantize, sign, hand to HTTP)"
+            case .httpStarted: "→request handed to AsyncHTTPClient (connector quantize, sign; host HTTP service)"
+            case .venueLeft: "→connector returned"
             }
         }
     }
@@ -130,9 +131,9 @@ final class LatencyProbe: TransportProbe {
             let lengths = Dictionary(grouping: state.stages, by: \.count)
             guard let (length, rounds) = lengths.max(by: { $0.value.count < $1.value.count }), length > 0 else { return [] }
             let reached = Stage.allCases.prefix(length - 1)
-            let remainder = reached.last == .venueLeft
-                ? "→request written (AsyncHTTPClient)"
-                : "→request written (connector quantize, sign; AsyncHTTPClient write inside its call)"
+            let remainder = reached.last == .venueEntered
+                ? "→request written (connector quantize, sign; AsyncHTTPClient write inside its call)"
+                : "→request written (AsyncHTTPClient)"
             let names = reached.map(\.name) + [remainder]
             return names.enumerated().map { index, name in
                 let values = rounds.map { $0[index] }.sorted()
@@ -157,6 +158,8 @@ final class LatencyProbe: TransportProbe {
             if state.armed, state.arrival == 0 { state.arrival = now }
         }
     }
+
+    func requestStarted(request: UInt64) { mark(.httpStarted) }
 
     func requestWritten(request: UInt64) {
         let now = Clocks.monotonicNanoseconds()

@@ -60,7 +60,7 @@ public final class HTTPService: Sendable {
 
     /// Makes the service; its client runs on `eventLoopGroup`, which must outlive ``shutdown()``.
     /// A response body larger than `maxResponseSize` bytes fails the request with `.io`.
-    /// `probe` is told when each request has been written (benchmarks).
+    /// `probe` is told when each request is handed to the client and when it has been written (benchmarks).
     public init(eventLoopGroup: any EventLoopGroup, maxResponseSize: Int = 64 << 20, probe: (any TransportProbe)? = nil) {
         self.probe = probe
         self.maxResponseSize = min(max(0, maxResponseSize), Int(UInt32.max))
@@ -86,6 +86,7 @@ public final class HTTPService: Sendable {
         let deadline = NIODeadline.now() + .nanoseconds(request.timeout.clampedNanoseconds)
         let accumulator = ResponseAccumulator(request: prepared, maxBodySize: maxResponseSize)
         let delegate = ProbedDelegate(accumulator, id: id, probe: probe)
+        probe?.requestStarted(request: id)
         client.execute(request: prepared, delegate: delegate, deadline: deadline).futureResult.whenComplete { result in
             switch result {
             case .success(let response):

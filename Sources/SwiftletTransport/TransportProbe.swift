@@ -5,6 +5,14 @@
 public protocol TransportProbe: Sendable {
     /// A WebSocket message of `connection` arrived (before the host queues it for the plugin).
     func messageArrived(connection: UInt64)
-    /// HTTP request `request` (the id `HTTPService.execute` returned) was fully written.
+    /// HTTP request `request` (the id `HTTPService.execute` returned) is being handed to the
+    /// HTTP client: everything before this is the caller's own work.
+    func requestStarted(request: UInt64)
+    /// HTTP request `request` was fully written.
     func requestWritten(request: UInt64)
+}
+
+extension TransportProbe {
+    /// Probes that time only the write leave this out.
+    public func requestStarted(request: UInt64) {}
 }

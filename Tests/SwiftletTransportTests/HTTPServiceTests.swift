@@ -2,6 +2,7 @@ import Foundation
 import NIOCore
 import NIOPosix
 import SwiftletTransport
+import Synchronization
 import Testing
 
 @Suite struct HTTPServiceTests {
@@ -32,6 +33,24 @@ import Testing
         #expect(Self.header(response, "X-Echo") == "abc 123")
         #expect(Self.header(response, "X-Method") == "GET")
         #expect(response.body.isEmpty)
+        try await service.shutdown()
+        await server.stop()
+    }
+
+    /// The probe hears of each request twice, in order: handed to the client, then written.
+    @Test func theProbeHearsARequestStartedThenWritten() async throws {
+        final class Recorder: TransportProbe {
+            let events = Mutex<[String]>([])
+            func messageArrived(connection: UInt64) {}
+            func requestStarted(request: UInt64) { events.withLock { $0.append("started \(request)") } }
+            func requestWritten(request: UInt64) { events.withLock { $0.append("written \(request)") } }
+        }
+        let server = try await TestServer.start()
+        let recorder = Recorder()
+        let service = HTTPService(eventLoopGroup: MultiThreadedEventLoopGroup.singleton, probe: recorder)
+        let response = try await Self.run(service, SwiftletTransport.HTTPRequest(url: server.httpBase + "/echo")).get()
+        #expect(response.status == 200)
+        #expect(recorder.events.withLock { $0 } == ["started 1", "written 1"])
         try await service.shutdown()
         await server.stop()
     }
