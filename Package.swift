@@ -131,7 +131,7 @@ let package = Package(
         .executableTarget(
             name: "SwiftletBench",
             dependencies: ["SwiftletHost", "SwiftletBot", "SwiftletCore", "SwiftletTransport", "CSwiftletSDK", "BitgetCommon",
-                           "BitgetCandleFeeds", "BitgetSim", "SwiftletRunner", .product(name: "NIOPosix", package: "swift-nio"),
+                           "BitgetCandleFeeds", "BitgetSim", "SwiftletRunner", "SwiftletPersistence", .product(name: "NIOPosix", package: "swift-nio"),
                            .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio")],
             path: "Benchmarks/SwiftletBench"
         ),

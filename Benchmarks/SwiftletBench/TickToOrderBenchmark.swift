@@ -4,6 +4,7 @@ import SwiftletABI
 import SwiftletBot
 import SwiftletCore
 import SwiftletHost
+import SwiftletPersistence
 import SwiftletRunner
 import SwiftletTransport
 import Synchronization
@@ -13,7 +14,8 @@ import Synchronization
 /// is the real one: host WebSocket → spot connector plugin (parse, checksum, book event)
 /// → bot (books, routing) → strategy plugin (a C strategy reacting to every book delta:
 /// place a far post-only bid, then cancel it) → host trading API (risk checks) →
-/// connector (quantize, sign) → host HTTP → AsyncHTTPClient write.
+/// connector (quantize, sign) → host HTTP → AsyncHTTPClient write. The bot keeps a trade
+/// database, as `swiftlet start` does.
 ///
 /// bitget-sim runs in-process, its agents stopped once they built a book; each round forces one small trade
 /// (which changes the book), publishes it, and takes one sample. Rounds are spaced
@@ -34,7 +36,11 @@ enum TickToOrderBenchmark {
             + #""ws_private_url":"\#(sim.privateWebSocketURL)","credential":"sim"}"#
         let connector = try runtime.instantiate(spot, config: config, credentials: ["sim"])
         try connector.start()
-        let bot = Bot(runtime: runtime)
+        // A trade database, as `swiftlet start` keeps: order updates are written as they happen.
+        let journalPath = NSTemporaryDirectory() + "swiftlet-bench-tick-to-order-\(getpid()).sqlite"
+        let journal = try TradeJournal(path: journalPath)
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: journalPath + suffix) } }
+        let bot = Bot(runtime: runtime, journal: journal)
         bot.addVenue(StagedVenue(try LiveVenue(id: "bitget", connector: connector), probe: probe))
         _ = runtime.events.subscribe { event in
             if case .book = event.payload { probe.mark(.bus) }

@@ -101,6 +101,24 @@ import Testing
         await h.stop()
     }
 
+    /// The connector hands a request over before it reports PENDING_CREATE; a request
+    /// refused at once (here: the credential is gone, so it cannot be signed) still reports
+    /// PENDING_CREATE first, then FAILED, for the order and for a batch.
+    @Test func aRequestRefusedAtOnceReportsPendingCreateThenFailed() async throws {
+        let h = try await SpotHarness.start()
+        h.runtime.credentials.remove(named: SpotHarness.credential)
+        let single = try h.trading.placeOrder(OrderRequest(side: .buy, symbol: Self.btc, price: d("40000"), size: d("0.01")))
+        let batch = try h.trading.placeOrders([
+            OrderRequest(side: .buy, symbol: Self.btc, price: d("40001"), size: d("0.01")),
+            OrderRequest(side: .buy, symbol: Self.btc, price: d("40002"), size: d("0.01")),
+        ]).map { try $0.get() }
+        for id in [single] + batch {
+            #expect(h.orderUpdates(id).map(\.state) == [.pendingCreate, .failed], "\(id): \(h.orderUpdates(id))")
+            #expect(h.orderUpdates(id).last?.reason.contains("credential") == true)
+        }
+        await h.stop()
+    }
+
     @Test func batchPlaceBatchCancelAndCancelAll() async throws {
         let h = try await SpotHarness.start()
         let requests = (0..<4).map { i in

@@ -45,7 +45,9 @@ final class CandleSubscription {
                     self?.backfill(count: count, attempt: attempt + 1)
                 }
             case .success(let candles):
-                let now = self.feeds.rest.exchangeNowMs
+                // Closed when the request left, not when the answer came: a period that ended
+                // in between may have been answered while still forming. The stream's next
+                // period then fetches it final (`fill`).
                 let closed = candles.filter { self.interval.endMs(of: $0.openTime / 1_000_000) <= now }.suffix(count)
                 for candle in closed { self.emitClosed(candle) }
                 if let last = closed.last {
