@@ -62,6 +62,12 @@ import Testing
             try journal.record(Self.order(index, .filled))
         }
         let start = try journal.counts().fills
+        // The killed run may have died between the last fill and its funding payment (every
+        // tenth index has one); a restarted bot reconciles funding too. Recording it again is
+        // harmless: the journal recognises a payment it holds.
+        if start > 0, (start - 1) % 10 == 0 {
+            try journal.record(Make.funding("F\(start - 1)", "-0.01", time: Int64(start)))
+        }
         let deadline = Date().addingTimeInterval(60)
         var index = start
         while Date() < deadline {
