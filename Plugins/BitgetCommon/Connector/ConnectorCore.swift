@@ -283,6 +283,7 @@ public final class ConnectorCore {
     /// the request: the bot writes each update to its trade database, about 250 µs on the
     /// tick-to-order path (docs/strategies.md#tick-to-order-latency).
     private func sendFirst(reporting updates: [(OrderUpdate?, String)], _ send: () -> Void) {
+        assert(heldOrderUpdates == nil, "sendFirst does not nest")
         heldOrderUpdates = []
         send()
         let caused = heldOrderUpdates ?? []
