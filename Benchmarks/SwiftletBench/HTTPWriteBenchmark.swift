@@ -16,16 +16,20 @@ import Synchronization
 ///
 /// `swift run -c release swiftlet-bench http-write`
 enum HTTPWriteBenchmark {
+    /// Idle gaps before each request, in milliseconds, and requests per gap.
+    static let gaps = [0, 1, 10, 100]
+    static let requestsPerGap = 300
+
     static func run() async throws {
         let sim = try await BitgetSimulator.start(SimConfig())
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let probe = WriteProbe()
         let http = HTTPService(eventLoopGroup: group, probe: probe)
         let loop = group.next()
-        print("HTTP request written (AsyncHTTPClient, keep-alive connection to bitget-sim), 300 requests per gap:")
-        for gap in [0, 1, 10, 100] {
+        print("HTTP request written (AsyncHTTPClient, keep-alive connection to bitget-sim), \(requestsPerGap) requests per gap:")
+        for gap in gaps {
             probe.reset()
-            for _ in 0..<300 {
+            for _ in 0..<requestsPerGap {
                 await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
                     loop.execute {
                         probe.began()
@@ -39,9 +43,7 @@ enum HTTPWriteBenchmark {
                 }
                 if gap > 0 { try await Task.sleep(for: .milliseconds(gap)) }
             }
-            let samples = probe.sorted()
-            print(String(format: "  %3d ms idle before each: p50 %.0f µs   p90 %.0f µs", gap,
-                         Double(samples[samples.count / 2]) / 1_000, Double(samples[samples.count * 9 / 10]) / 1_000))
+            report(gap: gap, sorted: probe.sorted())
         }
         try await http.shutdown()
         try await bareChannel(sim: sim, group: group)
@@ -54,10 +56,7 @@ extension HTTPWriteBenchmark {
     /// The same request on a kept-alive channel with only NIO's HTTP/1 codec: from the write
     /// call on the channel's loop to the write's promise (bytes handed to the socket).
     static func bareChannel(sim: BitgetSimulator, group: MultiThreadedEventLoopGroup) async throws {
-        guard let url = URL(string: sim.baseURL), let host = url.host, let port = url.port else {
-            print("bitget-sim URL not understood: \(sim.baseURL)")
-            return
-        }
+        let host = sim.config.host, port = sim.port
         let responses = ResponseCounter()
         let channel = try await ClientBootstrap(group: group)
             .channelInitializer { channel in
@@ -66,10 +65,10 @@ extension HTTPWriteBenchmark {
             .connect(host: host, port: port).get()
         var head = HTTPRequestHead(version: .http1_1, method: .GET, uri: "/api/v2/public/time")
         head.headers.add(name: "Host", value: "\(host):\(port)")
-        print("The same request on a bare NIO channel (HTTP/1 codec only), 300 requests per gap:")
-        for gap in [0, 1, 10, 100] {
+        print("The same request on a bare NIO channel (HTTP/1 codec only), \(requestsPerGap) requests per gap:")
+        for gap in gaps {
             var samples: [UInt64] = []
-            for _ in 0..<300 {
+            for _ in 0..<requestsPerGap {
                 let written: UInt64 = try await withCheckedThrowingContinuation { done in
                     channel.eventLoop.execute {
                         let start = DispatchTime.now().uptimeNanoseconds
@@ -88,11 +87,15 @@ extension HTTPWriteBenchmark {
                 samples.append(written)
                 if gap > 0 { try await Task.sleep(for: .milliseconds(gap)) }
             }
-            samples.sort()
-            print(String(format: "  %3d ms idle before each: p50 %.0f µs   p90 %.0f µs", gap,
-                         Double(samples[samples.count / 2]) / 1_000, Double(samples[samples.count * 9 / 10]) / 1_000))
+            report(gap: gap, sorted: samples.sorted())
         }
         try await channel.close()
+    }
+
+    /// Prints one gap's p50 and p90 (nearest rank) in µs.
+    static func report(gap: Int, sorted samples: [UInt64]) {
+        func micros(_ p: Double) -> Double { Double(Measure.percentile(p, of: samples)) / 1_000 }
+        print(String(format: "  %3d ms idle before each: p50 %.0f µs   p90 %.0f µs", gap, micros(0.50), micros(0.90)))
     }
 }
 

@@ -137,14 +137,20 @@ final class LatencyProbe: TransportProbe {
             let lengths = Dictionary(grouping: state.stages, by: \.count)
             guard let (length, rounds) = lengths.max(by: { $0.value.count < $1.value.count }), length > 0 else { return [] }
             let reached = Stage.allCases.prefix(length - 1)
-            let remainder = reached.last == .venueEntered
-                ? "→request written (connector quantize, sign; AsyncHTTPClient write inside its call)"
-                : "→request written (AsyncHTTPClient)"
-            let names = reached.map(\.name) + [remainder]
+            let names = reached.map(\.name) + ["→request written" + Self.remainder(after: reached.last)]
             return names.enumerated().map { index, name in
-                let values = rounds.map { $0[index] }.sorted()
-                return (name, Double(values[values.count / 2]) / 1_000)
+                (name, Double(Measure.percentile(0.5, of: rounds.map { $0[index] }.sorted())) / 1_000)
             }
+        }
+    }
+
+    /// What the last stage, from `stage` to the request written, covers.
+    private static func remainder(after stage: Stage?) -> String {
+        switch stage {
+        case nil: " (the whole path)"
+        case .bus: " (bot, strategy, risk, connector, AsyncHTTPClient)"
+        case .venueEntered: " (connector quantize, sign; AsyncHTTPClient write inside its call)"
+        case .httpStarted, .venueLeft: " (AsyncHTTPClient)"
         }
     }
 

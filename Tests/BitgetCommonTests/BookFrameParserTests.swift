@@ -103,6 +103,26 @@ import Testing
         }
     }
 
+    /// A malformed frame that grew the buffers before its error keeps the larger buffers:
+    /// the next frames parse into them (had it kept naming the buffers it freed when it grew,
+    /// the next growth would free them again).
+    @Test func aFrameThatFailsAfterGrowingTheBuffersLeavesThemUsable() throws {
+        var parser = BookFrameParser(levelCapacity: 2)
+        let asks = (0..<9).map { ("100.\($0)", "\($0 + 1).5") }
+        var broken = booksFrame("snapshot", bids: asks, asks: asks, seq: 1, checksum: 0) + "x"
+        try broken.withUTF8 { utf8 in
+            #expect(throws: BookFrameError.self) { try parser.parse(UnsafeRawBufferPointer(utf8)) }
+        }
+        for round in 0..<2 {
+            var text = booksFrame("snapshot", bids: asks, asks: asks, seq: Int64(round), checksum: 0)
+            try text.withUTF8 { utf8 in
+                let frame = try parser.parse(UnsafeRawBufferPointer(utf8))
+                #expect(frame.asks.map { "\($0.price):\($0.size)" } == asks.map { "\($0.0):\($0.1)" })
+                #expect(frame.bids.map { "\($0.price):\($0.size)" } == asks.map { "\($0.0):\($0.1)" })
+            }
+        }
+    }
+
     /// A copy of a parser parses into buffers of its own, so the frame the original
     /// returned keeps its levels.
     @Test func aCopiedParserDoesNotOverwriteTheOriginalsFrame() throws {

@@ -48,19 +48,16 @@ import Testing
         var deltas: Int { counts.withLock { $0.deltas } }
 
         /// The streams went on over the same connections, the books without a new snapshot.
-        func expectContinuity(sourceLocation: SourceLocation = #_sourceLocation) async {
+        func expectContinuity(sourceLocation: SourceLocation = #_sourceLocation) async throws {
             let seen = counts.withLock { $0 }
             #expect(sim.webSocketConnectionsOpened == connectionsBefore, "connections were opened anew",
                     sourceLocation: sourceLocation)
             #expect(seen.resyncs == 0 && seen.snapshots == 0, "resyncs \(seen.resyncs), snapshots \(seen.snapshots)",
                     sourceLocation: sourceLocation)
             // Whoever carries a connection on pings it at once (the keepalive interval is 30 s).
-            let deadline = ContinuousClock.now + .seconds(5)
-            while sim.webSocketPingsReceived <= pingsBefore, ContinuousClock.now < deadline {
-                try? await Task.sleep(for: .milliseconds(20))
+            try await waitUntil("a ping on the carried connections", timeout: .seconds(5)) {
+                sim.webSocketPingsReceived > pingsBefore
             }
-            #expect(sim.webSocketPingsReceived > pingsBefore, "no ping on the carried connections",
-                    sourceLocation: sourceLocation)
         }
     }
 
@@ -112,7 +109,7 @@ import Testing
             harness.sim.forceTrade(symbol: "BTCUSDT", side: "buy", size: "0.5")
             try await Self.settled(harness, fills: fills)
             // 1.1.0 adopted 1.0.0's connections and book: no reconnect, no resync.
-            await streams.expectContinuity()
+            try await streams.expectContinuity()
         }
     }
 
@@ -141,7 +138,7 @@ import Testing
             }
             try await Self.settled(harness, fills: fills)
             // The frames held during the attempt went back to 1.0.0, in order.
-            await streams.expectContinuity()
+            try await streams.expectContinuity()
         }
     }
 
@@ -176,7 +173,7 @@ import Testing
             try await waitUntil("the order cancelled", timeout: .seconds(10)) {
                 (try? harness.venue().order(id).state) == .cancelled
             }
-            await streams.expectContinuity()
+            try await streams.expectContinuity()
         }
     }
 
@@ -207,7 +204,7 @@ import Testing
                 try !venue().positions().contains { $0.symbol == "BTCUSDT" && $0.position.size > .zero }
             }
             #expect(harness.sim.account(apiKey: "k1")?.positions.isEmpty == true)
-            await streams.expectContinuity()
+            try await streams.expectContinuity()
         }
     }
 

@@ -13,11 +13,12 @@ extension StreamHub {
     /// Handles one text frame from a client.
     func receive(_ text: String, on connection: Connection) {
         let now = WallClock.milliseconds()
+        let isPing = text == "ping"
         lock.lock()
         connection.lastSeen = now
-        if text == "ping" { pingsReceived += 1 }
+        if isPing { pingsReceived += 1 }
         lock.unlock()
-        if text == "ping" { connection.send("pong"); return }
+        if isPing { connection.send("pong"); return }
         guard let message = try? JSONParser.parse(text), let op = message["op"]?.text else {
             connection.send(StreamHub.errorEvent(code: 30002, msg: "illegal request"))
             return
