@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import BitgetSim
 import Foundation
 import NIOCore
@@ -6,13 +7,14 @@ import NIOPosix
 import SwiftletTransport
 import Synchronization
 
-/// How long the host's HTTP client takes to write one request, from `execute` on its
-/// event loop to the request written, when requests follow each other closely and after
-/// the process sat idle: the tick-to-order path runs after idle gaps, and on this kind of
-/// machine code that ran milliseconds ago costs several times more than code that just ran.
+/// How long one request takes from the call to being written, on a kept-alive connection,
+/// when requests follow each other closely and after the process sat idle: the order path
+/// runs after idle gaps, and on this kind of machine code that ran milliseconds ago costs
+/// several times more than code that just ran.
 ///
-/// For comparison it then writes the same request on a bare SwiftNIO channel with NIO's
-/// HTTP/1 codec and nothing else: what a lean order-request writer could cost.
+/// First the host's HTTP service called on its event loop, as the order path calls it
+/// (after the first request, each goes out on its direct connection); then AsyncHTTPClient
+/// alone, on a connection on the same loop, which is what the service used before.
 ///
 /// `swift run -c release swiftlet-bench http-write`
 enum HTTPWriteBenchmark {
@@ -23,100 +25,58 @@ enum HTTPWriteBenchmark {
     static func run() async throws {
         let sim = try await BitgetSimulator.start(SimConfig())
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        let probe = WriteProbe()
-        let http = HTTPService(eventLoopGroup: group, probe: probe)
         let loop = group.next()
-        print("HTTP request written (AsyncHTTPClient, keep-alive connection to bitget-sim), \(requestsPerGap) requests per gap:")
-        for gap in gaps {
-            probe.reset()
-            for _ in 0..<requestsPerGap {
-                await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
-                    loop.execute {
-                        probe.began()
-                        do {
-                            try http.execute(HTTPRequest(url: sim.baseURL + "/api/v2/public/time")) { _ in done.resume() }
-                        } catch {
-                            print("request refused: \(error)")
-                            done.resume()
-                        }
-                    }
-                }
-                if gap > 0 { try await Task.sleep(for: .milliseconds(gap)) }
+        let url = sim.baseURL + "/api/v2/public/time"
+        let probe = WriteProbe()
+        let service = HTTPService(eventLoopGroup: group, probe: probe)
+        print("Request written by the host's HTTP service on its event loop (direct connection to bitget-sim), \(requestsPerGap) requests per gap:")
+        try await measure(on: loop, probe: probe) { done in
+            do {
+                try service.execute(HTTPRequest(url: url)) { _ in done() }
+            } catch {
+                print("request refused: \(error)")
+                done()
             }
-            report(gap: gap, sorted: probe.sorted())
         }
-        try await http.shutdown()
-        try await bareChannel(sim: sim, group: group)
+        try await service.shutdown()
+
+        let client = HTTPClient(eventLoopGroup: group)
+        let request = try HTTPClient.Request(url: url)
+        print("The same request written by AsyncHTTPClient alone (keep-alive connection on the same loop), \(requestsPerGap) requests per gap:")
+        try await measure(on: loop, probe: probe) { done in
+            let delegate = TimedDelegate(probe: probe)
+            client.execute(request: request, delegate: delegate, eventLoop: .delegateAndChannel(on: loop))
+                .futureResult.whenComplete { _ in done() }
+        }
+        try await client.shutdown()
         try await group.shutdownGracefully()
         await sim.shutdown()
     }
-}
 
-extension HTTPWriteBenchmark {
-    /// The same request on a kept-alive channel with only NIO's HTTP/1 codec: from the write
-    /// call on the channel's loop to the write's promise (bytes handed to the socket).
-    static func bareChannel(sim: BitgetSimulator, group: MultiThreadedEventLoopGroup) async throws {
-        let host = sim.config.host, port = sim.port
-        let responses = ResponseCounter()
-        let channel = try await ClientBootstrap(group: group)
-            .channelInitializer { channel in
-                channel.pipeline.addHTTPClientHandlers().flatMap { channel.pipeline.addHandler(responses) }
-            }
-            .connect(host: host, port: port).get()
-        var head = HTTPRequestHead(version: .http1_1, method: .GET, uri: "/api/v2/public/time")
-        head.headers.add(name: "Host", value: "\(host):\(port)")
-        print("The same request on a bare NIO channel (HTTP/1 codec only), \(requestsPerGap) requests per gap:")
+    /// Runs `send` on `loop` `requestsPerGap` times per gap, each after that gap, waiting for
+    /// each answer, and prints the time from the call to the request written.
+    static func measure(on loop: any EventLoop, probe: WriteProbe,
+                        _ send: @escaping @Sendable (@escaping @Sendable () -> Void) -> Void) async throws {
         for gap in gaps {
-            var samples: [UInt64] = []
+            probe.reset()
             for _ in 0..<requestsPerGap {
-                let written: UInt64 = try await withCheckedThrowingContinuation { done in
-                    channel.eventLoop.execute {
-                        let start = DispatchTime.now().uptimeNanoseconds
-                        let answered = channel.eventLoop.makePromise(of: Void.self)
-                        responses.expect(answered)
-                        channel.write(HTTPClientRequestPart.head(head), promise: nil)
-                        channel.writeAndFlush(HTTPClientRequestPart.end(nil)).whenComplete { result in
-                            let elapsed = DispatchTime.now().uptimeNanoseconds - start
-                            switch result {
-                            case .success: answered.futureResult.whenComplete { _ in done.resume(returning: elapsed) }
-                            case .failure(let error): done.resume(throwing: error)
-                            }
-                        }
+                await withCheckedContinuation { (answered: CheckedContinuation<Void, Never>) in
+                    loop.execute {
+                        probe.began()
+                        send { answered.resume() }
                     }
                 }
-                samples.append(written)
                 if gap > 0 { try await Task.sleep(for: .milliseconds(gap)) }
             }
-            report(gap: gap, sorted: samples.sorted())
-        }
-        try await channel.close()
-    }
-
-    /// Prints one gap's p50 and p90 (nearest rank) in µs.
-    static func report(gap: Int, sorted samples: [UInt64]) {
-        func micros(_ p: Double) -> Double { Double(Measure.percentile(p, of: samples)) / 1_000 }
-        print(String(format: "  %3d ms idle before each: p50 %.0f µs   p90 %.0f µs", gap, micros(0.50), micros(0.90)))
-    }
-}
-
-/// Completes the expected promise when a response ends (one request in flight at a time).
-private final class ResponseCounter: ChannelInboundHandler, @unchecked Sendable {
-    typealias InboundIn = HTTPClientResponsePart
-    // Touched only on the channel's event loop.
-    private var pending: EventLoopPromise<Void>?
-
-    func expect(_ promise: EventLoopPromise<Void>) { pending = promise }
-
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        if case .end = unwrapInboundIn(data) {
-            pending?.succeed()
-            pending = nil
+            let samples = probe.sorted()
+            func micros(_ p: Double) -> Double { Double(Measure.percentile(p, of: samples)) / 1_000 }
+            print(String(format: "  %3d ms idle before each: p50 %.0f µs   p90 %.0f µs", gap, micros(0.50), micros(0.90)))
         }
     }
 }
 
 /// Times from `began` to the request being written.
-private final class WriteProbe: TransportProbe {
+final class WriteProbe: TransportProbe {
     private let state = Mutex<(start: UInt64, samples: [UInt64])>((0, []))
 
     func reset() { state.withLock { $0 = (0, []) } }
@@ -127,4 +87,13 @@ private final class WriteProbe: TransportProbe {
         let now = DispatchTime.now().uptimeNanoseconds
         state.withLock { $0.samples.append(now - $0.start) }
     }
+}
+
+/// Collects the response and tells the probe when AsyncHTTPClient has written the request.
+private final class TimedDelegate: HTTPClientResponseDelegate {
+    typealias Response = Void
+    private let probe: WriteProbe
+    init(probe: WriteProbe) { self.probe = probe }
+    func didSendRequest(task: HTTPClient.Task<Void>) { probe.requestWritten(request: 0) }
+    func didFinishRequest(task: HTTPClient.Task<Void>) throws {}
 }

@@ -1,0 +1,214 @@
+import Foundation
+import NIOCore
+import NIOPosix
+@testable import SwiftletTransport
+import Synchronization
+import Testing
+
+/// Requests made on one of the service's event loops (as the order path makes them) go out
+/// on a kept-alive direct connection, written before `execute` returns; these tests hold
+/// it to the same answers and errors as the AsyncHTTPClient path.
+@Suite struct DirectConnectionTests {
+    /// Hears which requests have been written.
+    final class WrittenLog: TransportProbe {
+        private let written = Mutex<Set<UInt64>>([])
+        func messageArrived(connection: UInt64) {}
+        func requestWritten(request: UInt64) { _ = written.withLock { $0.insert(request) } }
+        func contains(_ request: UInt64) -> Bool { written.withLock { $0.contains(request) } }
+    }
+
+    /// One request's result, whether it went out on the direct connection, and whether it
+    /// had been written when `execute` returned.
+    struct Outcome {
+        let result: Result<SwiftletTransport.HTTPResponse, TransportError>
+        let wentDirect: Bool
+        let writtenBeforeReturn: Bool
+        var response: SwiftletTransport.HTTPResponse? { try? result.get() }
+        var error: TransportError? {
+            if case .failure(let error) = result { error } else { nil }
+        }
+    }
+
+    let loop = MultiThreadedEventLoopGroup.singleton.next()
+    let log = WrittenLog()
+
+    func service(maxResponseSize: Int = 64 << 20, tls: Bool = false) throws -> HTTPService {
+        HTTPService(eventLoopGroup: MultiThreadedEventLoopGroup.singleton, maxResponseSize: maxResponseSize, probe: log,
+                    tlsConfiguration: tls ? try ScriptedHTTPServer.trustingTestCertificate() : .makeClientConfiguration())
+    }
+
+    /// Calls `execute` on the test's event loop and waits for the result.
+    func send(_ service: HTTPService, _ request: SwiftletTransport.HTTPRequest) async throws -> Outcome {
+        let log = self.log
+        return try await withCheckedThrowingContinuation { continuation in
+            loop.execute {
+                let result = Mutex<Result<SwiftletTransport.HTTPResponse, TransportError>?>(nil)
+                let returned = Mutex<(direct: Bool, written: Bool)?>(nil)
+                @Sendable func resumeIfDone() {
+                    guard let value = result.withLock({ $0 }), let returned = returned.withLock({ $0 }) else { return }
+                    continuation.resume(returning: Outcome(result: value, wentDirect: returned.direct,
+                                                           writtenBeforeReturn: returned.written))
+                }
+                do {
+                    let directBefore = service.directRequests.load(ordering: .relaxed)
+                    let id = try service.execute(request) { value in
+                        result.withLock { $0 = value }
+                        resumeIfDone()
+                    }
+                    let direct = service.directRequests.load(ordering: .relaxed) > directBefore
+                    returned.withLock { $0 = (direct, log.contains(id)) }
+                    resumeIfDone()
+                } catch {
+                    continuation.resume(throwing: error)
+                }
+            }
+        }
+    }
+
+    /// Sends `request` until one goes out on the direct connection (the first on a loop
+    /// opens it), at most 100 times; returns that one, or nil if none did.
+    func sendDirect(_ service: HTTPService, _ request: SwiftletTransport.HTTPRequest) async throws -> Outcome? {
+        for _ in 0..<100 {
+            let outcome = try await send(service, request)
+            if outcome.wentDirect {
+                #expect(outcome.writtenBeforeReturn)
+                return outcome
+            }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        return nil
+    }
+
+    @Test func requestsOnAnEventLoopGoOutOnOneKeptAliveConnectionBeforeExecuteReturns() async throws {
+        let server = try await ScriptedHTTPServer.start()
+        let service = try service()
+        let body = Array(#"{"symbol":"BTCUSDT","side":"buy","price":"60000.1","size":"0.0002"}"#.utf8)
+        let order = SwiftletTransport.HTTPRequest(
+            method: "POST", url: server.base + "/api/v2/spot/trade/place-order?x=1",
+            headers: [HTTPHeader(name: "Content-Type", value: "application/json"), HTTPHeader(name: "X-Test", value: "order")],
+            body: body)
+        let first = try #require(try await sendDirect(service, order))
+        #expect(first.response?.status == 200)
+        for _ in 0..<5 {
+            let outcome = try await send(service, order)
+            #expect(outcome.wentDirect && outcome.writtenBeforeReturn)
+            let response = try #require(outcome.response)
+            #expect(response.status == 200)
+            #expect(response.body == body)
+            #expect(HTTPServiceTests.header(response, "X-Echo") == "order")
+            #expect(HTTPServiceTests.header(response, "X-Method") == "POST")
+            #expect(HTTPServiceTests.header(response, "X-URI") == "/api/v2/spot/trade/place-order?x=1")
+        }
+        let received = server.received
+        let direct = received.suffix(6)
+        #expect(Set(direct.map(\.connection)).count == 1)
+        #expect(received.first?.connection != direct.first?.connection)  // the very first went through AsyncHTTPClient
+        let head = try #require(direct.last)
+        #expect(head.headers["host"] == "127.0.0.1:\(server.port)")
+        #expect(head.headers["content-length"] == String(body.count))
+        #expect(head.headers["content-type"] == "application/json")
+        try await service.shutdown()
+        await server.stop()
+    }
+
+    @Test func aResponseWithConnectionCloseEndsTheConnectionAndALaterRequestOpensANewOne() async throws {
+        let server = try await ScriptedHTTPServer.start()
+        let service = try service()
+        let request = SwiftletTransport.HTTPRequest(url: server.base + "/x")
+        _ = try #require(try await sendDirect(service, request))
+        server.answer(with: .echoThenClose)
+        let closing = try await send(service, request)
+        #expect(closing.wentDirect && closing.writtenBeforeReturn)
+        #expect(closing.response?.status == 200)
+        let closedConnection = try #require(server.received.last?.connection)
+        server.answer(with: .echo)
+        let next = try #require(try await sendDirect(service, request))
+        #expect(next.response?.status == 200)
+        #expect(server.received.last?.connection != closedConnection)
+        try await service.shutdown()
+        await server.stop()
+    }
+
+    @Test func aConnectionDroppedBeforeTheAnswerFailsTheRequestWithIOAndTheNextOneWorks() async throws {
+        let server = try await ScriptedHTTPServer.start()
+        let service = try service()
+        let request = SwiftletTransport.HTTPRequest(method: "POST", url: server.base + "/order", body: Array("{}".utf8))
+        _ = try #require(try await sendDirect(service, request))
+        server.answer(with: .drop)
+        let dropped = try await send(service, request)
+        #expect(dropped.wentDirect && dropped.writtenBeforeReturn)
+        #expect(dropped.error?.kind == .io)
+        server.answer(with: .echo)
+        let next = try #require(try await sendDirect(service, request))
+        #expect(next.response?.body == Array("{}".utf8))
+        try await service.shutdown()
+        await server.stop()
+    }
+
+    @Test func anUnansweredRequestTimesOutAndItsConnectionIsNotReused() async throws {
+        let server = try await ScriptedHTTPServer.start()
+        let service = try service()
+        let request = SwiftletTransport.HTTPRequest(url: server.base + "/x", timeout: .milliseconds(200))
+        _ = try #require(try await sendDirect(service, request))
+        server.answer(with: .silence)
+        let silent = try await send(service, request)
+        #expect(silent.wentDirect && silent.writtenBeforeReturn)
+        #expect(silent.error?.kind == .timeout)
+        let silentConnection = try #require(server.received.last?.connection)
+        server.answer(with: .echo)
+        _ = try #require(try await sendDirect(service, request))
+        #expect(server.received.last?.connection != silentConnection)
+        try await service.shutdown()
+        await server.stop()
+    }
+
+    @Test func anAnswerOverTheSizeLimitIsIOAndOneAtTheLimitFits() async throws {
+        let server = try await ScriptedHTTPServer.start()
+        let service = try service(maxResponseSize: 16)
+        let request = SwiftletTransport.HTTPRequest(url: server.base + "/x")
+        _ = try #require(try await sendDirect(service, request))
+        server.answer(with: .body(17))
+        let oversized = try await send(service, request)
+        #expect(oversized.wentDirect && oversized.writtenBeforeReturn)
+        #expect(oversized.error?.kind == .io)
+        server.answer(with: .body(16))
+        let fits = try #require(try await sendDirect(service, request))
+        #expect(fits.response?.body.count == 16)
+        try await service.shutdown()
+        await server.stop()
+    }
+
+    /// The server takes a second to start each handshake: a request made meanwhile goes
+    /// through AsyncHTTPClient, never onto the direct connection before its handshake is done.
+    @Test func httpsGoesDirectToATrustedServerOnceTheHandshakeIsDone() async throws {
+        let server = try await ScriptedHTTPServer.start(tls: true, handshakeDelay: .seconds(1))
+        let service = try service(tls: true)
+        let request = SwiftletTransport.HTTPRequest(method: "POST", url: server.secureBase + "/order",
+                                                    headers: [HTTPHeader(name: "X-Test", value: "tls")], body: [1, 2, 3])
+        loop.execute { _ = try? service.execute(request) { _ in } }  // opens the direct connection
+        try await Task.sleep(for: .milliseconds(50))
+        let duringHandshake = try await send(service, request)
+        #expect(!duringHandshake.wentDirect)
+        #expect(duringHandshake.response?.body == [1, 2, 3])
+        let direct = try #require(try await sendDirect(service, request))
+        #expect(direct.response?.body == [1, 2, 3])
+        #expect(direct.response.flatMap { HTTPServiceTests.header($0, "X-Echo") } == "tls")
+        #expect(server.received.last?.headers["host"] == "localhost:\(server.port)")
+        try await service.shutdown()
+        await server.stop()
+    }
+
+    @Test func httpsToAnUntrustedServerFailsAndSendsNothing() async throws {
+        let server = try await ScriptedHTTPServer.start(tls: true)
+        let service = try service(tls: false)  // the system's roots: the test certificate is not among them
+        for _ in 0..<3 {
+            let outcome = try await send(service, .init(url: server.secureBase + "/x"))
+            #expect(outcome.error?.kind == .io)
+            #expect(!outcome.wentDirect)
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        #expect(server.received.isEmpty)
+        try await service.shutdown()
+        await server.stop()
+    }
+}
