@@ -201,15 +201,19 @@ extension DirectConnection {
         let secure: Bool
         let host: String
         let port: Int
+        /// The Host header's value: the port only when it is not the scheme's default.
+        let hostHeader: String
+
+        init(secure: Bool, host: String, port: Int) {
+            self.secure = secure
+            self.host = host
+            self.port = port
+            let name = host.utf8.contains(UInt8(ascii: ":")) ? "[\(host)]" : host
+            hostHeader = port == (secure ? 443 : 80) ? name : "\(name):\(port)"
+        }
 
         /// A literal IPv4 or IPv6 address (no SNI for those).
         var isIPAddress: Bool { (try? SocketAddress(ipAddress: host, port: 0)) != nil }
-
-        /// The Host header's value: the port only when it is not the scheme's default.
-        var hostHeader: String {
-            let name = host.contains(":") ? "[\(host)]" : host
-            return port == (secure ? 443 : 80) ? name : "\(name):\(port)"
-        }
     }
 
     /// Hands the codec's output to the connection.

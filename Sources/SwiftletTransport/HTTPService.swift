@@ -63,6 +63,8 @@ public final class HTTPService: Sendable {
     private let isShutDown = Mutex(false)
     private let probe: (any TransportProbe)?
     private let direct: DirectConnections
+    /// Origins ("https://api.bitget.com") already checked with Foundation, by their text.
+    private let knownOrigins = Mutex<[String: DirectConnection.Origin]>([:])
     /// Requests sent on a direct connection so far (tests tell the two paths apart by it).
     let directRequests = Atomic<Int>(0)
 
@@ -90,7 +92,7 @@ public final class HTTPService: Sendable {
         _ request: HTTPRequest,
         completion: @escaping @Sendable (Result<HTTPResponse, TransportError>) -> Void
     ) throws(TransportError) -> UInt64 {
-        let target = try Self.validate(request)
+        let target = try target(of: request)
         let id = nextID.withLock { value -> UInt64 in
             value += 1
             return value
@@ -104,7 +106,7 @@ public final class HTTPService: Sendable {
                             written: { probe?.requestWritten(request: id) }, completion: completion)
             return id
         }
-        let prepared = try Self.clientRequest(request, url: target.url)
+        let prepared = try Self.clientRequest(request)
         let accumulator = ResponseAccumulator(request: prepared, maxBodySize: maxResponseSize)
         let delegate = ProbedDelegate(accumulator, id: id, probe: probe)
         probe?.requestStarted(request: id)
@@ -142,35 +144,54 @@ public final class HTTPService: Sendable {
 
     // MARK: - private
 
-    /// A request's URL, checked, and where it goes.
-    private struct Target {
-        let url: URL
+    /// Where a checked request goes.
+    struct Target {
         let origin: DirectConnection.Origin
         /// Path and query, as sent on the request line.
         let uri: String
     }
 
-    private static func validate(_ request: HTTPRequest) throws(TransportError) -> Target {
+    /// At most this many origins are remembered as checked.
+    private static let knownOriginLimit = 64
+
+    /// Checks `request` (method, headers, timeout, URL). A URL whose origin was checked
+    /// before is split without Foundation (``RequestURL``); others are parsed with `URL`.
+    private func target(of request: HTTPRequest) throws(TransportError) -> Target {
         guard Validation.isToken(request.method) else {
             throw TransportError(.invalidRequest, "invalid HTTP method \(String(reflecting: request.method))")
-        }
-        guard let url = URL(string: request.url), let scheme = url.scheme?.lowercased() else {
-            throw TransportError(.invalidRequest, "malformed URL \(String(reflecting: request.url))")
-        }
-        guard scheme == "http" || scheme == "https" else {
-            throw TransportError(.invalidRequest, "unsupported URL scheme \(String(reflecting: scheme)) (http or https)")
-        }
-        guard let host = url.host(percentEncoded: false), !host.isEmpty else {
-            throw TransportError(.invalidRequest, "URL has no host: \(String(reflecting: request.url))")
         }
         guard request.timeout > .zero else {
             throw TransportError(.invalidRequest, "timeout must be positive")
         }
         try Validation.checkHeaders(request.headers)
+        let split = RequestURL.split(request.url)
+        if let split, let origin = knownOrigins.withLock({ $0[split.origin] }) {
+            return Target(origin: origin, uri: split.target)
+        }
+        let target = try Self.parse(request.url)
+        if let split {
+            knownOrigins.withLock { known in
+                if known.count < Self.knownOriginLimit { known[split.origin] = target.origin }
+            }
+        }
+        return target
+    }
+
+    /// Parses and checks a URL with Foundation.
+    static func parse(_ text: String) throws(TransportError) -> Target {
+        guard let url = URL(string: text), let scheme = url.scheme?.lowercased() else {
+            throw TransportError(.invalidRequest, "malformed URL \(String(reflecting: text))")
+        }
+        guard scheme == "http" || scheme == "https" else {
+            throw TransportError(.invalidRequest, "unsupported URL scheme \(String(reflecting: scheme)) (http or https)")
+        }
+        guard let host = url.host(percentEncoded: false), !host.isEmpty else {
+            throw TransportError(.invalidRequest, "URL has no host: \(String(reflecting: text))")
+        }
         let secure = scheme == "https"
         let path = url.path(percentEncoded: true)
         let query = url.query(percentEncoded: true).map { "?" + $0 } ?? ""
-        return Target(url: url, origin: DirectConnection.Origin(secure: secure, host: host, port: url.port ?? (secure ? 443 : 80)),
+        return Target(origin: DirectConnection.Origin(secure: secure, host: host, port: url.port ?? (secure ? 443 : 80)),
                       uri: (path.isEmpty ? "/" : path) + query)
     }
 
@@ -195,12 +216,12 @@ public final class HTTPService: Sendable {
     /// Header fields the direct path writes itself.
     private static let framingHeaders = ["host", "content-length", "transfer-encoding"]
 
-    private static func clientRequest(_ request: HTTPRequest, url: URL) throws(TransportError) -> HTTPClient.Request {
+    private static func clientRequest(_ request: HTTPRequest) throws(TransportError) -> HTTPClient.Request {
         var headers = HTTPHeaders()
         for header in request.headers { headers.add(name: header.name, value: header.value) }
         do {
             return try HTTPClient.Request(
-                url: url,
+                url: request.url,
                 method: .init(rawValue: request.method),
                 headers: headers,
                 body: request.body.isEmpty ? nil : .bytes(request.body)

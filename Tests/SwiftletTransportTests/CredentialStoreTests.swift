@@ -20,6 +20,24 @@ import Testing
                 == "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843")
     }
 
+    /// Every signature starts from one keyed HMAC state: signing from many threads at once,
+    /// and signing the same payload again, gives what a freshly keyed HMAC gives.
+    @Test func signaturesMadeConcurrentlyMatchFreshlyKeyedOnes() async throws {
+        let store = Self.store()
+        let payloads = (0..<400).map { Array("1700000000\($0)POST/api/v2/spot/trade/place-order{\"size\":\"\($0)\"}".utf8) }
+        let signed = try await withThrowingTaskGroup(of: (Int, String).self) { group in
+            for (index, payload) in payloads.enumerated() {
+                group.addTask { (index, try store.sign(credential: "bitget", algorithm: .hmacSHA256Base64, payload: payload)) }
+            }
+            return try await group.reduce(into: [Int: String]()) { $0[$1.0] = $1.1 }
+        }
+        for (index, payload) in payloads.enumerated() {
+            let fresh = HMAC<SHA256>.authenticationCode(for: payload, using: SymmetricKey(data: Data("bg-secret-1234".utf8)))
+            #expect(signed[index] == Data(fresh).base64EncodedString())
+        }
+        #expect(try store.sign(credential: "bitget", algorithm: .hmacSHA256Base64, payload: payloads[7]) == signed[7])
+    }
+
     @Test func bitgetStylePrehash() throws {
         let prehash = "1700000000000" + "GET" + "/api/v2/spot/account/assets"
         let mac = HMAC<SHA256>.authenticationCode(for: Data(prehash.utf8), using: SymmetricKey(data: Data("bg-secret-1234".utf8)))

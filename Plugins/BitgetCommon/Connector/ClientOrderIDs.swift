@@ -30,13 +30,23 @@ public struct ClientOrderIDs: Sendable {
         self.counter = counter
     }
 
+    /// [0-9A-Za-z_:#-+ ], byte by byte (on every order's path).
+    private static func isAllowed(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"):
+            true
+        default:
+            byte == UInt8(ascii: "_") || byte == UInt8(ascii: ":") || byte == UInt8(ascii: "#") || byte == UInt8(ascii: "-")
+                || byte == UInt8(ascii: "+") || byte == UInt8(ascii: " ")
+        }
+    }
+
     /// Refuses an id Bitget would refuse.
     public static func validate(_ id: String) throws(PluginError) {
         guard id.utf8.count <= maxLength else {
             throw PluginError(SWL_ERR_INVALID_ARGUMENT, "client_order_id is longer than \(maxLength) characters")
         }
-        let allowed = Set("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_:#-+ ")
-        guard id.allSatisfy({ allowed.contains($0) }) else {
+        guard id.utf8.allSatisfy(isAllowed) else {
             throw PluginError(SWL_ERR_INVALID_ARGUMENT,
                               "client_order_id \"\(id)\" has characters outside [0-9A-Za-z_:#-+ ]")
         }
