@@ -14,7 +14,7 @@ import Synchronization
 /// is the real one: host WebSocket → spot connector plugin (parse, checksum, book event)
 /// → bot (books, routing) → strategy plugin (a C strategy reacting to every book delta:
 /// place a far post-only bid, then cancel it) → host trading API (risk checks) →
-/// connector (quantize, sign) → host HTTP → AsyncHTTPClient write. The bot keeps a trade
+/// connector (quantize, sign) → host HTTP service → written on its direct connection. The bot keeps a trade
 /// database, as `swiftlet start` does.
 ///
 /// bitget-sim runs in-process, its agents stopped once they built a book; each round forces one small trade
@@ -95,7 +95,7 @@ final class LatencyProbe: TransportProbe {
             switch self {
             case .bus: "frame→event on bus (connector parse, checksum, emit)"
             case .venueEntered: "→order at venue (bot routing, strategy queue, strategy, risk)"
-            case .httpStarted: "→request handed to AsyncHTTPClient (connector quantize, sign; host HTTP service)"
+            case .httpStarted: "→request handed to a connection (connector quantize, sign; host HTTP service)"
             case .venueLeft: "→connector returned"
             }
         }
@@ -129,9 +129,9 @@ final class LatencyProbe: TransportProbe {
     }
 
     /// Median duration of each stage, and from the last one reached to the request being
-    /// written, over the rounds that reached the stages most rounds reached. (When the
-    /// connection is on the calling thread, AsyncHTTPClient writes the request before the
-    /// connector's `place` returns, so `venueLeft` comes after the write.)
+    /// written, over the rounds that reached the stages most rounds reached. (The direct
+    /// connection writes the request before the connector's `place` returns, so
+    /// `venueLeft` comes after the write.)
     func stageMedians() -> [(String, Double)] {
         state.withLock { state in
             let lengths = Dictionary(grouping: state.stages, by: \.count)
@@ -148,9 +148,9 @@ final class LatencyProbe: TransportProbe {
     private static func remainder(after stage: Stage?) -> String {
         switch stage {
         case nil: " (the whole path)"
-        case .bus: " (bot, strategy, risk, connector, AsyncHTTPClient)"
-        case .venueEntered: " (connector quantize, sign; AsyncHTTPClient write inside its call)"
-        case .httpStarted, .venueLeft: " (AsyncHTTPClient)"
+        case .bus: " (bot, strategy, risk, connector, HTTP)"
+        case .venueEntered: " (connector quantize, sign; HTTP write inside its call)"
+        case .httpStarted, .venueLeft: " (HTTP/1 encoding, socket write)"
         }
     }
 

@@ -1,4 +1,4 @@
-public import CSwiftletSDK
+import CSwiftletSDK
 import SwiftletABI
 
 /// The host's typed handle on an instance's `swiftlet.hotswap/1` table (ext/hotswap.h).

@@ -110,8 +110,8 @@ import Testing
         var parser = BookFrameParser(levelCapacity: 2)
         let asks = (0..<9).map { ("100.\($0)", "\($0 + 1).5") }
         var broken = booksFrame("snapshot", bids: asks, asks: asks, seq: 1, checksum: 0) + "x"
-        try broken.withUTF8 { utf8 in
-            #expect(throws: BookFrameError.self) { try parser.parse(UnsafeRawBufferPointer(utf8)) }
+        broken.withUTF8 { utf8 in
+            _ = #expect(throws: BookFrameError.self) { try parser.parse(UnsafeRawBufferPointer(utf8)) }
         }
         for round in 0..<2 {
             var text = booksFrame("snapshot", bids: asks, asks: asks, seq: Int64(round), checksum: 0)
