@@ -1,5 +1,5 @@
 import Dispatch
-public import Foundation
+import Foundation
 public import Logging
 
 /// A log file whose lines are formatted and appended by a background writer, so a log
