@@ -176,6 +176,13 @@ final class DirectConnection: @unchecked Sendable {
         }
     }
 
+    /// The pipeline failed (a malformed response, a TLS error): the request in flight fails
+    /// with that error and the connection closes.
+    fileprivate func failed(_ error: any Error) {
+        finish(.failure(TransportError(.io, "HTTP request failed: \(error)")), close: true)
+        close()
+    }
+
     fileprivate func channelClosed() {
         state = .closed
         finish(.failure(TransportError(.io, "HTTP request failed: the connection closed before the response ended")),
@@ -239,7 +246,7 @@ extension DirectConnection {
         }
 
         func errorCaught(context: ChannelHandlerContext, error: any Error) {
-            context.close(promise: nil)
+            connection.failed(error)
         }
     }
 }

@@ -53,16 +53,16 @@ final class DirectConnections: Sendable {
         }
     }
 
-    /// Closes every connection; none is opened afterwards.
-    func close() async {
+    /// Starts closing every connection; none is opened afterwards. The futures succeed once
+    /// each close has been started on its loop.
+    @discardableResult
+    func close() -> [EventLoopFuture<Void>] {
         let connections = state.withLock { state -> [DirectConnection] in
             state.closed = true
             defer { state.entries = [:] }
             return state.entries.values.compactMap { if case .open(let connection) = $0 { connection } else { nil } }
         }
-        for connection in connections {
-            try? await connection.loop.submit { connection.close() }.get()
-        }
+        return connections.map { connection in connection.loop.submit { connection.close() } }
     }
 
     private func open(_ key: Key, on loop: any EventLoop, tls: NIOSSLContext?) {

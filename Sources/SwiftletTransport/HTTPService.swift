@@ -127,6 +127,7 @@ public final class HTTPService: Sendable {
         // AsyncHTTPClient traps in debug builds if a client is released while running; its
         // shutdown keeps the client alive until done, so start one and let it finish on its own.
         if !isShutDown.withLock({ $0 }) {
+            direct.close()
             client.shutdown(queue: .global()) { _ in }
         }
     }
@@ -138,7 +139,7 @@ public final class HTTPService: Sendable {
             return !state
         }
         guard first else { return }
-        await direct.close()
+        for closing in direct.close() { try? await closing.get() }
         try await client.shutdown()
     }
 

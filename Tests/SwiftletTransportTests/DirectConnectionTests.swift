@@ -145,6 +145,23 @@ import Testing
         await server.stop()
     }
 
+    @Test func aMalformedAnswerFailsTheRequestWithIONamingTheCause() async throws {
+        let server = try await ScriptedHTTPServer.start()
+        let service = try service()
+        let request = SwiftletTransport.HTTPRequest(url: server.base + "/x")
+        _ = try #require(try await sendDirect(service, request))
+        server.answer(with: .garbage)
+        let garbled = try await send(service, request)
+        #expect(garbled.wentDirect)
+        let error = try #require(garbled.error)
+        #expect(error.kind == .io)
+        #expect(!error.message.contains("closed before the response ended"))
+        server.answer(with: .echo)
+        #expect(try await sendDirect(service, request)?.response?.status == 200)
+        try await service.shutdown()
+        await server.stop()
+    }
+
     @Test func anUnansweredRequestTimesOutAndItsConnectionIsNotReused() async throws {
         let server = try await ScriptedHTTPServer.start()
         let service = try service()

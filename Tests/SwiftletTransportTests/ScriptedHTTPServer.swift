@@ -21,6 +21,8 @@ final class ScriptedHTTPServer: Sendable {
         case silence
         /// 200 with a body of this many bytes.
         case body(Int)
+        /// Bytes that are not an HTTP response.
+        case garbage
     }
 
     /// One request as the server received it.
@@ -87,8 +89,10 @@ final class ScriptedHTTPServer: Sendable {
                         }
                         try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: sslContext))
                     }
+                    let raw = RawWriter()
+                    try channel.pipeline.syncOperations.addHandler(raw)
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(withPipeliningAssistance: false)
-                    try channel.pipeline.syncOperations.addHandler(Handler(state: state))
+                    try channel.pipeline.syncOperations.addHandler(Handler(state: state, raw: raw))
                     return channel.eventLoop.makeSucceededVoidFuture()
                 } catch {
                     return channel.eventLoop.makeFailedFuture(error)
@@ -110,11 +114,15 @@ final class ScriptedHTTPServer: Sendable {
         typealias InboundIn = HTTPServerRequestPart
         typealias OutboundOut = HTTPServerResponsePart
         private let state: Shared
+        private let raw: RawWriter
         private var connection = 0
         private var head: HTTPRequestHead?
         private var body: [UInt8] = []
 
-        init(state: Shared) { self.state = state }
+        init(state: Shared, raw: RawWriter) {
+            self.state = state
+            self.raw = raw
+        }
 
         func channelActive(context: ChannelHandlerContext) {
             connection = state.lock.withLock { state in
@@ -153,6 +161,9 @@ final class ScriptedHTTPServer: Sendable {
                 context.close(promise: nil)
                 return
             case .silence:
+                return
+            case .garbage:
+                raw.write(Array("NOT HTTP AT ALL\r\n\r\n".utf8))
                 return
             case .echo, .echoThenClose:
                 headers.add(name: "X-Method", value: request.method)
@@ -196,6 +207,20 @@ final class ScriptedHTTPServer: Sendable {
 
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
             if released { context.fireChannelRead(data) } else { held.append(data) }
+        }
+    }
+
+    /// Sits next to the socket so a test can write bytes that bypass the HTTP encoder.
+    private final class RawWriter: ChannelOutboundHandler, @unchecked Sendable {
+        typealias OutboundIn = ByteBuffer
+        private var context: ChannelHandlerContext?
+
+        func handlerAdded(context: ChannelHandlerContext) { self.context = context }
+        func handlerRemoved(context: ChannelHandlerContext) { self.context = nil }
+
+        func write(_ bytes: [UInt8]) {
+            guard let context else { return }
+            context.writeAndFlush(NIOAny(context.channel.allocator.buffer(bytes: bytes)), promise: nil)
         }
     }
 }
