@@ -98,11 +98,11 @@ public final class HTTPService: Sendable {
             return value
         }
         let deadline = NIODeadline.now() + .nanoseconds(request.timeout.clampedNanoseconds)
-        if let direct = Self.directHead(request, target), let connection = self.direct.idleConnection(to: target.origin) {
+        if let connection = direct.idleConnection(to: target.origin), let head = Self.directHead(request, target) {
             probe?.requestStarted(request: id)
             directRequests.add(1, ordering: .relaxed)
             let probe = self.probe
-            connection.send(head: direct, body: request.body, deadline: deadline,
+            connection.send(head: head, body: request.body, deadline: deadline,
                             written: { probe?.requestWritten(request: id) }, completion: completion)
             return id
         }
