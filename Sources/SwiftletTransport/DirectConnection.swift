@@ -36,16 +36,22 @@ final class DirectConnection: @unchecked Sendable {
 
     let loop: any EventLoop
     private let maxResponseSize: Int
+    private let idleTimeout: TimeAmount
     private let onClose: @Sendable () -> Void
     private var state = State.connecting
     private var exchange: Exchange?
+    /// Closes the connection once it has been idle for `idleTimeout`.
+    private var idleTimer: Scheduled<Void>?
     /// True for an https origin until its TLS handshake has finished.
     private var awaitingHandshake = false
 
-    /// A connection on `loop`; `onClose` runs once, on `loop`, when it fails to connect or closes.
-    init(loop: any EventLoop, maxResponseSize: Int, onClose: @escaping @Sendable () -> Void) {
+    /// A connection on `loop`, closed after `idleTimeout` without a request (before a load
+    /// balancer or NAT on the way drops it silently and an order waits for its timeout on a
+    /// dead connection); `onClose` runs once, on `loop`, when it fails to connect or closes.
+    init(loop: any EventLoop, maxResponseSize: Int, idleTimeout: TimeAmount, onClose: @escaping @Sendable () -> Void) {
         self.loop = loop
         self.maxResponseSize = maxResponseSize
+        self.idleTimeout = idleTimeout
         self.onClose = onClose
     }
 
@@ -94,6 +100,8 @@ final class DirectConnection: @unchecked Sendable {
             preconditionFailure("DirectConnection.send on a connection that is not idle")
         }
         state = .busy(channel)
+        idleTimer?.cancel()
+        idleTimer = nil
         var exchange = Exchange(completion: completion)
         exchange.timeout = loop.scheduleTask(deadline: deadline) { [self] in
             finish(.failure(TransportError(.timeout, "HTTP request timed out")), close: true)
@@ -126,7 +134,7 @@ final class DirectConnection: @unchecked Sendable {
     private func connected(_ result: Result<any Channel, any Error>) {
         switch (result, state) {
         case (.success(let channel), .connecting):
-            state = awaitingHandshake ? .handshaking(channel) : .idle(channel)
+            if awaitingHandshake { state = .handshaking(channel) } else { becomeIdle(channel) }
         case (.success(let channel), _):
             channel.close(promise: nil)  // closed while connecting
         case (.failure, _):
@@ -137,7 +145,14 @@ final class DirectConnection: @unchecked Sendable {
 
     fileprivate func handshakeCompleted() {
         awaitingHandshake = false
-        if case .handshaking(let channel) = state { state = .idle(channel) }
+        if case .handshaking(let channel) = state { becomeIdle(channel) }
+    }
+
+    private func becomeIdle(_ channel: any Channel) {
+        state = .idle(channel)
+        idleTimer = loop.scheduleTask(in: idleTimeout) { [self] in
+            if case .idle(let channel) = state { channel.close(promise: nil) }
+        }
     }
 
     fileprivate func received(_ part: HTTPClientResponsePart) {
@@ -185,6 +200,8 @@ final class DirectConnection: @unchecked Sendable {
 
     fileprivate func channelClosed() {
         state = .closed
+        idleTimer?.cancel()
+        idleTimer = nil
         finish(.failure(TransportError(.io, "HTTP request failed: the connection closed before the response ended")),
                close: false)
         onClose()
@@ -197,7 +214,7 @@ final class DirectConnection: @unchecked Sendable {
         if case .success = result { hasAnswered = true }
         current.timeout?.cancel()
         if case .busy(let channel) = state {
-            if closing { channel.close(promise: nil) } else { state = .idle(channel) }
+            if closing { channel.close(promise: nil) } else { becomeIdle(channel) }
         }
         current.completion(result)
     }

@@ -23,12 +23,15 @@ final class DirectConnections: Sendable {
 
     private let loops: [ObjectIdentifier]
     private let maxResponseSize: Int
+    private let idleTimeout: TimeAmount
     private let tlsConfiguration: TLSConfiguration
     private let state = Mutex<(entries: [Key: Entry], tls: NIOSSLContext?, closed: Bool)>(([:], nil, false))
 
-    init(eventLoopGroup: any EventLoopGroup, maxResponseSize: Int, tlsConfiguration: TLSConfiguration) {
+    /// A connection idle for `idleTimeout` is closed (see ``DirectConnection``).
+    init(eventLoopGroup: any EventLoopGroup, maxResponseSize: Int, idleTimeout: TimeAmount, tlsConfiguration: TLSConfiguration) {
         loops = eventLoopGroup.makeIterator().map { ObjectIdentifier($0) }
         self.maxResponseSize = maxResponseSize
+        self.idleTimeout = idleTimeout
         self.tlsConfiguration = tlsConfiguration
     }
 
@@ -67,7 +70,7 @@ final class DirectConnections: Sendable {
 
     private func open(_ key: Key, on loop: any EventLoop, tls: NIOSSLContext?) {
         if key.origin.secure && tls == nil { return }  // no TLS context: AsyncHTTPClient reports the error
-        let connection = DirectConnection(loop: loop, maxResponseSize: maxResponseSize) { [weak self] in self?.closed(key) }
+        let connection = DirectConnection(loop: loop, maxResponseSize: maxResponseSize, idleTimeout: idleTimeout) { [weak self] in self?.closed(key) }
         state.withLock { $0.entries[key] = .open(connection) }
         connection.connect(to: key.origin, tls: tls)
     }

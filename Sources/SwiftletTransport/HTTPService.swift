@@ -72,12 +72,23 @@ public final class HTTPService: Sendable {
     /// A response body larger than `maxResponseSize` bytes fails the request with `.io`.
     /// `probe` is told when each request is handed to the client and when it has been written (benchmarks).
     /// `tlsConfiguration` decides which servers https requests trust (default: the system's roots).
-    public init(eventLoopGroup: any EventLoopGroup, maxResponseSize: Int = 64 << 20, probe: (any TransportProbe)? = nil,
-                tlsConfiguration: TLSConfiguration = .makeClientConfiguration()) {
+    public convenience init(eventLoopGroup: any EventLoopGroup, maxResponseSize: Int = 64 << 20,
+                            probe: (any TransportProbe)? = nil, tlsConfiguration: TLSConfiguration = .makeClientConfiguration()) {
+        self.init(eventLoopGroup: eventLoopGroup, maxResponseSize: maxResponseSize, probe: probe,
+                  tlsConfiguration: tlsConfiguration, directIdleTimeout: Self.directIdleTimeout)
+    }
+
+    /// How long a direct connection may stay idle before it is closed: under the 60 s idle
+    /// timeout common to load balancers, and AsyncHTTPClient's own for its pool.
+    static let directIdleTimeout = TimeAmount.seconds(30)
+
+    /// The same, with the direct connections' idle timeout given (tests).
+    init(eventLoopGroup: any EventLoopGroup, maxResponseSize: Int, probe: (any TransportProbe)?,
+         tlsConfiguration: TLSConfiguration, directIdleTimeout: TimeAmount) {
         self.probe = probe
         self.maxResponseSize = min(max(0, maxResponseSize), Int(UInt32.max))
         direct = DirectConnections(eventLoopGroup: eventLoopGroup, maxResponseSize: self.maxResponseSize,
-                                   tlsConfiguration: tlsConfiguration)
+                                   idleTimeout: directIdleTimeout, tlsConfiguration: tlsConfiguration)
         var configuration = HTTPClient.Configuration(tlsConfiguration: tlsConfiguration)
         configuration.redirectConfiguration = .disallow
         configuration.connectionPool.retryConnectionEstablishment = false

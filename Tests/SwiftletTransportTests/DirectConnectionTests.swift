@@ -32,9 +32,11 @@ import Testing
     let loop = MultiThreadedEventLoopGroup.singleton.next()
     let log = WrittenLog()
 
-    func service(maxResponseSize: Int = 64 << 20, tls: Bool = false) throws -> HTTPService {
+    func service(maxResponseSize: Int = 64 << 20, tls: Bool = false,
+                 idleTimeout: TimeAmount = HTTPService.directIdleTimeout) throws -> HTTPService {
         HTTPService(eventLoopGroup: MultiThreadedEventLoopGroup.singleton, maxResponseSize: maxResponseSize, probe: log,
-                    tlsConfiguration: tls ? try ScriptedHTTPServer.trustingTestCertificate() : .makeClientConfiguration())
+                    tlsConfiguration: tls ? try ScriptedHTTPServer.trustingTestCertificate() : .makeClientConfiguration(),
+                    directIdleTimeout: idleTimeout)
     }
 
     /// Calls `execute` on the test's event loop and waits for the result.
@@ -125,6 +127,24 @@ import Testing
         let next = try #require(try await sendDirect(service, request))
         #expect(next.response?.status == 200)
         #expect(server.received.last?.connection != closedConnection)
+        try await service.shutdown()
+        await server.stop()
+    }
+
+    @Test func anIdleConnectionIsClosedAfterTheIdleTimeoutAndALaterRequestOpensANewOne() async throws {
+        let server = try await ScriptedHTTPServer.start()
+        let service = try service(idleTimeout: .milliseconds(300))
+        let request = SwiftletTransport.HTTPRequest(url: server.base + "/x")
+        let first = try #require(try await sendDirect(service, request))
+        #expect(first.response?.status == 200)
+        let idleConnection = try #require(server.received.last?.connection)
+        let closedBefore = server.closedConnections
+        #expect(await eventually { server.closedConnections > closedBefore })
+        let afterIdle = try await send(service, request)
+        #expect(!afterIdle.wentDirect)
+        #expect(afterIdle.response?.status == 200)
+        _ = try #require(try await sendDirect(service, request))
+        #expect(server.received.last?.connection != idleConnection)
         try await service.shutdown()
         await server.stop()
     }

@@ -43,6 +43,7 @@ final class ScriptedHTTPServer: Sendable {
         var answer = Answer.echo
         var received: [Received] = []
         var connections = 0
+        var closedConnections = 0
     }
 
     /// The state all connections share.
@@ -106,6 +107,7 @@ final class ScriptedHTTPServer: Sendable {
     func answer(with answer: Answer) { state.lock.withLock { $0.answer = answer } }
     var received: [Received] { state.lock.withLock { $0.received } }
     var connections: Int { state.lock.withLock { $0.connections } }
+    var closedConnections: Int { state.lock.withLock { $0.closedConnections } }
 
     func stop() async { try? await channel.close() }
 
@@ -130,6 +132,11 @@ final class ScriptedHTTPServer: Sendable {
                 return state.connections
             }
             context.fireChannelActive()
+        }
+
+        func channelInactive(context: ChannelHandlerContext) {
+            state.lock.withLock { $0.closedConnections += 1 }
+            context.fireChannelInactive()
         }
 
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
