@@ -70,7 +70,9 @@ final class DirectConnections: Sendable {
 
     private func open(_ key: Key, on loop: any EventLoop, tls: NIOSSLContext?) {
         if key.origin.secure && tls == nil { return }  // no TLS context: AsyncHTTPClient reports the error
-        let connection = DirectConnection(loop: loop, maxResponseSize: maxResponseSize, idleTimeout: idleTimeout) { [weak self] in self?.closed(key) }
+        let connection = DirectConnection(loop: loop, maxResponseSize: maxResponseSize, idleTimeout: idleTimeout) { [weak self] in
+            self?.closed(key)
+        }
         state.withLock { $0.entries[key] = .open(connection) }
         connection.connect(to: key.origin, tls: tls)
     }

@@ -13,8 +13,9 @@ enum RequestURL {
         let afterColon = bytes[bytes.index(after: colon)...]
         guard afterColon.starts(with: "//".utf8) else { return nil }
         let authorityStart = bytes.index(colon, offsetBy: 3)
-        let targetStart = bytes[authorityStart...].firstIndex { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") }
-            ?? bytes.endIndex
+        let targetStart = bytes[authorityStart...].firstIndex {
+            $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#")
+        } ?? bytes.endIndex
         let authority = bytes[authorityStart..<targetStart]
         guard !authority.isEmpty, !authority.contains(UInt8(ascii: "@")),
               authority.allSatisfy({ isTargetByte($0) || $0 == UInt8(ascii: "[") || $0 == UInt8(ascii: "]") }) else { return nil }
