@@ -83,6 +83,8 @@ final class DirectConnection: @unchecked Sendable {
 
     /// True once a response has come back on this connection (it may have closed since).
     private(set) var hasAnswered = false
+    /// True if the connection was closed for having been idle too long.
+    private(set) var closedForIdleness = false
 
     /// True when a request can be sent now. Call on `loop`.
     var isIdle: Bool {
@@ -151,7 +153,10 @@ final class DirectConnection: @unchecked Sendable {
     private func becomeIdle(_ channel: any Channel) {
         state = .idle(channel)
         idleTimer = loop.scheduleTask(in: idleTimeout) { [self] in
-            if case .idle(let channel) = state { channel.close(promise: nil) }
+            if case .idle(let channel) = state {
+                closedForIdleness = true
+                channel.close(promise: nil)
+            }
         }
     }
 

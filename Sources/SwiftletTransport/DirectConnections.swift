@@ -78,11 +78,13 @@ final class DirectConnections: Sendable {
     }
 
     /// A connection closed: the next request opens a new one, or waits out the retry
-    /// delay if this one never carried a response (refused, TLS failure, dropped at once).
+    /// delay if this one failed before it carried a response (refused, TLS failure,
+    /// dropped at once).
     private func closed(_ key: Key) {
         state.withLock { state in
             guard case .open(let connection) = state.entries[key] else { return }
-            state.entries[key] = connection.hasAnswered ? nil : .resting(until: .now() + Self.retryDelay)
+            let failed = !connection.hasAnswered && !connection.closedForIdleness
+            state.entries[key] = failed ? .resting(until: .now() + Self.retryDelay) : nil
         }
     }
 

@@ -133,18 +133,31 @@ import Testing
 
     @Test func anIdleConnectionIsClosedAfterTheIdleTimeoutAndALaterRequestOpensANewOne() async throws {
         let server = try await ScriptedHTTPServer.start()
-        let service = try service(idleTimeout: .milliseconds(300))
+        let service = try service(idleTimeout: .seconds(1))
         let request = SwiftletTransport.HTTPRequest(url: server.base + "/x")
         let first = try #require(try await sendDirect(service, request))
         #expect(first.response?.status == 200)
         let idleConnection = try #require(server.received.last?.connection)
-        let closedBefore = server.closedConnections
-        #expect(await eventually { server.closedConnections > closedBefore })
+        #expect(await eventually { server.closedConnections.contains(idleConnection) })
         let afterIdle = try await send(service, request)
         #expect(!afterIdle.wentDirect)
         #expect(afterIdle.response?.status == 200)
         _ = try #require(try await sendDirect(service, request))
         #expect(server.received.last?.connection != idleConnection)
+        try await service.shutdown()
+        await server.stop()
+    }
+
+    /// Closing for idleness is not a failure: the connection is opened again at the next
+    /// request, not after the retry delay kept for refused connections.
+    @Test func aConnectionClosedForIdlenessBeforeItsFirstRequestIsOpenedAgainAtOnce() async throws {
+        let server = try await ScriptedHTTPServer.start()
+        let service = try service(idleTimeout: .milliseconds(200))
+        let request = SwiftletTransport.HTTPRequest(url: server.base + "/x")
+        let first = try await send(service, request)  // opens the direct connection; goes through AsyncHTTPClient
+        #expect(!first.wentDirect)
+        #expect(await eventually { server.connections == 2 && server.closedConnections.count == 1 })
+        _ = try #require(try await sendDirect(service, request))  // gives up after 100 tries, well within the retry delay
         try await service.shutdown()
         await server.stop()
     }

@@ -43,7 +43,7 @@ final class ScriptedHTTPServer: Sendable {
         var answer = Answer.echo
         var received: [Received] = []
         var connections = 0
-        var closedConnections = 0
+        var closedConnections: Set<Int> = []
     }
 
     /// The state all connections share.
@@ -107,7 +107,8 @@ final class ScriptedHTTPServer: Sendable {
     func answer(with answer: Answer) { state.lock.withLock { $0.answer = answer } }
     var received: [Received] { state.lock.withLock { $0.received } }
     var connections: Int { state.lock.withLock { $0.connections } }
-    var closedConnections: Int { state.lock.withLock { $0.closedConnections } }
+    /// Numbers of the connections that have closed.
+    var closedConnections: Set<Int> { state.lock.withLock { $0.closedConnections } }
 
     func stop() async { try? await channel.close() }
 
@@ -135,7 +136,8 @@ final class ScriptedHTTPServer: Sendable {
         }
 
         func channelInactive(context: ChannelHandlerContext) {
-            state.lock.withLock { $0.closedConnections += 1 }
+            let connection = connection
+            state.lock.withLock { _ = $0.closedConnections.insert(connection) }
             context.fireChannelInactive()
         }
 
