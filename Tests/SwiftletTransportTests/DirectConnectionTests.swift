@@ -9,12 +9,15 @@ import Testing
 /// on a kept-alive direct connection, written before `execute` returns; these tests hold
 /// it to the same answers and errors as the AsyncHTTPClient path.
 @Suite struct DirectConnectionTests {
-    /// Hears which requests have been written.
+    /// Hears which requests have been started and written.
     final class WrittenLog: TransportProbe {
         private let written = Mutex<Set<UInt64>>([])
+        private let started = Mutex(0)
         func messageArrived(connection: UInt64) {}
+        func requestStarted(request: UInt64) { started.withLock { $0 += 1 } }
         func requestWritten(request: UInt64) { _ = written.withLock { $0.insert(request) } }
         func contains(_ request: UInt64) -> Bool { written.withLock { $0.contains(request) } }
+        var startedCount: Int { started.withLock { $0 } }
     }
 
     /// One request's result, whether it went out on the direct connection, and whether it
@@ -198,10 +201,12 @@ import Testing
     @Test func anUnansweredRequestTimesOutAndItsConnectionIsNotReused() async throws {
         let server = try await ScriptedHTTPServer.start()
         let service = try service()
-        let request = SwiftletTransport.HTTPRequest(url: server.base + "/x", timeout: .milliseconds(200))
+        let request = SwiftletTransport.HTTPRequest(url: server.base + "/x")
         _ = try #require(try await sendDirect(service, request))
         server.answer(with: .silence)
-        let silent = try await send(service, request)
+        var impatient = request
+        impatient.timeout = .milliseconds(200)
+        let silent = try await send(service, impatient)
         #expect(silent.wentDirect && silent.writtenBeforeReturn)
         #expect(silent.error?.kind == .timeout)
         let silentConnection = try #require(server.received.last?.connection)
@@ -228,18 +233,22 @@ import Testing
         await server.stop()
     }
 
-    /// The server takes a second to start each handshake: a request made meanwhile goes
-    /// through AsyncHTTPClient, never onto the direct connection before its handshake is done.
+    /// The server holds every handshake until the test lets it go: a request made meanwhile
+    /// goes through AsyncHTTPClient, never onto the direct connection before its handshake.
     @Test func httpsGoesDirectToATrustedServerOnceTheHandshakeIsDone() async throws {
-        let server = try await ScriptedHTTPServer.start(tls: true, handshakeDelay: .seconds(1))
+        let gate = ScriptedHTTPServer.HandshakeGate()
+        let server = try await ScriptedHTTPServer.start(tls: true, handshakeGate: gate)
         let service = try service(tls: true)
         let request = SwiftletTransport.HTTPRequest(method: "POST", url: server.secureBase + "/order",
                                                     headers: [HTTPHeader(name: "X-Test", value: "tls")], body: [1, 2, 3])
         loop.execute { _ = try? service.execute(request) { _ in } }  // opens the direct connection
-        try await Task.sleep(for: .milliseconds(50))
-        let duringHandshake = try await send(service, request)
-        #expect(!duringHandshake.wentDirect)
-        #expect(duringHandshake.response?.body == [1, 2, 3])
+        #expect(await eventually { server.connections == 2 })  // AsyncHTTPClient's and the direct one, both held
+        let duringHandshake = Task { try await send(service, request) }
+        #expect(await eventually { log.startedCount == 2 })
+        gate.open()
+        let outcome = try await duringHandshake.value
+        #expect(!outcome.wentDirect)
+        #expect(outcome.response?.body == [1, 2, 3])
         let direct = try #require(try await sendDirect(service, request))
         #expect(direct.response?.body == [1, 2, 3])
         #expect(direct.response.flatMap { HTTPServiceTests.header($0, "X-Echo") } == "tls")

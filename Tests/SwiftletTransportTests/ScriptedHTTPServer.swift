@@ -73,9 +73,9 @@ final class ScriptedHTTPServer: Sendable {
         return configuration
     }
 
-    /// With `tls`, the server holds each new connection's first bytes (the client's TLS
-    /// hello) for `handshakeDelay` before it starts the handshake.
-    static func start(tls: Bool = false, handshakeDelay: TimeAmount = .zero) async throws -> ScriptedHTTPServer {
+    /// With `tls` and a `handshakeGate`, the server holds each new connection's first bytes
+    /// (the client's TLS hello) until the gate opens.
+    static func start(tls: Bool = false, handshakeGate: HandshakeGate? = nil) async throws -> ScriptedHTTPServer {
         let sslContext = tls ? try NIOSSLContext(configuration: .makeServerConfiguration(
             certificateChain: try NIOSSLCertificate.fromPEMFile(certificatePath).map { .certificate($0) },
             privateKey: .file(keyPath))) : nil
@@ -85,8 +85,8 @@ final class ScriptedHTTPServer: Sendable {
             .childChannelInitializer { channel in
                 do {
                     if let sslContext {
-                        if handshakeDelay > .zero {
-                            try channel.pipeline.syncOperations.addHandler(DelayedReads(delay: handshakeDelay))
+                        if let handshakeGate {
+                            try channel.pipeline.syncOperations.addHandler(HeldReads(gate: handshakeGate))
                         }
                         try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: sslContext))
                     }
@@ -193,23 +193,50 @@ final class ScriptedHTTPServer: Sendable {
         }
     }
 
-    /// Holds what a connection reads for `delay` after it opens, then passes it on.
-    private final class DelayedReads: ChannelInboundHandler, @unchecked Sendable {
+    /// Holds what each new connection reads (the client's TLS hello) until the test opens it.
+    final class HandshakeGate: Sendable {
+        private let state = Mutex<(open: Bool, waiting: [@Sendable () -> Void])>((false, []))
+
+        /// Runs `release` now if the gate is open, otherwise when it opens.
+        fileprivate func whenOpen(_ release: @escaping @Sendable () -> Void) {
+            let now = state.withLock { state -> Bool in
+                if !state.open { state.waiting.append(release) }
+                return state.open
+            }
+            if now { release() }
+        }
+
+        /// Lets every held connection, and every later one, go on.
+        func open() {
+            let waiting = state.withLock { state -> [@Sendable () -> Void] in
+                state.open = true
+                defer { state.waiting = [] }
+                return state.waiting
+            }
+            for release in waiting { release() }
+        }
+    }
+
+    /// Holds what a connection reads until its gate opens, then passes it on.
+    private final class HeldReads: ChannelInboundHandler, @unchecked Sendable {
         typealias InboundIn = ByteBuffer
-        private let delay: TimeAmount
+        private let gate: HandshakeGate
         private var held: [NIOAny] = []
         private var released = false
 
-        init(delay: TimeAmount) { self.delay = delay }
+        init(gate: HandshakeGate) { self.gate = gate }
 
         func channelActive(context: ChannelHandlerContext) {
             let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
-            context.eventLoop.scheduleTask(in: delay) {
-                let (handler, context) = bound.value
-                handler.released = true
-                for data in handler.held { context.fireChannelRead(data) }
-                handler.held = []
-                context.fireChannelReadComplete()
+            let loop = context.eventLoop
+            gate.whenOpen {
+                loop.execute {
+                    let (handler, context) = bound.value
+                    handler.released = true
+                    for data in handler.held { context.fireChannelRead(data) }
+                    handler.held = []
+                    context.fireChannelReadComplete()
+                }
             }
             context.fireChannelActive()
         }
