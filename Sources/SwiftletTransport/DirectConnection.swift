@@ -37,7 +37,8 @@ final class DirectConnection: @unchecked Sendable {
     let loop: any EventLoop
     private let maxResponseSize: Int
     private let idleTimeout: TimeAmount
-    private let onClose: @Sendable () -> Void
+    /// Runs once, on `loop`, when the connection fails to connect or closes; set before ``connect(to:tls:)``.
+    var onClose: @Sendable () -> Void = {}
     private var state = State.connecting
     private var exchange: Exchange?
     /// Closes the connection once it has been idle for `idleTimeout`.
@@ -47,12 +48,11 @@ final class DirectConnection: @unchecked Sendable {
 
     /// A connection on `loop`, closed after `idleTimeout` without a request (before a load
     /// balancer or NAT on the way drops it silently and an order waits for its timeout on a
-    /// dead connection); `onClose` runs once, on `loop`, when it fails to connect or closes.
-    init(loop: any EventLoop, maxResponseSize: Int, idleTimeout: TimeAmount, onClose: @escaping @Sendable () -> Void) {
+    /// dead connection).
+    init(loop: any EventLoop, maxResponseSize: Int, idleTimeout: TimeAmount) {
         self.loop = loop
         self.maxResponseSize = maxResponseSize
         self.idleTimeout = idleTimeout
-        self.onClose = onClose
     }
 
     /// Starts connecting to `origin` (call on `loop`); the connection becomes idle once

@@ -48,9 +48,9 @@ public struct HTTPResponse: Sendable {
 }
 
 /// HTTP(S) client over AsyncHTTPClient (one shared HTTPClient owned by the service), with a
-/// faster path for requests made on one of its event loops: such a request goes out on a
-/// kept-alive ``DirectConnection`` to its origin on that loop, written before `execute`
-/// returns, whenever that connection is idle (the order path: a strategy reacting to a
+/// faster path for requests made on one of its event loops: such a request goes out on an
+/// idle kept-alive ``DirectConnection`` to its origin on that loop, written before `execute`
+/// returns, when there is one (the order path: a strategy reacting to a
 /// market-data frame runs on the loop that read it).
 ///
 /// Redirects are not followed (a 3xx comes back as a response) and a refused

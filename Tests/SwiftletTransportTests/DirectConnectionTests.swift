@@ -116,6 +116,51 @@ import Testing
         await server.stop()
     }
 
+    /// Sends `count` requests one after the other in one turn of the event loop; returns
+    /// which went out on a direct connection, once all are answered.
+    func burst(_ service: HTTPService, _ request: SwiftletTransport.HTTPRequest, count: Int) async throws -> [Bool] {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<[Bool], any Error>) in
+            loop.execute {
+                let answered = Mutex(0)
+                let direct = Mutex([Bool]())
+                do {
+                    for _ in 0..<count {
+                        let before = service.directRequests.load(ordering: .relaxed)
+                        try service.execute(request) { _ in
+                            let all = answered.withLock { value -> Bool in
+                                value += 1
+                                return value == count
+                            }
+                            if all { continuation.resume(returning: direct.withLock { $0 }) }
+                        }
+                        direct.withLock { $0.append(service.directRequests.load(ordering: .relaxed) > before) }
+                    }
+                } catch {
+                    continuation.resume(throwing: error)
+                }
+            }
+        }
+    }
+
+    /// A loop that sends bursts gets one connection per request of the burst, up to four.
+    @Test func burstsOnALoopGetAConnectionPerRequestUpToFour() async throws {
+        let server = try await ScriptedHTTPServer.start()
+        let service = try service()
+        let request = SwiftletTransport.HTTPRequest(method: "POST", url: server.base + "/order", body: Array("{}".utf8))
+        var allDirect = false
+        for _ in 0..<100 where !allDirect {
+            allDirect = try await burst(service, request, count: 3).allSatisfy { $0 }
+            if !allDirect { try await Task.sleep(for: .milliseconds(10)) }
+        }
+        #expect(allDirect)
+        #expect(Set(server.received.suffix(3).map(\.connection)).count == 3)
+        for _ in 0..<20 { _ = try await burst(service, request, count: DirectConnections.perLoop + 2) }
+        let wide = try await burst(service, request, count: DirectConnections.perLoop + 2)
+        #expect(wide.filter { $0 }.count == DirectConnections.perLoop)
+        try await service.shutdown()
+        await server.stop()
+    }
+
     @Test func aResponseWithConnectionCloseEndsTheConnectionAndALaterRequestOpensANewOne() async throws {
         let server = try await ScriptedHTTPServer.start()
         let service = try service()
