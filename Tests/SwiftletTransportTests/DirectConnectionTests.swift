@@ -161,22 +161,76 @@ import Testing
         await server.stop()
     }
 
-    @Test func aResponseWithConnectionCloseEndsTheConnectionAndALaterRequestOpensANewOne() async throws {
+    /// What one scripted answer did to a warm direct connection.
+    struct FaultRound {
+        /// The request the server answered as scripted.
+        let fault: Outcome
+        /// The connection it came on, as the server numbered them.
+        let faultConnection: Int?
+        /// The first request after it (answered with the recovery answer) that went direct.
+        let next: Outcome
+        let nextConnection: Int?
+    }
+
+    /// Warms a direct connection up, has the server answer one request with `answer`, then
+    /// answers with `recovery` until a request goes direct again.
+    func faultRound(_ answer: ScriptedHTTPServer.Answer, then recovery: ScriptedHTTPServer.Answer = .echo,
+                    maxResponseSize: Int = 64 << 20, method: String = "GET", body: [UInt8] = [],
+                    faultTimeout: Duration = .seconds(10)) async throws -> FaultRound {
         let server = try await ScriptedHTTPServer.start()
-        let service = try service()
-        let request = SwiftletTransport.HTTPRequest(url: server.base + "/x")
+        let service = try service(maxResponseSize: maxResponseSize)
+        let request = SwiftletTransport.HTTPRequest(method: method, url: server.base + "/x", body: body)
         _ = try #require(try await sendDirect(service, request))
-        server.answer(with: .echoThenClose)
-        let closing = try await send(service, request)
-        #expect(closing.wentDirect && closing.writtenBeforeReturn)
-        #expect(closing.response?.status == 200)
-        let closedConnection = try #require(server.received.last?.connection)
-        server.answer(with: .echo)
+        server.answer(with: answer)
+        var faulty = request
+        faulty.timeout = faultTimeout
+        let fault = try await send(service, faulty)
+        let faultConnection = server.received.last?.connection
+        server.answer(with: recovery)
         let next = try #require(try await sendDirect(service, request))
-        #expect(next.response?.status == 200)
-        #expect(server.received.last?.connection != closedConnection)
+        let round = FaultRound(fault: fault, faultConnection: faultConnection, next: next,
+                               nextConnection: server.received.last?.connection)
         try await service.shutdown()
         await server.stop()
+        return round
+    }
+
+    @Test func aResponseWithConnectionCloseEndsTheConnectionAndALaterRequestOpensANewOne() async throws {
+        let round = try await faultRound(.echoThenClose)
+        #expect(round.fault.wentDirect && round.fault.writtenBeforeReturn)
+        #expect(round.fault.response?.status == 200)
+        #expect(round.next.response?.status == 200)
+        #expect(round.nextConnection != round.faultConnection)
+    }
+
+    @Test func aConnectionDroppedBeforeTheAnswerFailsTheRequestWithIOAndTheNextOneWorks() async throws {
+        let round = try await faultRound(.drop, method: "POST", body: Array("{}".utf8))
+        #expect(round.fault.wentDirect && round.fault.writtenBeforeReturn)
+        #expect(round.fault.error?.kind == .io)
+        #expect(round.next.response?.body == Array("{}".utf8))
+    }
+
+    @Test func aMalformedAnswerFailsTheRequestWithIONamingTheCause() async throws {
+        let round = try await faultRound(.garbage)
+        #expect(round.fault.wentDirect)
+        let error = try #require(round.fault.error)
+        #expect(error.kind == .io)
+        #expect(!error.message.contains("closed before the response ended"))
+        #expect(round.next.response?.status == 200)
+    }
+
+    @Test func anUnansweredRequestTimesOutAndItsConnectionIsNotReused() async throws {
+        let round = try await faultRound(.silence, faultTimeout: .milliseconds(200))
+        #expect(round.fault.wentDirect && round.fault.writtenBeforeReturn)
+        #expect(round.fault.error?.kind == .timeout)
+        #expect(round.nextConnection != round.faultConnection)
+    }
+
+    @Test func anAnswerOverTheSizeLimitIsIOAndOneAtTheLimitFits() async throws {
+        let round = try await faultRound(.body(17), then: .body(16), maxResponseSize: 16)
+        #expect(round.fault.wentDirect && round.fault.writtenBeforeReturn)
+        #expect(round.fault.error?.kind == .io)
+        #expect(round.next.response?.body.count == 16)
     }
 
     @Test func anIdleConnectionIsClosedAfterTheIdleTimeoutAndALaterRequestOpensANewOne() async throws {
@@ -210,76 +264,6 @@ import Testing
         await server.stop()
     }
 
-    @Test func aConnectionDroppedBeforeTheAnswerFailsTheRequestWithIOAndTheNextOneWorks() async throws {
-        let server = try await ScriptedHTTPServer.start()
-        let service = try service()
-        let request = SwiftletTransport.HTTPRequest(method: "POST", url: server.base + "/order", body: Array("{}".utf8))
-        _ = try #require(try await sendDirect(service, request))
-        server.answer(with: .drop)
-        let dropped = try await send(service, request)
-        #expect(dropped.wentDirect && dropped.writtenBeforeReturn)
-        #expect(dropped.error?.kind == .io)
-        server.answer(with: .echo)
-        let next = try #require(try await sendDirect(service, request))
-        #expect(next.response?.body == Array("{}".utf8))
-        try await service.shutdown()
-        await server.stop()
-    }
-
-    @Test func aMalformedAnswerFailsTheRequestWithIONamingTheCause() async throws {
-        let server = try await ScriptedHTTPServer.start()
-        let service = try service()
-        let request = SwiftletTransport.HTTPRequest(url: server.base + "/x")
-        _ = try #require(try await sendDirect(service, request))
-        server.answer(with: .garbage)
-        let garbled = try await send(service, request)
-        #expect(garbled.wentDirect)
-        let error = try #require(garbled.error)
-        #expect(error.kind == .io)
-        #expect(!error.message.contains("closed before the response ended"))
-        server.answer(with: .echo)
-        #expect(try await sendDirect(service, request)?.response?.status == 200)
-        try await service.shutdown()
-        await server.stop()
-    }
-
-    @Test func anUnansweredRequestTimesOutAndItsConnectionIsNotReused() async throws {
-        let server = try await ScriptedHTTPServer.start()
-        let service = try service()
-        let request = SwiftletTransport.HTTPRequest(url: server.base + "/x")
-        _ = try #require(try await sendDirect(service, request))
-        server.answer(with: .silence)
-        var impatient = request
-        impatient.timeout = .milliseconds(200)
-        let silent = try await send(service, impatient)
-        #expect(silent.wentDirect && silent.writtenBeforeReturn)
-        #expect(silent.error?.kind == .timeout)
-        let silentConnection = try #require(server.received.last?.connection)
-        server.answer(with: .echo)
-        _ = try #require(try await sendDirect(service, request))
-        #expect(server.received.last?.connection != silentConnection)
-        try await service.shutdown()
-        await server.stop()
-    }
-
-    @Test func anAnswerOverTheSizeLimitIsIOAndOneAtTheLimitFits() async throws {
-        let server = try await ScriptedHTTPServer.start()
-        let service = try service(maxResponseSize: 16)
-        let request = SwiftletTransport.HTTPRequest(url: server.base + "/x")
-        _ = try #require(try await sendDirect(service, request))
-        server.answer(with: .body(17))
-        let oversized = try await send(service, request)
-        #expect(oversized.wentDirect && oversized.writtenBeforeReturn)
-        #expect(oversized.error?.kind == .io)
-        server.answer(with: .body(16))
-        let fits = try #require(try await sendDirect(service, request))
-        #expect(fits.response?.body.count == 16)
-        try await service.shutdown()
-        await server.stop()
-    }
-
-    /// The server holds every handshake until the test lets it go: a request made meanwhile
-    /// goes through AsyncHTTPClient, never onto the direct connection before its handshake.
     @Test func httpsGoesDirectToATrustedServerOnceTheHandshakeIsDone() async throws {
         let gate = ScriptedHTTPServer.HandshakeGate()
         let server = try await ScriptedHTTPServer.start(tls: true, handshakeGate: gate)
