@@ -1,3 +1,5 @@
+import SwiftletCore
+
 /// The buffers `BookFrameParser` parses levels into, reused frame after frame.
 ///
 /// Bare allocations rather than arrays, hand-managed because this is the order-book hot
@@ -48,8 +50,6 @@ final class LevelStorage: @unchecked Sendable {
     func view(_ writer: LevelWriter) -> ParsedLevels {
         ParsedLevels(base: writer.base, count: writer.count, storage: self, generation: generation)
     }
-
-    enum Side { case buy, sell }
 }
 
 /// Appends levels to one side's buffer of a `LevelStorage`, growing it when full.
