@@ -214,11 +214,9 @@ public final class HTTPService: Sendable {
         guard request.method != "HEAD" else { return nil }
         var headers = HTTPHeaders()
         headers.reserveCapacity(request.headers.count + 2)
+        for header in request.headers { headers.add(name: header.name, value: header.value) }
+        guard !framingHeaders.contains(where: headers.contains(name:)) else { return nil }  // names match in any case
         headers.add(name: "Host", value: target.origin.hostHeader)
-        for header in request.headers {
-            if Validation.isName(header.name, oneOf: framingHeaders) { return nil }
-            headers.add(name: header.name, value: header.value)
-        }
         if !request.body.isEmpty || request.method == "POST" || request.method == "PUT" {
             headers.add(name: "Content-Length", value: String(request.body.count))
         }

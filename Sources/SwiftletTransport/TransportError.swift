@@ -75,16 +75,6 @@ enum Validation {
         !text.utf8.contains(where: { $0 == 0x0D || $0 == 0x0A || $0 == 0x00 })
     }
 
-    /// True if header field `name` is one of `names` (given in lowercase), ignoring ASCII case.
-    static func isName(_ name: String, oneOf names: [String]) -> Bool {
-        names.contains { lower in
-            name.utf8.count == lower.utf8.count
-                && zip(name.utf8, lower.utf8).allSatisfy { byte, expected in
-                    (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte) == expected
-                }
-        }
-    }
-
     static func checkHeaders(_ headers: [HTTPHeader]) throws(TransportError) {
         for header in headers {
             guard isToken(header.name) else {

@@ -116,6 +116,20 @@ import Testing
         await server.stop()
     }
 
+    /// A request that sets Host or frames its own body, in any letter case, is sent as
+    /// given through AsyncHTTPClient, never on a direct connection.
+    @Test func aRequestSettingItsOwnHostGoesThroughAsyncHTTPClient() async throws {
+        let server = try await ScriptedHTTPServer.start()
+        let service = try service()
+        _ = try #require(try await sendDirect(service, .init(url: server.base + "/x")))
+        let own = try await send(service, .init(url: server.base + "/x", headers: [HTTPHeader(name: "HOST", value: "other.example")]))
+        #expect(!own.wentDirect)
+        #expect(own.response?.status == 200)
+        #expect(server.received.last?.headers["host"] == "other.example")
+        try await service.shutdown()
+        await server.stop()
+    }
+
     /// Sends `count` requests one after the other in one turn of the event loop; returns
     /// which went out on a direct connection, once all are answered.
     func burst(_ service: HTTPService, _ request: SwiftletTransport.HTTPRequest, count: Int) async throws -> [Bool] {
