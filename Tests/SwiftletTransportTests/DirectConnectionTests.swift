@@ -9,20 +9,11 @@ import Testing
 /// on a kept-alive direct connection, written before `execute` returns; these tests hold
 /// it to the same answers and errors as the AsyncHTTPClient path.
 @Suite struct DirectConnectionTests {
-    /// Hears which requests have been started and written.
-    final class WrittenLog: TransportProbe {
-        private let written = Mutex<Set<UInt64>>([])
-        private let started = Mutex(0)
-        func messageArrived(connection: UInt64) {}
-        func requestStarted(request: UInt64) { started.withLock { $0 += 1 } }
-        func requestWritten(request: UInt64) { _ = written.withLock { $0.insert(request) } }
-        func contains(_ request: UInt64) -> Bool { written.withLock { $0.contains(request) } }
-        var startedCount: Int { started.withLock { $0 } }
-    }
-
     /// One request's result, whether it went out on the direct connection, and whether it
     /// had been written when `execute` returned.
     struct Outcome {
+        /// The id `execute` returned.
+        let id: UInt64
         let result: Result<SwiftletTransport.HTTPResponse, TransportError>
         let wentDirect: Bool
         let writtenBeforeReturn: Bool
@@ -33,7 +24,7 @@ import Testing
     }
 
     let loop = MultiThreadedEventLoopGroup.singleton.next()
-    let log = WrittenLog()
+    let log = ProbeLog()
 
     func service(maxResponseSize: Int = 64 << 20, tls: Bool = false,
                  idleTimeout: TimeAmount = HTTPService.directIdleTimeout) throws -> HTTPService {
@@ -48,10 +39,10 @@ import Testing
         return try await withCheckedThrowingContinuation { continuation in
             loop.execute {
                 let result = Mutex<Result<SwiftletTransport.HTTPResponse, TransportError>?>(nil)
-                let returned = Mutex<(direct: Bool, written: Bool)?>(nil)
+                let returned = Mutex<(id: UInt64, direct: Bool, written: Bool)?>(nil)
                 @Sendable func resumeIfDone() {
                     guard let value = result.withLock({ $0 }), let returned = returned.withLock({ $0 }) else { return }
-                    continuation.resume(returning: Outcome(result: value, wentDirect: returned.direct,
+                    continuation.resume(returning: Outcome(id: returned.id, result: value, wentDirect: returned.direct,
                                                            writtenBeforeReturn: returned.written))
                 }
                 do {
@@ -61,7 +52,7 @@ import Testing
                         resumeIfDone()
                     }
                     let direct = service.directRequests.load(ordering: .relaxed) > directBefore
-                    returned.withLock { $0 = (direct, log.contains(id)) }
+                    returned.withLock { $0 = (id, direct, log.events(of: id).contains("written")) }
                     resumeIfDone()
                 } catch {
                     continuation.resume(throwing: error)
@@ -97,6 +88,7 @@ import Testing
         for _ in 0..<5 {
             let outcome = try await send(service, order)
             #expect(outcome.wentDirect && outcome.writtenBeforeReturn)
+            #expect(log.events(of: outcome.id) == ["started", "written"])
             let response = try #require(outcome.response)
             #expect(response.status == 200)
             #expect(response.body == body)
@@ -279,7 +271,7 @@ import Testing
     }
 
     @Test func httpsGoesDirectToATrustedServerOnceTheHandshakeIsDone() async throws {
-        let gate = ScriptedHTTPServer.HandshakeGate()
+        let gate = Gate()
         let server = try await ScriptedHTTPServer.start(tls: true, handshakeGate: gate)
         let service = try service(tls: true)
         let request = SwiftletTransport.HTTPRequest(method: "POST", url: server.secureBase + "/order",

@@ -39,18 +39,13 @@ import Testing
 
     /// The probe hears of each request twice, in order: handed to the client, then written.
     @Test func theProbeHearsARequestStartedThenWritten() async throws {
-        final class Recorder: TransportProbe {
-            let events = Mutex<[String]>([])
-            func messageArrived(connection: UInt64) {}
-            func requestStarted(request: UInt64) { events.withLock { $0.append("started \(request)") } }
-            func requestWritten(request: UInt64) { events.withLock { $0.append("written \(request)") } }
-        }
         let server = try await TestServer.start()
-        let recorder = Recorder()
-        let service = HTTPService(eventLoopGroup: MultiThreadedEventLoopGroup.singleton, probe: recorder)
+        let log = ProbeLog()
+        let service = HTTPService(eventLoopGroup: MultiThreadedEventLoopGroup.singleton, probe: log)
         let response = try await Self.run(service, SwiftletTransport.HTTPRequest(url: server.httpBase + "/echo")).get()
         #expect(response.status == 200)
-        #expect(recorder.events.withLock { $0 } == ["started 1", "written 1"])
+        #expect(log.events(of: 1) == ["started", "written"])
+        #expect(log.startedCount == 1)
         try await service.shutdown()
         await server.stop()
     }

@@ -75,7 +75,7 @@ final class ScriptedHTTPServer: Sendable {
 
     /// With `tls` and a `handshakeGate`, the server holds each new connection's first bytes
     /// (the client's TLS hello) until the gate opens.
-    static func start(tls: Bool = false, handshakeGate: HandshakeGate? = nil) async throws -> ScriptedHTTPServer {
+    static func start(tls: Bool = false, handshakeGate: Gate? = nil) async throws -> ScriptedHTTPServer {
         let sslContext = tls ? try NIOSSLContext(configuration: .makeServerConfiguration(
             certificateChain: try NIOSSLCertificate.fromPEMFile(certificatePath).map { .certificate($0) },
             privateKey: .file(keyPath))) : nil
@@ -193,43 +193,21 @@ final class ScriptedHTTPServer: Sendable {
         }
     }
 
-    /// Holds what each new connection reads (the client's TLS hello) until the test opens it.
-    final class HandshakeGate: Sendable {
-        private let state = Mutex<(open: Bool, waiting: [@Sendable () -> Void])>((false, []))
-
-        /// Runs `release` now if the gate is open, otherwise when it opens.
-        fileprivate func whenOpen(_ release: @escaping @Sendable () -> Void) {
-            let now = state.withLock { state -> Bool in
-                if !state.open { state.waiting.append(release) }
-                return state.open
-            }
-            if now { release() }
-        }
-
-        /// Lets every held connection, and every later one, go on.
-        func open() {
-            let waiting = state.withLock { state -> [@Sendable () -> Void] in
-                state.open = true
-                defer { state.waiting = [] }
-                return state.waiting
-            }
-            for release in waiting { release() }
-        }
-    }
-
     /// Holds what a connection reads until its gate opens, then passes it on.
     private final class HeldReads: ChannelInboundHandler, @unchecked Sendable {
         typealias InboundIn = ByteBuffer
-        private let gate: HandshakeGate
+        private let gate: Gate
         private var held: [NIOAny] = []
         private var released = false
 
-        init(gate: HandshakeGate) { self.gate = gate }
+        init(gate: Gate) { self.gate = gate }
 
         func channelActive(context: ChannelHandlerContext) {
             let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
             let loop = context.eventLoop
-            gate.whenOpen {
+            let gate = gate
+            Task {
+                await gate.wait()
                 loop.execute {
                     let (handler, context) = bound.value
                     handler.released = true

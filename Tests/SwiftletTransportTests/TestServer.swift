@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdWebSocket
 import Logging
 import NIOCore
+import SwiftletTransport
 import Synchronization
 
 struct TestFailure: Error, CustomStringConvertible {
@@ -140,4 +141,15 @@ final class Recorder<Element: Sendable>: Sendable {
     func append(_ item: Element) { items.withLock { $0.append(item) } }
     var all: [Element] { items.withLock { $0 } }
     var count: Int { items.withLock { $0.count } }
+}
+
+/// A transport probe that records what it hears about requests, in order.
+final class ProbeLog: TransportProbe {
+    private let events = Recorder<(kind: String, request: UInt64)>()
+    func messageArrived(connection: UInt64) {}
+    func requestStarted(request: UInt64) { events.append(("started", request)) }
+    func requestWritten(request: UInt64) { events.append(("written", request)) }
+    /// What was heard about `request`: "started", "written", in order.
+    func events(of request: UInt64) -> [String] { events.all.filter { $0.request == request }.map(\.kind) }
+    var startedCount: Int { events.all.filter { $0.kind == "started" }.count }
 }
