@@ -108,6 +108,26 @@ import Testing
         await server.stop()
     }
 
+    /// Shutting the service down closes its direct connections, and so does releasing it
+    /// without a shutdown.
+    @Test func shutdownAndReleaseCloseTheDirectConnections() async throws {
+        let server = try await ScriptedHTTPServer.start()
+        let request = SwiftletTransport.HTTPRequest(url: server.base + "/x")
+        let shutDown = try service()
+        _ = try #require(try await sendDirect(shutDown, request))
+        let shutDownConnection = try #require(server.received.last?.connection)
+        try await shutDown.shutdown()
+        #expect(await eventually { server.closedConnections.contains(shutDownConnection) })
+        do {
+            let released = try service()
+            _ = try #require(try await sendDirect(released, request))
+        }
+        let releasedConnection = try #require(server.received.last?.connection)
+        #expect(releasedConnection != shutDownConnection)
+        #expect(await eventually { server.closedConnections.contains(releasedConnection) })
+        await server.stop()
+    }
+
     /// A request that sets Host or frames its own body, in any letter case, is sent as
     /// given through AsyncHTTPClient, never on a direct connection.
     @Test func aRequestSettingItsOwnHostGoesThroughAsyncHTTPClient() async throws {
