@@ -111,10 +111,7 @@ import Testing
     /// On an event loop, a refused connection fails the request with `.io` as off the loops,
     /// and the direct connection that could not open leaves later requests unaffected.
     @Test func aRefusedConnectionOnAnEventLoopIsIO() async throws {
-        let listener = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .bind(host: "127.0.0.1", port: 0).get()
-        let port = try #require(listener.localAddress?.port)
-        try await listener.close()  // nothing listens there now
+        let port = try await refusedPort()
         let service = try service()
         for _ in 0..<3 {
             let outcome = try await send(service, .init(url: "http://127.0.0.1:\(port)/x"))

@@ -79,11 +79,7 @@ import Testing
     }
 
     @Test func connectionRefusedIsIO() async throws {
-        // A port that was just bound and released: nothing listens there.
-        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .bind(host: "127.0.0.1", port: 0).get()
-        let port = try #require(channel.localAddress?.port)
-        try await channel.close()
+        let port = try await refusedPort()
         let service = HTTPService(eventLoopGroup: MultiThreadedEventLoopGroup.singleton)
         let result = try await Self.run(service, .init(url: "http://127.0.0.1:\(port)/x", timeout: .seconds(30)))
         guard case .failure(let error) = result else {

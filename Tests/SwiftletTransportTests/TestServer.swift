@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdWebSocket
 import Logging
 import NIOCore
+import NIOPosix
 import SwiftletTransport
 import Synchronization
 
@@ -152,4 +153,13 @@ final class ProbeLog: TransportProbe {
     /// What was heard about `request`: "started", "written", in order.
     func events(of request: UInt64) -> [String] { events.all.filter { $0.request == request }.map(\.kind) }
     var startedCount: Int { events.all.filter { $0.kind == "started" }.count }
+}
+
+/// A port on 127.0.0.1 that was just bound and released: nothing listens there.
+func refusedPort() async throws -> Int {
+    let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        .bind(host: "127.0.0.1", port: 0).get()
+    guard let port = channel.localAddress?.port else { throw TestFailure("no port bound") }
+    try await channel.close()
+    return port
 }
