@@ -56,6 +56,8 @@ let package = Package(
             cSettings: [.headerSearchPath("../../sdk-headers")]
         ),
         .target(name: "SwiftletCore"),
+        .target(name: "CSwiftletSystem"),
+        .target(name: "SwiftletSystem", dependencies: ["CSwiftletSystem"]),
         .target(name: "SwiftletABI", dependencies: ["CSwiftletSDK", "SwiftletCore"]),
         .target(
             name: "SwiftletTransport",
@@ -79,7 +81,7 @@ let package = Package(
         .target(
             name: "SwiftletHost",
             dependencies: [
-                "CSwiftletSDK", "SwiftletABI", "SwiftletCore", "SwiftletTransport", "SwiftletPersistence",
+                "CSwiftletSDK", "SwiftletABI", "SwiftletCore", "SwiftletTransport", "SwiftletPersistence", "SwiftletSystem",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
@@ -97,7 +99,7 @@ let package = Package(
         .target(
             name: "SwiftletConfig",
             dependencies: [
-                "SwiftletCore",
+                "SwiftletCore", "SwiftletSystem",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
@@ -133,7 +135,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "SwiftletBench",
-            dependencies: ["SwiftletHost", "SwiftletBot", "SwiftletCore", "SwiftletTransport", "CSwiftletSDK", "BitgetCommon",
+            dependencies: ["SwiftletHost", "SwiftletBot", "SwiftletCore", "SwiftletTransport", "SwiftletSystem", "CSwiftletSDK", "BitgetCommon",
                            "BitgetCandleFeeds", "BitgetSim", "SwiftletRunner", "SwiftletPersistence", .product(name: "NIOPosix", package: "swift-nio"),
                            .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
                            .product(name: "AsyncHTTPClient", package: "async-http-client")],
@@ -171,7 +173,7 @@ let package = Package(
         .executableTarget(
             name: "bitget-sim",
             dependencies: [
-                "BitgetSim", "SwiftletCore",
+                "BitgetSim", "SwiftletCore", "SwiftletSystem",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -260,9 +262,10 @@ let package = Package(
 
         // MARK: tests
         .testTarget(name: "SwiftletCoreTests", dependencies: ["SwiftletCore"]),
+        .testTarget(name: "SwiftletSystemTests", dependencies: ["SwiftletSystem"]),
         .testTarget(name: "SwiftletPersistenceTests", dependencies: ["SwiftletPersistence", "SwiftletCore"]),
         .testTarget(name: "SwiftletPaperTests", dependencies: ["SwiftletPaper", "SwiftletCore"]),
-        .testTarget(name: "SwiftletConfigTests", dependencies: ["SwiftletConfig", "SwiftletCore"]),
+        .testTarget(name: "SwiftletConfigTests", dependencies: ["SwiftletConfig", "SwiftletCore", "SwiftletSystem"]),
         .testTarget(
             name: "SwiftletControlTests",
             dependencies: ["SwiftletControl", "SwiftletConfig", "SwiftletCore", .product(name: "Hummingbird", package: "hummingbird")]
@@ -281,7 +284,7 @@ let package = Package(
         .testTarget(
             name: "SwiftletHostTests",
             dependencies: [
-                "SwiftletHost", "SwiftletCore", "SwiftletABI", "SwiftletTransport", "CSwiftletSDK",
+                "SwiftletHost", "SwiftletCore", "SwiftletABI", "SwiftletTransport", "SwiftletSystem", "CSwiftletSDK",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),

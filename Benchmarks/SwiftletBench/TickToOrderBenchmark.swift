@@ -1,11 +1,14 @@
-import BitgetSim
+import AsyncHTTPClient
 import Foundation
+import NIOCore
+import NIOPosix
 import SwiftletABI
 import SwiftletBot
 import SwiftletCore
 import SwiftletHost
 import SwiftletPersistence
 import SwiftletRunner
+import SwiftletSystem
 import SwiftletTransport
 import Synchronization
 
@@ -17,23 +20,39 @@ import Synchronization
 /// connector (quantize, sign) → host HTTP service → written on its direct connection. The bot keeps a trade
 /// database, as `swiftlet start` does.
 ///
-/// bitget-sim runs in-process, its agents stopped once they built a book; each round forces one small trade
-/// (which changes the book), publishes it, and takes one sample. Rounds are spaced
-/// 110 ms apart so Bitget's 10 requests/s order budget never queues a request.
+/// bitget-sim runs in its own process, pinned to the last CPU, and the host's event loop to
+/// the others: the exchange is not on the bot's machine in production, and on a shared core
+/// the simulator, woken by the request, would run inside the bot's socket write and be
+/// counted in it. Only the benchmark moves and publishes its book: each round forces one
+/// small trade (which changes the book), publishes it, and takes one sample. Rounds are
+/// spaced 110 ms apart so Bitget's 10 requests/s order budget never queues a request.
 ///
-/// `swift run -c release swiftlet-bench tick-to-order [samples]`
+/// With `spin`, the host event loop's CPU is kept from halting between rounds
+/// (`HostConfiguration.spinWhenIdle`, docs/operations.md#cpu-pinning).
+///
+/// `swift run -c release swiftlet-bench tick-to-order [samples] [spin]`
 enum TickToOrderBenchmark {
-    static func run(samples: Int) async throws {
+    struct Failure: Error, CustomStringConvertible { let description: String }
+
+    static func run(samples: Int, spinWhenIdle: Bool) async throws {
         let directory = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
-        let sim = try await BitgetSimulator.start(SimConfig())
+        let cpus = try CPUAffinity.allowedCPUs()
+        let (simCPUs, hostCPUs) = cpus.count > 1 ? ([cpus.last!], Array(cpus.dropLast())) : ([], [])
+        // The simulator's own publishing and agent rounds are pushed out of the run, so
+        // only the benchmark changes and publishes the book (the agents' warm-up built it).
+        let quiet = ["--publish-interval", "3600000", "--agent-interval", "3600000"]
+        let (simProcess, baseURL) = try SimulatorProcess.start(arguments: quiet + (simCPUs.isEmpty ? [] : ["--cpus", "\(simCPUs[0])"]))
+        defer { simProcess.terminate() }
+        let admin = SimulatorAdmin(baseURL: baseURL)
         let probe = LatencyProbe()
         // Logs go to a file through the bot's background writer, as in `swiftlet start`.
         let log = FileLog(path: NSTemporaryDirectory() + "swiftlet-bench-tick-to-order.log")
-        let runtime = try HostRuntime(configuration: HostConfiguration(probe: probe), logger: log.logger())
+        let runtime = try HostRuntime(configuration: HostConfiguration(eventLoopCPUs: hostCPUs, spinWhenIdle: spinWhenIdle && !hostCPUs.isEmpty, probe: probe), logger: log.logger())
         runtime.credentials.add(Credential(name: "sim", apiKey: "sim-key", secret: "sim-secret", passphrase: "sim-passphrase"))
         let spot = try PluginLoader.load(path: directory.appendingPathComponent("libBitgetSpot.so").path)
-        let config = #"{"rest_url":"\#(sim.baseURL)","ws_public_url":"\#(sim.publicWebSocketURL)","#
-            + #""ws_private_url":"\#(sim.privateWebSocketURL)","credential":"sim"}"#
+        let webSocketBase = baseURL.replacingOccurrences(of: "http://", with: "ws://")
+        let config = #"{"rest_url":"\#(baseURL)","ws_public_url":"\#(webSocketBase)/v2/ws/public","#
+            + #""ws_private_url":"\#(webSocketBase)/v2/ws/private","credential":"sim"}"#
         let connector = try runtime.instantiate(spot, config: config, credentials: ["sim"])
         try connector.start()
         // A trade database, as `swiftlet start` keeps: order updates are written as they happen.
@@ -47,28 +66,30 @@ enum TickToOrderBenchmark {
         }
         let trading = try TradingClient(connector)
         guard await trading.waitForRules(timeout: .seconds(30)) else {
-            print("the spot connector loaded no trading rules within 30 s")
-            exit(1)
+            throw Failure(description: "the spot connector loaded no trading rules within 30 s")
         }
         let strategyLibrary = try PluginLoader.load(path: directory.appendingPathComponent("libTickToOrderStrategy.so").path)
         try bot.startStrategy(id: "bench", library: strategyLibrary, params: "{}", tick: .seconds(3600))
-        // Let the simulator's agents build a book, then stop them: from now on only the
-        // benchmark changes the book.
-        try await Task.sleep(for: .seconds(2))
-        sim.setAgentsRunning(false)
-        try await Task.sleep(for: .milliseconds(300))
+        // The connector's book and the strategy's subscription are live once the first
+        // publish reaches them.
+        try await admin.post("/admin/publish", "{}")
+        try await Task.sleep(for: .milliseconds(500))
 
         let warmup = 20
         var missed = 0
         for round in 0..<(samples + warmup) {
+            try await admin.post("/admin/trade", #"{"instId":"BTCUSDT","side":"\#(round % 2 == 0 ? "buy" : "sell")","lots":1}"#)
             probe.arm(keep: round >= warmup)
-            sim.forceTrade(symbol: "BTCUSDT", side: round % 2 == 0 ? "buy" : "sell", size: "0.0001")
-            sim.publishNow()
+            try await admin.post("/admin/publish", "{}")
             try await Task.sleep(for: .milliseconds(110))
             if probe.disarm() { missed += 1 }
         }
         let latencies = probe.samples.sorted()
-        print("tick-to-order (book update in → order request written), \(latencies.count) samples, \(missed) rounds without a request:")
+        let placement = hostCPUs.isEmpty
+            ? "one CPU: simulator and host share it"
+            : "simulator on CPU \(simCPUs[0]), host event loop on CPU \(hostCPUs.map(String.init).joined(separator: ","))"
+                + (spinWhenIdle ? ", kept from halting" : "")
+        print("tick-to-order (book update in → order request written), \(latencies.count) samples, \(missed) rounds without a request; \(placement):")
         if !latencies.isEmpty {
             func percentile(_ p: Double) -> Double {
                 Double(Measure.percentile(p, of: latencies)) / 1_000
@@ -82,7 +103,36 @@ enum TickToOrderBenchmark {
         try? connector.stop()
         connector.destroy()
         await runtime.shutdown()
-        await sim.shutdown()
+        try await admin.shutdown()
+    }
+}
+
+/// bitget-sim's admin hooks over HTTP (the simulator runs in its own process).
+final class SimulatorAdmin: Sendable {
+    private let baseURL: String
+    private let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+    private let client: HTTPClient
+
+    init(baseURL: String) {
+        self.baseURL = baseURL
+        client = HTTPClient(eventLoopGroup: group)
+    }
+
+    /// POSTs `body` to `path`; throws unless the simulator answers 200.
+    func post(_ path: String, _ body: String) async throws {
+        var request = HTTPClientRequest(url: baseURL + path)
+        request.method = .POST
+        request.body = .bytes(ByteBuffer(string: body))
+        let response = try await client.execute(request, timeout: .seconds(10))
+        _ = try await response.body.collect(upTo: 1 << 20)
+        guard response.status == .ok else {
+            throw TickToOrderBenchmark.Failure(description: "bitget-sim answered \(response.status) to \(path)")
+        }
+    }
+
+    func shutdown() async throws {
+        try await client.shutdown()
+        try await group.shutdownGracefully()
     }
 }
 

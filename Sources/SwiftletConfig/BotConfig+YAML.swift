@@ -1,6 +1,7 @@
 import Foundation
 import RegexBuilder
 import SwiftletCore
+import SwiftletSystem
 import Yams
 
 extension BotConfig {
@@ -20,7 +21,7 @@ extension BotConfig {
     public static func parse(yaml: String) throws(ConfigError) -> BotConfig {
         let root = try YAMLDocument.root(of: yaml)
         let fields = try root.mapping(
-            allowed: ["database", "control", "connectors", "candle_feeds", "strategies", "risk"],
+            allowed: ["database", "control", "connectors", "candle_feeds", "strategies", "risk", "event_loops"],
             required: ["connectors"])
         var ids = IdRegistry()
 
@@ -50,7 +51,25 @@ extension BotConfig {
                 try node.mapping(allowed: ["socket"], required: ["socket"])["socket"]!.string()
             },
             connectors: connectors, candleFeeds: candleFeeds, strategies: strategies,
-            risk: try fields["risk"].map(riskConfig) ?? RiskConfig())
+            risk: try fields["risk"].map(riskConfig) ?? RiskConfig(),
+            eventLoops: try fields["event_loops"].map(eventLoopConfig) ?? EventLoopConfig())
+    }
+
+    /// `event_loops`: `cpus`, distinct CPU ids this process may run on, and `spin_when_idle`.
+    private static func eventLoopConfig(_ node: ConfigNode) throws(ConfigError) -> EventLoopConfig {
+        let fields = try node.mapping(allowed: ["cpus", "spin_when_idle"])
+        var cpus: [Int] = []
+        if let cpusNode = fields["cpus"] {
+            for item in try cpusNode.sequence() {
+                let cpu = try item.nonNegativeInteger()
+                if cpus.contains(cpu) { throw item.error("CPU \(cpu) is listed twice") }
+                cpus.append(cpu)
+            }
+            if let problem = CPUAffinity.problem(with: cpus) { throw cpusNode.error(problem) }
+        }
+        let spin = try fields["spin_when_idle"]?.bool() ?? false
+        if spin && cpus.isEmpty { throw fields["spin_when_idle"]!.error("needs cpus: the event loops pinned to CPUs of their own") }
+        return EventLoopConfig(cpus: cpus, spinWhenIdle: spin)
     }
 
     private static func connectorConfig(_ node: ConfigNode) throws(ConfigError) -> ConnectorConfig {

@@ -16,16 +16,20 @@ public struct BotConfig: Sendable, Equatable {
     public var strategies: [StrategyConfig]
     /// Limits the host applies to every order intent.
     public var risk: RiskConfig
+    /// Where the host's event loops run.
+    public var eventLoops: EventLoopConfig
 
     /// Makes a configuration from parts that are already valid.
     public init(database: String? = nil, controlSocket: String? = nil, connectors: [ConnectorConfig],
-                candleFeeds: [CandleFeedConfig] = [], strategies: [StrategyConfig] = [], risk: RiskConfig = RiskConfig()) {
+                candleFeeds: [CandleFeedConfig] = [], strategies: [StrategyConfig] = [], risk: RiskConfig = RiskConfig(),
+                eventLoops: EventLoopConfig = EventLoopConfig()) {
         self.database = database
         self.controlSocket = controlSocket
         self.connectors = connectors
         self.candleFeeds = candleFeeds
         self.strategies = strategies
         self.risk = risk
+        self.eventLoops = eventLoops
     }
 }
 
@@ -121,5 +125,18 @@ public struct RiskConfig: Sendable, Equatable {
         self.maxOrderSize = maxOrderSize
         self.maxOrderNotional = maxOrderNotional
         self.killSwitchLoss = killSwitchLoss
+    }
+}
+
+/// `event_loops`: the host's I/O threads (docs/operations.md#cpu-pinning).
+public struct EventLoopConfig: Sendable, Equatable {
+    /// CPUs the event loops are pinned to, one loop per CPU; empty: two loops, not pinned.
+    public var cpus: [Int]
+    /// Keeps those CPUs from halting while the loops wait (needs `cpus`).
+    public var spinWhenIdle: Bool
+
+    public init(cpus: [Int] = [], spinWhenIdle: Bool = false) {
+        self.cpus = cpus
+        self.spinWhenIdle = spinWhenIdle
     }
 }

@@ -106,12 +106,25 @@ struct ConfigNode {
 
     /// A positive whole number written in decimal digits.
     func positiveInteger() throws(ConfigError) -> Int {
-        guard case .scalar(let scalar) = node, tagName == .int,
-              scalar.string.allSatisfy(\.isASCII), scalar.string.allSatisfy(\.isNumber),
-              let value = Int(scalar.string), value > 0 else {
+        guard let value = digits(), value > 0 else {
             throw error("expected a positive whole number, got \(kindDescription)")
         }
         return value
+    }
+
+    /// A whole number, zero or more, written in decimal digits.
+    func nonNegativeInteger() throws(ConfigError) -> Int {
+        guard let value = digits() else {
+            throw error("expected a whole number (0 or more), got \(kindDescription)")
+        }
+        return value
+    }
+
+    /// The value of a plain integer scalar of decimal digits only (no sign, no 0x, no 1_000).
+    private func digits() -> Int? {
+        guard case .scalar(let scalar) = node, tagName == .int,
+              scalar.string.allSatisfy(\.isASCII), scalar.string.allSatisfy(\.isNumber) else { return nil }
+        return Int(scalar.string)
     }
 
     /// An exact decimal from a quoted string or a plain number, read from its text (never

@@ -40,7 +40,9 @@ public final class RunningBot: @unchecked Sendable {
     public static func start(_ config: BotConfig, registry: PluginRegistry, pluginDirectory: String? = nil,
                              credentials: [Credential] = [], statePath: String? = nil, journalPath: String? = nil,
                              logger: Logger) async throws -> RunningBot {
-        let runtime = try HostRuntime(configuration: HostConfiguration(stateDatabasePath: statePath), logger: logger)
+        let runtime = try HostRuntime(
+            configuration: HostConfiguration(stateDatabasePath: statePath, eventLoopCPUs: config.eventLoops.cpus,
+                                             spinWhenIdle: config.eventLoops.spinWhenIdle), logger: logger)
         for credential in credentials { runtime.credentials.add(credential) }
         var started: [PluginInstance] = []
         do {

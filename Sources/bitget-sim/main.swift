@@ -2,6 +2,7 @@ import ArgumentParser
 import BitgetSim
 import Foundation
 import SwiftletCore
+import SwiftletSystem
 
 /// `bitget-sim`: a Bitget v2-compatible exchange on loopback.
 struct BitgetSimCommand: ParsableCommand {
@@ -12,7 +13,7 @@ struct BitgetSimCommand: ParsableCommand {
             Prints one line `listening on http://HOST:PORT` once ready. REST is served at that base URL, \
             WebSockets at ws://HOST:PORT/v2/ws/public and /v2/ws/private. Faults: POST /admin/drop-connections, \
             /admin/stall, /admin/corrupt-checksum, /admin/skip-seq, /admin/rest-errors, /admin/rate-limit, /admin/clear-faults, \
-            /admin/funding, /admin/trade (see docs/bitget-sim.md).
+            /admin/funding, /admin/trade, /admin/publish (see docs/bitget-sim.md).
             """)
 
     @Option(help: "Interface to bind.")
@@ -58,6 +59,9 @@ struct BitgetSimCommand: ParsableCommand {
     @Flag(help: "Do not enforce Bitget's per-endpoint rate limits.")
     var noRateLimits = false
 
+    @Option(help: "Comma-separated CPU ids to run on (e.g. 1), so latency benchmarks keep the exchange off the bot's cores.")
+    var cpus: String?
+
     func run() throws {
         var config = SimConfig()
         config.host = host
@@ -85,6 +89,17 @@ struct BitgetSimCommand: ParsableCommand {
             throw ValidationError("intervals and timeouts must be positive")
         }
         config.rateLimits = !noRateLimits
+        if let cpus {
+            let ids = cpus.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+            guard !ids.isEmpty, ids.allSatisfy({ $0 != nil }) else {
+                throw ValidationError("--cpus must be comma-separated CPU ids, got \(cpus)")
+            }
+            do {
+                try CPUAffinity.pinProcess(to: ids.compactMap { $0 })
+            } catch {
+                throw ValidationError("--cpus \(cpus): \(error)")
+            }
+        }
         let ready = config
         Task {
             do {

@@ -363,6 +363,31 @@ import Testing
         #expect(try await c.next() == "pong")
     }
 
+    /// `/admin/trade` then `/admin/publish` (the tick-to-order benchmark's round, the simulator
+    /// in its own process): the book update is pushed at once, not at the next publishing round.
+    @Test func adminTradeAndPublishPushTheBookAtOnce() async throws {
+        var config = SimConfig()
+        config.agents = false
+        config.publishIntervalMs = 3_600_000
+        config.agentIntervalMs = 3_600_000
+        let sim = try await BitgetSimulator.start(config)
+        defer { Task { await sim.shutdown() } }
+        sim.addLiquidity(symbol: "BTCUSDT", side: "buy", price: "59000.00", size: "1")
+        sim.addLiquidity(symbol: "BTCUSDT", side: "sell", price: "61000.00", size: "1")
+        let ws = try await WSTestClient.connect(sim.publicWebSocketURL)
+        ws.send(StreamTests.subscribe(StreamTests.arg("SPOT", "books")))
+        var book = TestBook()
+        book.apply(try #require(try await ws.next(where: { $0.isPush("books") }).dataList.first))
+        let admin = RestClient(base: sim.baseURL)
+        let lot = #"{"instId":"BTCUSDT","side":"buy","lots":100000}"#  // 0.1 BTC (6 size digits)
+        #expect(try await admin.call("POST", "/admin/trade", body: lot).0 == 200)
+        #expect(try await admin.call("POST", "/admin/publish", body: "{}").0 == 200)
+        let data = try #require(try await ws.next(timeout: 5, where: { $0.isPush("books") }).dataList.first)
+        book.apply(data)
+        #expect(book.checksum() == data["checksum"] as? Int)
+        #expect((data["asks"] as? [[String]])?.first == ["61000.00", "0.900000"])
+    }
+
     /// A corrupted checksum is detectable: the client's recomputation disagrees exactly once.
     @Test func faultCorruptChecksum() async throws {
         let sim = try await quietSim()

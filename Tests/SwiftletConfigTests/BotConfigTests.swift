@@ -1,5 +1,6 @@
 import Foundation
 import SwiftletConfig
+import SwiftletSystem
 import SwiftletCore
 import Testing
 
@@ -101,7 +102,7 @@ import Testing
 
     static let badConfigs: [BadConfig] = [
         BadConfig(yaml: connector + "strategy: []\n", path: "strategy",
-                  message: "unknown key (expected one of: database, control, connectors, candle_feeds, strategies, risk)"),
+                  message: "unknown key (expected one of: database, control, connectors, candle_feeds, strategies, risk, event_loops)"),
         BadConfig(yaml: "connectors:\n  - { id: bitget, plugn: bitget }\n", path: "connectors[0].plugn",
                   message: "unknown key (expected one of: id, plugin, version, credential, paper, paper_balances, config, markets)"),
         BadConfig(yaml: "connectors:\n  - { id: bitget }\n", path: "connectors[0].plugin", message: "is required"),
@@ -139,6 +140,15 @@ import Testing
                   message: "must be greater than zero, got -5"),
         BadConfig(yaml: connector + "risk: { max_order_size: { BTCUSDT: 0 } }\n", path: "risk.max_order_size.BTCUSDT",
                   message: "must be greater than zero, got 0"),
+        BadConfig(yaml: connector + "event_loops: { cpus: [0, -1] }\n", path: "event_loops.cpus[1]",
+                  message: #"expected a whole number (0 or more), got "-1""#),
+        BadConfig(yaml: connector + "event_loops: { cpus: [0, 0] }\n", path: "event_loops.cpus[1]",
+                  message: "CPU 0 is listed twice"),
+        BadConfig(yaml: connector + "event_loops: { cpus: [] }\n", path: "event_loops.cpus", message: "needs at least one CPU"),
+        BadConfig(yaml: connector + "event_loops: { spin_when_idle: true }\n", path: "event_loops.spin_when_idle",
+                  message: "needs cpus: the event loops pinned to CPUs of their own"),
+        BadConfig(yaml: connector + "event_loops: { cpu: [0] }\n", path: "event_loops.cpu",
+                  message: "unknown key (expected one of: cpus, spin_when_idle)"),
         BadConfig(yaml: connector + "risk: { max_loss: 5 }\n", path: "risk.max_loss",
                   message: "unknown key (expected one of: max_order_size, max_order_notional, kill_switch_loss)"),
         BadConfig(yaml: connector + "control: { socket: }\n", path: "control.socket", message: "is required and must not be empty"),
@@ -161,6 +171,18 @@ import Testing
                 #expect(error.description.hasPrefix("\(bad.path): \(bad.message)"))
             }
             #expect(error.line != nil || bad.message == "the configuration is empty", "\(error)")
+        }
+    }
+
+    @Test func eventLoopsArePinnedToCPUsTheProcessMayUse() throws {
+        let allowed = try CPUAffinity.allowedCPUs()
+        let config = try BotConfig.parse(yaml: Self.connector + "event_loops: { cpus: [\(allowed[0])], spin_when_idle: true }\n")
+        #expect(config.eventLoops == EventLoopConfig(cpus: [allowed[0]], spinWhenIdle: true))
+        #expect(try BotConfig.parse(yaml: Self.connector).eventLoops == EventLoopConfig())
+        let missing = (0..<4096).first { !allowed.contains($0) }!
+        #expect { try BotConfig.parse(yaml: Self.connector + "event_loops: { cpus: [\(missing)] }\n") } throws: { error in
+            guard let error = error as? ConfigError else { return false }
+            return error.path == "event_loops.cpus" && error.message.hasPrefix("CPU \(missing) is not available to this process")
         }
     }
 

@@ -27,6 +27,7 @@ extension RestAPI {
             _ = try? exchange.locked { () throws(BitgetError) in
                 Agents.forceTrade(exchange, key: "\(instType):\(instId)", side: side, lots: lots)
             }
+        case "/admin/publish": hub.publishTick()
         default: return .error(.notFound)
         }
         return .ok(["ok": .bool(true)])

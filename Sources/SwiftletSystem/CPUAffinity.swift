@@ -1,0 +1,77 @@
+import CSwiftletSystem
+import Foundation
+
+/// Which CPUs threads may run on (Linux's scheduler affinity): a latency-sensitive thread
+/// pinned to a core of its own is neither moved between caches nor preempted by a thread
+/// it wakes (docs/operations.md#cpu-pinning).
+public enum CPUAffinity {
+    /// A CPU set that cannot be read or applied, with the reason.
+    public struct Failure: Error, CustomStringConvertible, Equatable {
+        public let description: String
+        public init(_ description: String) { self.description = description }
+    }
+
+    /// The CPUs the calling thread may run on, in increasing order (threads it starts inherit them).
+    public static func allowedCPUs() throws(Failure) -> [Int] {
+        try cpus(ofThread: 0)
+    }
+
+    /// The CPUs thread `tid` (a Linux thread id; 0: the calling thread) may run on.
+    public static func cpus(ofThread tid: Int32) throws(Failure) -> [Int] {
+        var buffer = [Int32](repeating: 0, count: 1024)
+        let count = swl_system_thread_cpus(tid, &buffer, Int32(buffer.count))
+        guard count >= 0 else { throw Failure("cannot read the CPU affinity of thread \(tid): \(describe(-count))") }
+        return buffer.prefix(Int(count)).map(Int.init)
+    }
+
+    /// Why `cpus` cannot be used as a thread's CPU set in this process, or nil when it can:
+    /// it must be non-empty, without repeats, and within the CPUs this process may use.
+    public static func problem(with cpus: [Int]) -> String? {
+        if cpus.isEmpty { return "needs at least one CPU" }
+        if Set(cpus).count != cpus.count { return "lists a CPU twice" }
+        let allowed: [Int]
+        do {
+            allowed = try allowedCPUs()
+        } catch {
+            return error.description
+        }
+        let outside = cpus.filter { !allowed.contains($0) }
+        if !outside.isEmpty {
+            return "CPU \(outside.map(String.init).joined(separator: ", ")) is not available to this process "
+                + "(available: \(allowed.map(String.init).joined(separator: ", ")))"
+        }
+        return nil
+    }
+
+    /// Pins the calling thread to `cpus`.
+    public static func pinCurrentThread(to cpus: [Int]) throws(Failure) {
+        try pin(thread: 0, to: cpus)
+    }
+
+    /// Pins every thread of this process to `cpus`: the ones running now, and through
+    /// inheritance the ones they start later. Call it early, before threads that must stay
+    /// elsewhere exist.
+    public static func pinProcess(to cpus: [Int]) throws(Failure) {
+        if let problem = problem(with: cpus) { throw Failure(problem) }
+        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []
+        for tid in tasks.compactMap(Int32.init) {
+            do {
+                try pin(thread: tid, to: cpus)
+            } catch where (try? String(contentsOfFile: "/proc/self/task/\(tid)/stat", encoding: .utf8)) == nil {
+                continue  // the thread ended meanwhile
+            }
+        }
+    }
+
+    private static func pin(thread tid: Int32, to cpus: [Int]) throws(Failure) {
+        let ids = cpus.map { Int32(clamping: $0) }
+        let status = swl_system_pin_thread(tid, ids, Int32(ids.count))
+        guard status == 0 else {
+            throw Failure("cannot pin thread \(tid) to CPU \(cpus.map(String.init).joined(separator: ", ")): \(describe(-status))")
+        }
+    }
+
+    private static func describe(_ code: Int32) -> String {
+        String(cString: strerror(code))
+    }
+}
