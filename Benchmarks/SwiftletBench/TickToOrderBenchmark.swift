@@ -17,27 +17,30 @@ import Synchronization
 /// is the real one: host WebSocket → spot connector plugin (parse, checksum, book event)
 /// → bot (books, routing) → strategy plugin (a C strategy reacting to every book delta:
 /// place a far post-only bid, then cancel it) → host trading API (risk checks) →
-/// connector (quantize, sign) → host HTTP service → written on its direct connection. The bot keeps a trade
-/// database, as `swiftlet start` does.
+/// connector (quantize, sign) → host HTTP service → written on its direct connection. The
+/// bot keeps a trade database, as `swiftlet start` does.
 ///
 /// bitget-sim runs in its own process, pinned to the last CPU, and the host's event loop to
 /// the others: the exchange is not on the bot's machine in production, and on a shared core
 /// the simulator, woken by the request, would run inside the bot's socket write and be
-/// counted in it. Only the benchmark moves and publishes its book: each round forces one
-/// small trade (which changes the book), publishes it, and takes one sample. Rounds are
-/// spaced 110 ms apart so Bitget's 10 requests/s order budget never queues a request.
+/// counted in it. The benchmark's other threads (its driver, the bot's background writers)
+/// share the simulator's CPU. Only the benchmark moves and publishes the simulator's book:
+/// each round forces one small trade (which changes the book), publishes it, and takes one
+/// sample. Rounds are spaced 110 ms apart so Bitget's 10 requests/s order budget never
+/// queues a request.
 ///
-/// With `spin`, the host event loop's CPU is kept from halting between rounds
-/// (`HostConfiguration.spinWhenIdle`, docs/operations.md#cpu-pinning).
-///
-/// `swift run -c release swiftlet-bench tick-to-order [samples] [spin]`
+/// `swift run -c release swiftlet-bench tick-to-order [samples]`
 enum TickToOrderBenchmark {
     struct Failure: Error, CustomStringConvertible { let description: String }
 
-    static func run(samples: Int, spinWhenIdle: Bool) async throws {
+    static func run(samples: Int) async throws {
         let directory = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
-        let cpus = try CPUAffinity.allowedCPUs()
+        let cpus = try CPUAffinity.availableCPUs()
         let (simCPUs, hostCPUs) = cpus.count > 1 ? ([cpus.last!], Array(cpus.dropLast())) : ([], [])
+        // Everything but the host's event loop (which pins itself) shares the simulator's
+        // CPU: the benchmark's driver, woken by the simulator's answers, must not preempt
+        // the loop mid-path, and neither may the bot's other threads.
+        if !simCPUs.isEmpty { try CPUAffinity.pinProcess(to: simCPUs) }
         // The simulator's own publishing and agent rounds are pushed out of the run, so
         // only the benchmark changes and publishes the book (the agents' warm-up built it).
         let quiet = ["--publish-interval", "3600000", "--agent-interval", "3600000"]
@@ -47,7 +50,7 @@ enum TickToOrderBenchmark {
         let probe = LatencyProbe()
         // Logs go to a file through the bot's background writer, as in `swiftlet start`.
         let log = FileLog(path: NSTemporaryDirectory() + "swiftlet-bench-tick-to-order.log")
-        let runtime = try HostRuntime(configuration: HostConfiguration(eventLoopCPUs: hostCPUs, spinWhenIdle: spinWhenIdle && !hostCPUs.isEmpty, probe: probe), logger: log.logger())
+        let runtime = try HostRuntime(configuration: HostConfiguration(eventLoopCPUs: hostCPUs, probe: probe), logger: log.logger())
         runtime.credentials.add(Credential(name: "sim", apiKey: "sim-key", secret: "sim-secret", passphrase: "sim-passphrase"))
         let spot = try PluginLoader.load(path: directory.appendingPathComponent("libBitgetSpot.so").path)
         let webSocketBase = baseURL.replacingOccurrences(of: "http://", with: "ws://")
@@ -87,8 +90,7 @@ enum TickToOrderBenchmark {
         let latencies = probe.samples.sorted()
         let placement = hostCPUs.isEmpty
             ? "one CPU: simulator and host share it"
-            : "simulator on CPU \(simCPUs[0]), host event loop on CPU \(hostCPUs.map(String.init).joined(separator: ","))"
-                + (spinWhenIdle ? ", kept from halting" : "")
+            : "simulator and other threads on CPU \(simCPUs[0]), host event loop on CPU \(hostCPUs.map(String.init).joined(separator: ","))"
         print("tick-to-order (book update in → order request written), \(latencies.count) samples, \(missed) rounds without a request; \(placement):")
         if !latencies.isEmpty {
             func percentile(_ p: Double) -> Double {

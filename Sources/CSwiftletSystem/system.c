@@ -4,11 +4,9 @@
 #include <errno.h>
 
 #if defined(__linux__)
-#include <pthread.h>
 #include <sched.h>
 #include <string.h>
 #include <sys/types.h>
-#include <unistd.h>
 
 int swl_system_thread_cpus(int tid, int *cpus, int capacity)
 {
@@ -22,6 +20,18 @@ int swl_system_thread_cpus(int tid, int *cpus, int capacity)
     return count;
 }
 
+int swl_system_available_cpus(int *cpus, int capacity)
+{
+    cpu_set_t own, all;
+    if (sched_getaffinity(0, sizeof own, &own) != 0) return -errno;
+    /* The kernel keeps of a requested set only the CPUs the thread may use. */
+    memset(&all, 0xff, sizeof all);
+    if (sched_setaffinity(0, sizeof all, &all) != 0) return -errno;
+    int count = swl_system_thread_cpus(0, cpus, capacity);
+    if (sched_setaffinity(0, sizeof own, &own) != 0) return -errno;
+    return count;
+}
+
 int swl_system_pin_thread(int tid, const int *cpus, int count)
 {
     cpu_set_t set;
@@ -32,45 +42,16 @@ int swl_system_pin_thread(int tid, const int *cpus, int count)
     }
     return sched_setaffinity((pid_t)tid, sizeof set, &set) == 0 ? 0 : -errno;
 }
-int swl_system_thread_id(void)
-{
-    return (int)gettid();
-}
-
-int swl_system_name_thread(const char *name)
-{
-    char kept[16];
-    strncpy(kept, name, sizeof kept - 1);
-    kept[sizeof kept - 1] = '\0';
-    return -pthread_setname_np(pthread_self(), kept);
-}
-
-int swl_system_set_idle_priority(int tid)
-{
-    struct sched_param param = { 0 };
-    return sched_setscheduler((pid_t)tid, SCHED_IDLE, &param) == 0 ? 0 : -errno;
-}
 #else
-int swl_system_thread_id(void)
-{
-    return -ENOSYS;
-}
-
-int swl_system_name_thread(const char *name)
-{
-    (void)name;
-    return -ENOSYS;
-}
-
-int swl_system_set_idle_priority(int tid)
-{
-    (void)tid;
-    return -ENOSYS;
-}
-
 int swl_system_thread_cpus(int tid, int *cpus, int capacity)
 {
     (void)tid; (void)cpus; (void)capacity;
+    return -ENOSYS;
+}
+
+int swl_system_available_cpus(int *cpus, int capacity)
+{
+    (void)cpus; (void)capacity;
     return -ENOSYS;
 }
 
@@ -80,12 +61,3 @@ int swl_system_pin_thread(int tid, const int *cpus, int count)
     return -ENOSYS;
 }
 #endif
-
-void swl_system_cpu_relax(void)
-{
-#if defined(__x86_64__) || defined(__i386__)
-    __builtin_ia32_pause();
-#elif defined(__aarch64__)
-    __asm__ __volatile__("yield");
-#endif
-}

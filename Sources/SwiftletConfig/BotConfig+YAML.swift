@@ -55,9 +55,9 @@ extension BotConfig {
             eventLoops: try fields["event_loops"].map(eventLoopConfig) ?? EventLoopConfig())
     }
 
-    /// `event_loops`: `cpus`, distinct CPU ids this process may run on, and `spin_when_idle`.
+    /// `event_loops`: `cpus`, distinct CPU ids this process may run on.
     private static func eventLoopConfig(_ node: ConfigNode) throws(ConfigError) -> EventLoopConfig {
-        let fields = try node.mapping(allowed: ["cpus", "spin_when_idle"])
+        let fields = try node.mapping(allowed: ["cpus"])
         var cpus: [Int] = []
         if let cpusNode = fields["cpus"] {
             for item in try cpusNode.sequence() {
@@ -67,9 +67,7 @@ extension BotConfig {
             }
             if let problem = CPUAffinity.problem(with: cpus) { throw cpusNode.error(problem) }
         }
-        let spin = try fields["spin_when_idle"]?.bool() ?? false
-        if spin && cpus.isEmpty { throw fields["spin_when_idle"]!.error("needs cpus: the event loops pinned to CPUs of their own") }
-        return EventLoopConfig(cpus: cpus, spinWhenIdle: spin)
+        return EventLoopConfig(cpus: cpus)
     }
 
     private static func connectorConfig(_ node: ConfigNode) throws(ConfigError) -> ConnectorConfig {

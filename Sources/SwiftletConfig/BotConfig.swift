@@ -132,11 +132,8 @@ public struct RiskConfig: Sendable, Equatable {
 public struct EventLoopConfig: Sendable, Equatable {
     /// CPUs the event loops are pinned to, one loop per CPU; empty: two loops, not pinned.
     public var cpus: [Int]
-    /// Keeps those CPUs from halting while the loops wait (needs `cpus`).
-    public var spinWhenIdle: Bool
 
-    public init(cpus: [Int] = [], spinWhenIdle: Bool = false) {
+    public init(cpus: [Int] = []) {
         self.cpus = cpus
-        self.spinWhenIdle = spinWhenIdle
     }
 }

@@ -19,20 +19,16 @@ public struct HostConfiguration: Sendable {
     /// CPUs to pin the event loop threads to, one thread per CPU (in place of
     /// `eventLoopThreads`); empty: not pinned (docs/operations.md#cpu-pinning).
     public var eventLoopCPUs: [Int]
-    /// Keeps `eventLoopCPUs` from halting while their loops wait (``IdleSpinners``);
-    /// needs `eventLoopCPUs`.
-    public var spinWhenIdle: Bool
     /// Timestamps of WebSocket arrivals and HTTP writes, for latency benchmarks; nil in production.
     public var probe: (any TransportProbe)?
 
     public init(stateDatabasePath: String? = nil, hostName: String = "swiftlet 0.1.0", eventLoopThreads: Int = 2,
-                eventLoopCPUs: [Int] = [], spinWhenIdle: Bool = false, probe: (any TransportProbe)? = nil) {
+                eventLoopCPUs: [Int] = [], probe: (any TransportProbe)? = nil) {
         self.probe = probe
         self.stateDatabasePath = stateDatabasePath
         self.hostName = hostName
         self.eventLoopThreads = eventLoopThreads
         self.eventLoopCPUs = eventLoopCPUs
-        self.spinWhenIdle = spinWhenIdle
     }
 }
 
@@ -50,8 +46,6 @@ public final class HostRuntime: Sendable {
     public let keyValue: KeyValueStore
     public let events: EventBus
     private let eventLoopGroup: MultiThreadedEventLoopGroup
-    /// Spinners on the event loops' CPUs, with `spinWhenIdle`.
-    private let spinners: IdleSpinners?
 
     public init(configuration: HostConfiguration = HostConfiguration(),
                 logger: Logger = Logger(label: "swiftlet.host")) throws(HostError) {
@@ -63,19 +57,6 @@ public final class HostRuntime: Sendable {
             throw HostError("cannot pin the event loops: \(problem)")
         } else {
             eventLoopGroup = MultiThreadedEventLoopGroup(pinnedCPUIDs: configuration.eventLoopCPUs)
-        }
-        if configuration.spinWhenIdle {
-            do throws(CPUAffinity.Failure) {
-                guard !configuration.eventLoopCPUs.isEmpty else {
-                    throw CPUAffinity.Failure("spinning when idle needs the event loops pinned to CPUs")
-                }
-                spinners = try IdleSpinners(cpus: configuration.eventLoopCPUs)
-            } catch {
-                try? eventLoopGroup.syncShutdownGracefully()
-                throw HostError("cannot keep the event loop CPUs awake: \(error)")
-            }
-        } else {
-            spinners = nil
         }
         http = HTTPService(eventLoopGroup: eventLoopGroup, probe: configuration.probe)
         webSockets = WebSocketService(eventLoopGroup: eventLoopGroup, probe: configuration.probe)
@@ -133,6 +114,5 @@ public final class HostRuntime: Sendable {
         await webSockets.shutdown()
         try? await http.shutdown()
         try? await eventLoopGroup.shutdownGracefully()
-        spinners?.stop()
     }
 }

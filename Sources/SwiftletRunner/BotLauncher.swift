@@ -41,8 +41,7 @@ public final class RunningBot: @unchecked Sendable {
                              credentials: [Credential] = [], statePath: String? = nil, journalPath: String? = nil,
                              logger: Logger) async throws -> RunningBot {
         let runtime = try HostRuntime(
-            configuration: HostConfiguration(stateDatabasePath: statePath, eventLoopCPUs: config.eventLoops.cpus,
-                                             spinWhenIdle: config.eventLoops.spinWhenIdle), logger: logger)
+            configuration: HostConfiguration(stateDatabasePath: statePath, eventLoopCPUs: config.eventLoops.cpus), logger: logger)
         for credential in credentials { runtime.credentials.add(credential) }
         var started: [PluginInstance] = []
         do {

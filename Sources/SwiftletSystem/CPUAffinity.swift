@@ -2,8 +2,9 @@ import CSwiftletSystem
 import Foundation
 
 /// Which CPUs threads may run on (Linux's scheduler affinity): a latency-sensitive thread
-/// pinned to a core of its own is neither moved between caches nor preempted by a thread
-/// it wakes (docs/operations.md#cpu-pinning).
+/// pinned to a core of its own is never moved to another core's cold caches, and threads
+/// kept off that core (a simulator, other processes) cannot preempt it
+/// (docs/operations.md#cpu-pinning).
 public enum CPUAffinity {
     /// A CPU set that cannot be read or applied, with the reason.
     public struct Failure: Error, CustomStringConvertible, Equatable {
@@ -16,6 +17,15 @@ public enum CPUAffinity {
         try cpus(ofThread: 0)
     }
 
+    /// Every CPU a thread of this process could be pinned to: online and within its cpuset
+    /// (a container's CPUs), whatever the calling thread's own affinity.
+    public static func availableCPUs() throws(Failure) -> [Int] {
+        var buffer = [Int32](repeating: 0, count: 1024)
+        let count = swl_system_available_cpus(&buffer, Int32(buffer.count))
+        guard count >= 0 else { throw Failure("cannot read the CPUs available to this process: \(describe(-count))") }
+        return buffer.prefix(Int(count)).map(Int.init)
+    }
+
     /// The CPUs thread `tid` (a Linux thread id; 0: the calling thread) may run on.
     public static func cpus(ofThread tid: Int32) throws(Failure) -> [Int] {
         var buffer = [Int32](repeating: 0, count: 1024)
@@ -25,13 +35,13 @@ public enum CPUAffinity {
     }
 
     /// Why `cpus` cannot be used as a thread's CPU set in this process, or nil when it can:
-    /// it must be non-empty, without repeats, and within the CPUs this process may use.
+    /// it must be non-empty, without repeats, and within ``availableCPUs()``.
     public static func problem(with cpus: [Int]) -> String? {
         if cpus.isEmpty { return "needs at least one CPU" }
         if Set(cpus).count != cpus.count { return "lists a CPU twice" }
         let allowed: [Int]
         do {
-            allowed = try allowedCPUs()
+            allowed = try availableCPUs()
         } catch {
             return error.description
         }

@@ -363,6 +363,18 @@ import Testing
         #expect(try await c.next() == "pong")
     }
 
+    /// A BTCUSDT book with one bid (59000) and one ask (61000), subscribed on a new
+    /// connection, with its snapshot applied.
+    static func bookAfterSnapshot(_ sim: BitgetSimulator) async throws -> (WSTestClient, TestBook) {
+        sim.addLiquidity(symbol: "BTCUSDT", side: "buy", price: "59000.00", size: "1")
+        sim.addLiquidity(symbol: "BTCUSDT", side: "sell", price: "61000.00", size: "1")
+        let ws = try await WSTestClient.connect(sim.publicWebSocketURL)
+        ws.send(StreamTests.subscribe(StreamTests.arg("SPOT", "books")))
+        var book = TestBook()
+        book.apply(try #require(try await ws.next(where: { $0.isPush("books") }).dataList.first))
+        return (ws, book)
+    }
+
     /// `/admin/trade` then `/admin/publish` (the tick-to-order benchmark's round, the simulator
     /// in its own process): the book update is pushed at once, not at the next publishing round.
     @Test func adminTradeAndPublishPushTheBookAtOnce() async throws {
@@ -372,12 +384,8 @@ import Testing
         config.agentIntervalMs = 3_600_000
         let sim = try await BitgetSimulator.start(config)
         defer { Task { await sim.shutdown() } }
-        sim.addLiquidity(symbol: "BTCUSDT", side: "buy", price: "59000.00", size: "1")
-        sim.addLiquidity(symbol: "BTCUSDT", side: "sell", price: "61000.00", size: "1")
-        let ws = try await WSTestClient.connect(sim.publicWebSocketURL)
-        ws.send(StreamTests.subscribe(StreamTests.arg("SPOT", "books")))
-        var book = TestBook()
-        book.apply(try #require(try await ws.next(where: { $0.isPush("books") }).dataList.first))
+        let (ws, snapshot) = try await Self.bookAfterSnapshot(sim)
+        var book = snapshot
         let admin = RestClient(base: sim.baseURL)
         let lot = #"{"instId":"BTCUSDT","side":"buy","lots":100000}"#  // 0.1 BTC (6 size digits)
         #expect(try await admin.call("POST", "/admin/trade", body: lot).0 == 200)
@@ -392,12 +400,8 @@ import Testing
     @Test func faultCorruptChecksum() async throws {
         let sim = try await quietSim()
         defer { Task { await sim.shutdown() } }
-        sim.addLiquidity(symbol: "BTCUSDT", side: "buy", price: "59000.00", size: "1")
-        sim.addLiquidity(symbol: "BTCUSDT", side: "sell", price: "61000.00", size: "1")
-        let ws = try await WSTestClient.connect(sim.publicWebSocketURL)
-        ws.send(StreamTests.subscribe(StreamTests.arg("SPOT", "books")))
-        var book = TestBook()
-        book.apply(try #require(try await ws.next(where: { $0.isPush("books") }).dataList.first))
+        let (ws, snapshot) = try await Self.bookAfterSnapshot(sim)
+        var book = snapshot
         var results: [Bool] = []
         for step in 0..<6 {
             if step == 3 { sim.corruptNextChecksum(instId: "BTCUSDT") }

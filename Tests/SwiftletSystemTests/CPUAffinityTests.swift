@@ -22,8 +22,20 @@ import Testing
         #expect(seen.1 == Int32(cpu))
     }
 
+    @Test func availableCPUsIgnoreTheCallersOwnPinningAndLeaveIt() throws {
+        let all = try CPUAffinity.availableCPUs()
+        let cpu = try #require(all.first)
+        let seen = try Self.onNewThread { () throws -> ([Int], [Int]) in
+            try CPUAffinity.pinCurrentThread(to: [cpu])
+            return (try CPUAffinity.availableCPUs(), try CPUAffinity.allowedCPUs())
+        }
+        #expect(seen.0 == all)
+        #expect(seen.1 == [cpu])
+        #expect(CPUAffinity.problem(with: all) == nil)
+    }
+
     @Test func unusableSetsAreRefusedWithTheReason() throws {
-        let allowed = try CPUAffinity.allowedCPUs()
+        let allowed = try CPUAffinity.availableCPUs()
         #expect(CPUAffinity.problem(with: []) == "needs at least one CPU")
         #expect(CPUAffinity.problem(with: [allowed[0], allowed[0]]) == "lists a CPU twice")
         let missing = (0..<4096).first { !allowed.contains($0) }!

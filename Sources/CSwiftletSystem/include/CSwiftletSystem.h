@@ -8,24 +8,14 @@
  * in increasing order, at most `capacity` of them; returns how many, or -errno. */
 int swl_system_thread_cpus(int tid, int *cpus, int capacity);
 
+/* Writes the ids of every CPU a thread of this process could be pinned to (online and in
+ * its cpuset, whatever the calling thread's own affinity) to `cpus`, in increasing order,
+ * at most `capacity`; returns how many, or -errno. Widens the calling thread's affinity
+ * for a moment and restores it. */
+int swl_system_available_cpus(int *cpus, int capacity);
+
 /* Restricts thread `tid` (0: the calling thread) to the `count` CPUs in `cpus`;
  * returns 0, or -errno (EINVAL: an id outside 0..<1024 or a set the thread cannot use). */
 int swl_system_pin_thread(int tid, const int *cpus, int count);
-
-/* The calling thread's id, as /proc/self/task, ps -L and top -H show it; -ENOSYS off Linux. */
-int swl_system_thread_id(void);
-
-/* Names the calling thread (at most 15 bytes are kept) as ps -L and top -H show it;
- * returns 0 or -errno. */
-int swl_system_name_thread(const char *name);
-
-/* Moves thread `tid` (0: the calling thread) to SCHED_IDLE: it runs only when nothing else
- * on its CPU wants to, and yields the CPU at once to any thread that wakes there.
- * Returns 0 or -errno. */
-int swl_system_set_idle_priority(int tid);
-
-/* A spin-wait hint to the CPU (x86 PAUSE, ARM YIELD): a spinning thread leaves the core's
- * shared resources to its hyperthread sibling. */
-void swl_system_cpu_relax(void);
 
 #endif
