@@ -14,24 +14,13 @@ public enum CPUAffinity {
 
     /// The CPUs the calling thread may run on, in increasing order (threads it starts inherit them).
     public static func allowedCPUs() throws(Failure) -> [Int] {
-        try cpus(ofThread: 0)
+        try cpuList("the calling thread's CPU affinity", swl_system_thread_cpus)
     }
 
     /// Every CPU a thread of this process could be pinned to: online and within its cpuset
     /// (a container's CPUs), whatever the calling thread's own affinity.
     public static func availableCPUs() throws(Failure) -> [Int] {
-        var buffer = [Int32](repeating: 0, count: 1024)
-        let count = swl_system_available_cpus(&buffer, Int32(buffer.count))
-        guard count >= 0 else { throw Failure("cannot read the CPUs available to this process: \(describe(-count))") }
-        return buffer.prefix(Int(count)).map(Int.init)
-    }
-
-    /// The CPUs thread `tid` (a Linux thread id; 0: the calling thread) may run on.
-    public static func cpus(ofThread tid: Int32) throws(Failure) -> [Int] {
-        var buffer = [Int32](repeating: 0, count: 1024)
-        let count = swl_system_thread_cpus(tid, &buffer, Int32(buffer.count))
-        guard count >= 0 else { throw Failure("cannot read the CPU affinity of thread \(tid): \(describe(-count))") }
-        return buffer.prefix(Int(count)).map(Int.init)
+        try cpuList("the CPUs available to this process", swl_system_available_cpus)
     }
 
     /// Why `cpus` cannot be used as a thread's CPU set in this process, or nil when it can:
@@ -55,7 +44,8 @@ public enum CPUAffinity {
 
     /// Pins the calling thread to `cpus`.
     public static func pinCurrentThread(to cpus: [Int]) throws(Failure) {
-        try pin(thread: 0, to: cpus)
+        let status = pin(thread: 0, to: cpus)
+        guard status == 0 else { throw failure(pinning: 0, to: cpus, status) }
     }
 
     /// Pins every thread of this process to `cpus`: the ones running now, and through
@@ -65,20 +55,29 @@ public enum CPUAffinity {
         if let problem = problem(with: cpus) { throw Failure(problem) }
         let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []
         for tid in tasks.compactMap(Int32.init) {
-            do {
-                try pin(thread: tid, to: cpus)
-            } catch where (try? String(contentsOfFile: "/proc/self/task/\(tid)/stat", encoding: .utf8)) == nil {
-                continue  // the thread ended meanwhile
+            let status = pin(thread: tid, to: cpus)
+            guard status == 0 || status == -ESRCH else {  // ESRCH: the thread ended meanwhile
+                throw failure(pinning: tid, to: cpus, status)
             }
         }
     }
 
-    private static func pin(thread tid: Int32, to cpus: [Int]) throws(Failure) {
+    /// The ids a shim call writes (it returns their count, or -errno).
+    private static func cpuList(_ what: String, _ read: (UnsafeMutablePointer<Int32>, Int32) -> Int32) throws(Failure) -> [Int] {
+        var buffer = [Int32](repeating: 0, count: 1024)
+        let count = buffer.withUnsafeMutableBufferPointer { read($0.baseAddress!, Int32($0.count)) }
+        guard count >= 0 else { throw Failure("cannot read \(what): \(describe(-count))") }
+        return buffer.prefix(Int(count)).map(Int.init)
+    }
+
+    /// 0, or -errno.
+    private static func pin(thread tid: Int32, to cpus: [Int]) -> Int32 {
         let ids = cpus.map { Int32(clamping: $0) }
-        let status = swl_system_pin_thread(tid, ids, Int32(ids.count))
-        guard status == 0 else {
-            throw Failure("cannot pin thread \(tid) to CPU \(cpus.map(String.init).joined(separator: ", ")): \(describe(-status))")
-        }
+        return swl_system_pin_thread(tid, ids, Int32(ids.count))
+    }
+
+    private static func failure(pinning tid: Int32, to cpus: [Int], _ status: Int32) -> Failure {
+        Failure("cannot pin thread \(tid) to CPU \(cpus.map(String.init).joined(separator: ", ")): \(describe(-status))")
     }
 
     private static func describe(_ code: Int32) -> String {
