@@ -75,11 +75,13 @@ final class DirectConnections: Sendable {
         if key.origin.secure && tls == nil { return }  // no TLS context: AsyncHTTPClient reports the error
         let connection = DirectConnection(loop: loop, maxResponseSize: maxResponseSize, idleTimeout: idleTimeout)
         connection.onClose = { [weak self, unowned connection] in self?.closed(connection, key) }
-        state.withLock { state in
+        let added = state.withLock { state -> Bool in
+            guard !state.closed else { return false }  // closed since the caller looked: `close()` would miss it
             state.slots[key, default: Slot()].connections.append(connection)
             state.slots[key]?.restingUntil = nil
+            return true
         }
-        connection.connect(to: key.origin, tls: tls)
+        if added { connection.connect(to: key.origin, tls: tls) }
     }
 
     /// A connection closed: it leaves its slot. If it failed before it carried an answer
