@@ -294,7 +294,7 @@ let package = Package(
         .testTarget(
             name: "BitgetSimTests",
             dependencies: [
-                "BitgetSim", "SwiftletCore",
+                "BitgetSim", "SwiftletCore", "SwiftletSystem",
                 // An independent WebSocket client (WebSocketKit over NIO) and HMAC for the login signature.
                 .product(name: "WebSocketKit", package: "websocket-kit"),
                 .product(name: "NIOCore", package: "swift-nio"),

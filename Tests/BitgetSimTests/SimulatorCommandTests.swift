@@ -1,4 +1,5 @@
 import Foundation
+import SwiftletSystem
 import Testing
 
 /// The `bitget-sim` executable's `--cpus`, observed through /proc of the running process.
@@ -16,8 +17,7 @@ import Testing
 
     @Test func cpusPinsEveryThreadOfTheSimulator() throws {
         let executable = try #require(Self.executable, "build everything first (`swift build`)")
-        let allowed = try Self.cpuList(ofTask: "self")
-        let cpu = try #require(allowed.split(separator: ",").last.map(String.init)?.split(separator: "-").last.map(String.init))
+        let cpu = try #require(try CPUAffinity.availableCPUs().last).description
         let process = Process()
         process.executableURL = executable
         process.arguments = ["--port", "0", "--cpus", cpu, "--no-agents", "--history-days", "0"]
@@ -39,11 +39,13 @@ import Testing
         }
     }
 
-    @Test func cpusOutsideTheMachineAreRefused() throws {
+    @Test(arguments: [("4000", "--cpus 4000: CPU 4000 is not available to this process"),
+                      ("1,x", "--cpus must be comma-separated CPU ids, got 1,x")])
+    func badCPUsAreRefusedWithTheReason(_ cpus: String, _ reason: String) throws {
         let executable = try #require(Self.executable, "build everything first (`swift build`)")
         let process = Process()
         process.executableURL = executable
-        process.arguments = ["--port", "0", "--cpus", "4000"]
+        process.arguments = ["--port", "0", "--cpus", cpus]
         let errors = Pipe()
         process.standardError = errors
         process.standardOutput = Pipe()
@@ -51,7 +53,7 @@ import Testing
         process.waitUntilExit()
         let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         #expect(process.terminationStatus != 0)
-        #expect(message.contains("--cpus 4000: CPU 4000 is not available to this process"), "\(message)")
+        #expect(message.contains(reason), "\(message)")
     }
 
     /// `Cpus_allowed_list` of /proc/`task`/status, e.g. "0-1".
