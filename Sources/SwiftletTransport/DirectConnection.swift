@@ -12,7 +12,9 @@ import NIOTLS
 /// and 230–250 µs after the idle gaps a trading bot's orders come in; on this connection,
 /// with only NIO's HTTP/1 codec, about 30 and 130–170 µs (`swiftlet-bench http-write`).
 /// It carries one request at a time and is used only when it is idle; everything else
-/// goes through AsyncHTTPClient (``HTTPService``).
+/// goes through AsyncHTTPClient (``HTTPService``). Requests come serialized
+/// (``DirectRequest``) and are written below NIO's HTTP/1 codec, which only decodes the
+/// responses.
 ///
 /// All state is touched on `loop` only (hence `@unchecked Sendable`).
 final class DirectConnection: @unchecked Sendable {
@@ -41,6 +43,10 @@ final class DirectConnection: @unchecked Sendable {
     var onClose: @Sendable () -> Void = {}
     private var state = State.connecting
     private var exchange: Exchange?
+    /// Decodes the responses; it is told of each request's method (a HEAD's answer has no body).
+    private let decoder = HTTPResponseDecoder()
+    /// Writes serialized requests past the decoder, straight to TLS or the socket.
+    private let writer = RequestWriter()
     /// Closes the connection once it has been idle for `idleTimeout`.
     private var idleTimer: Scheduled<Void>?
     /// True for an https origin until its TLS handshake has finished.
@@ -60,6 +66,8 @@ final class DirectConnection: @unchecked Sendable {
     func connect(to origin: Origin, tls: NIOSSLContext?) {
         awaitingHandshake = tls != nil
         let handler = ResponseHandler(self)
+        // The initializer runs on `loop`, where the decoder lives.
+        let handlers = NIOLoopBound((writer, decoder), eventLoop: loop)
         let serverName = origin.isIPAddress ? nil : origin.host
         ClientBootstrap(group: loop)
             .connectTimeout(.seconds(10))
@@ -70,8 +78,7 @@ final class DirectConnection: @unchecked Sendable {
                         try channel.pipeline.syncOperations.addHandler(
                             try NIOSSLClientHandler(context: tls, serverHostname: serverName))
                     }
-                    try channel.pipeline.syncOperations.addHTTPClientHandlers()
-                    try channel.pipeline.syncOperations.addHandler(handler)
+                    try channel.pipeline.syncOperations.addHandlers(handlers.value.0, ByteToMessageHandler(handlers.value.1), handler)
                     return channel.eventLoop.makeSucceededVoidFuture()
                 } catch {
                     return channel.eventLoop.makeFailedFuture(error)
@@ -92,10 +99,10 @@ final class DirectConnection: @unchecked Sendable {
         return false
     }
 
-    /// Writes `head` and `body` (call on `loop`, only when ``isIdle``); `written` runs when
-    /// the request has been handed to the socket, `completion` exactly once with the
-    /// response or an error. The connection cannot be reused after a timeout.
-    func send(head: HTTPRequestHead, body: [UInt8], deadline: NIODeadline, written: @escaping @Sendable () -> Void,
+    /// Writes `request` (call on `loop`, only when ``isIdle``); `written` runs when the
+    /// request has been handed to the socket, `completion` exactly once with the response
+    /// or an error. The connection cannot be reused after a timeout.
+    func send(_ request: DirectRequest, deadline: NIODeadline, written: @escaping @Sendable () -> Void,
               completion: @escaping @Sendable (Result<HTTPResponse, TransportError>) -> Void) {
         loop.preconditionInEventLoop()
         guard case .idle(let channel) = state else {
@@ -109,10 +116,6 @@ final class DirectConnection: @unchecked Sendable {
             finish(.failure(TransportError(.timeout, "HTTP request timed out")), close: true)
         }
         self.exchange = exchange
-        channel.write(HTTPClientRequestPart.head(head), promise: nil)
-        if !body.isEmpty {
-            channel.write(HTTPClientRequestPart.body(.byteBuffer(channel.allocator.buffer(bytes: body))), promise: nil)
-        }
         let sent = loop.makePromise(of: Void.self)
         sent.futureResult.whenComplete { [self] result in
             switch result {
@@ -120,7 +123,8 @@ final class DirectConnection: @unchecked Sendable {
             case .failure(let error): finish(.failure(TransportError(.io, "HTTP request failed: \(error)")), close: true)
             }
         }
-        channel.writeAndFlush(HTTPClientRequestPart.end(nil), promise: sent)
+        decoder.write(data: .head(request.head))
+        writer.write(request.bytes, promise: sent)
     }
 
     /// Closes the connection; a request in flight fails with `.io`. Call on `loop`.
@@ -246,7 +250,24 @@ extension DirectConnection {
         var isIPAddress: Bool { (try? SocketAddress(ipAddress: host, port: 0)) != nil }
     }
 
-    /// Hands the codec's output to the connection.
+    /// Sits between the socket (or TLS) and the response decoder, and writes serialized
+    /// requests from there, so they pass no HTTP handler on their way out.
+    private final class RequestWriter: ChannelOutboundHandler, @unchecked Sendable {
+        typealias OutboundIn = ByteBuffer
+        typealias OutboundOut = ByteBuffer
+        private var context: ChannelHandlerContext?
+
+        func handlerAdded(context: ChannelHandlerContext) { self.context = context }
+        func handlerRemoved(context: ChannelHandlerContext) { self.context = nil }
+
+        /// Writes and flushes `bytes`; fails `promise` if the handler has left the pipeline.
+        func write(_ bytes: ByteBuffer, promise: EventLoopPromise<Void>) {
+            guard let context else { return promise.fail(ChannelError.ioOnClosedChannel) }
+            context.writeAndFlush(wrapOutboundOut(bytes), promise: promise)
+        }
+    }
+
+    /// Hands the decoder's output to the connection.
     private final class ResponseHandler: ChannelInboundHandler, @unchecked Sendable {
         typealias InboundIn = HTTPClientResponsePart
         private let connection: DirectConnection

@@ -109,12 +109,13 @@ public final class HTTPService: Sendable {
             return value
         }
         let deadline = NIODeadline.now() + .nanoseconds(request.timeout.clampedNanoseconds)
-        if let connection = direct.idleConnection(to: target.origin), let head = Self.directHead(request, target) {
+        if let connection = direct.idleConnection(to: target.origin),
+           let serialized = DirectRequest(request, target: target, allocator: Self.allocator) {
             probe?.requestStarted(request: id)
             directRequests.add(1, ordering: .relaxed)
             let probe = self.probe
-            connection.send(head: head, body: request.body, deadline: deadline,
-                            written: { probe?.requestWritten(request: id) }, completion: completion)
+            connection.send(serialized, deadline: deadline, written: { probe?.requestWritten(request: id) },
+                            completion: completion)
             return id
         }
         let prepared = try Self.clientRequest(request)
@@ -207,24 +208,7 @@ public final class HTTPService: Sendable {
                       uri: (path.isEmpty ? "/" : path) + query)
     }
 
-    /// The request head for a direct connection, or nil if the request is one for
-    /// AsyncHTTPClient: a HEAD (whose response has no body), or one that sets Host or
-    /// frames its own body.
-    private static func directHead(_ request: HTTPRequest, _ target: Target) -> HTTPRequestHead? {
-        guard request.method != "HEAD" else { return nil }
-        var headers = HTTPHeaders()
-        headers.reserveCapacity(request.headers.count + 2)
-        for header in request.headers { headers.add(name: header.name, value: header.value) }
-        guard !framingHeaders.contains(where: headers.contains(name:)) else { return nil }  // names match in any case
-        headers.add(name: "Host", value: target.origin.hostHeader)
-        if !request.body.isEmpty || request.method == "POST" || request.method == "PUT" {
-            headers.add(name: "Content-Length", value: String(request.body.count))
-        }
-        return HTTPRequestHead(version: .http1_1, method: .init(rawValue: request.method), uri: target.uri, headers: headers)
-    }
-
-    /// Header fields the direct path writes itself.
-    private static let framingHeaders = ["host", "content-length", "transfer-encoding"]
+    private static let allocator = ByteBufferAllocator()
 
     private static func clientRequest(_ request: HTTPRequest) throws(TransportError) -> HTTPClient.Request {
         var headers = HTTPHeaders()
