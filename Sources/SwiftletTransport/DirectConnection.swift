@@ -10,7 +10,8 @@ import NIOTLS
 /// Hand-written because the library is slow on exactly this path: with AsyncHTTPClient's
 /// pool, task and request state machines a request takes about 90 µs to write back to back
 /// and 230–250 µs after the idle gaps a trading bot's orders come in; on this connection,
-/// with only NIO's HTTP/1 codec, about 30 and 130–170 µs (`swiftlet-bench http-write`).
+/// with a request serialized by hand and only NIO's response decoder, about 27 and 120–130 µs
+/// (`swiftlet-bench http-write`).
 /// It carries one request at a time and is used only when it is idle; everything else
 /// goes through AsyncHTTPClient (``HTTPService``). Requests come serialized
 /// (``DirectRequest``) and are written below NIO's HTTP/1 codec, which only decodes the
