@@ -202,7 +202,7 @@ final class LatencyProbe: TransportProbe {
         case nil: " (the whole path)"
         case .bus: " (bot, strategy, risk, connector, HTTP)"
         case .venueEntered: " (connector quantize, sign; HTTP write inside its call)"
-        case .httpStarted, .venueLeft: " (HTTP/1 encoding, socket write)"
+        case .httpStarted, .venueLeft: " (the socket write; the host serialized the request before handing it over)"
         }
     }
 
