@@ -79,7 +79,8 @@ final class DirectConnection: @unchecked Sendable {
                         try channel.pipeline.syncOperations.addHandler(
                             try NIOSSLClientHandler(context: tls, serverHostname: serverName))
                     }
-                    try channel.pipeline.syncOperations.addHandlers(handlers.value.0, ByteToMessageHandler(handlers.value.1), handler)
+                    let (writer, decoder) = handlers.value
+                    try channel.pipeline.syncOperations.addHandlers(writer, ByteToMessageHandler(decoder), handler)
                     return channel.eventLoop.makeSucceededVoidFuture()
                 } catch {
                     return channel.eventLoop.makeFailedFuture(error)
