@@ -1,5 +1,3 @@
-import Crypto
-import Foundation
 import Synchronization
 
 /// How ``CredentialStore/sign(credential:algorithm:payload:)`` signs.
@@ -19,16 +17,16 @@ public struct Credential: Sendable, CustomStringConvertible, CustomDebugStringCo
     public let apiKey: String
     /// The passphrase, if the exchange has one (empty otherwise).
     public let passphrase: String
-    /// HMAC-SHA256 keyed with the secret (internal to this module), ready to copy: keying costs two hash blocks and
-    /// several allocations, which every signed order request would otherwise pay.
-    let keyedHMAC: KeyedHMAC
+    /// HMAC-SHA256 keyed with the secret (internal to this module): keying costs two hash
+    /// blocks, which every signed order request would otherwise pay.
+    let signer: HMACSHA256Signer
 
     /// Makes a credential; `secret` is used as HMAC key bytes (UTF-8).
     public init(name: String, apiKey: String, secret: String, passphrase: String) {
         self.name = name
         self.apiKey = apiKey
         self.passphrase = passphrase
-        self.keyedHMAC = KeyedHMAC(key: SymmetricKey(data: Array(secret.utf8)))
+        self.signer = HMACSHA256Signer(key: Array(secret.utf8))
     }
 
     /// Name and API key only.
@@ -65,17 +63,14 @@ public final class CredentialStore: Sendable {
 
     /// Signs `payload` with the named credential's secret. Unknown name → `.unknownCredential`.
     public func sign(credential name: String, algorithm: SignatureAlgorithm, payload: [UInt8]) throws(TransportError) -> String {
-        let credential = try lookup(name)
-        var hmac = credential.keyedHMAC.initial
-        hmac.update(data: payload)
-        let mac = hmac.finalize()
+        let mac = try lookup(name).signer.mac(payload)
         switch algorithm {
         case .hmacSHA256Base64:
-            return Data(mac).base64EncodedString()
+            return Base64.encode(mac)
         case .hmacSHA256Hex:
             let digits = Array("0123456789abcdef".utf8)
             var hex = [UInt8]()
-            hex.reserveCapacity(SHA256.byteCount * 2)
+            hex.reserveCapacity(mac.count * 2)
             for byte in mac {
                 hex.append(digits[Int(byte >> 4)])
                 hex.append(digits[Int(byte & 0x0F)])
@@ -100,12 +95,4 @@ public final class CredentialStore: Sendable {
         }
         return credential
     }
-}
-
-/// An HMAC-SHA256 state keyed once and never mutated: each signature starts from a copy.
-/// (`HMAC` is a value type, not declared `Sendable`; copying it from several threads is
-/// safe because a copy's hashers are copied on first write.)
-final class KeyedHMAC: @unchecked Sendable {
-    let initial: HMAC<SHA256>
-    init(key: SymmetricKey) { initial = HMAC<SHA256>(key: key) }
 }
