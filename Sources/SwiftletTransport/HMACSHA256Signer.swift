@@ -9,8 +9,8 @@ import Crypto
 /// tick-to-order path, for 0.9 µs warm. This one keeps the two keyed states as eight words
 /// each and hashes on the stack: 1.3 µs warm, and the path's hand-over stage 15–25 µs
 /// shorter (docs/strategies.md#a-signing-path-of-its-own). Tests check it against
-/// swift-crypto and RFC 4231. Constant-time in the key and the message: no branch or
-/// table index depends on them.
+/// swift-crypto and RFC 4231. Constant-time in the key's and the message's contents: no
+/// branch or table index depends on them (only on the message's length).
 struct HMACSHA256Signer: Sendable {
     /// SHA-256 state after the key XOR ipad block, and after the key XOR opad block.
     private let inner: InlineArray<8, UInt32>
@@ -31,9 +31,9 @@ struct HMACSHA256Signer: Sendable {
     /// The 32-byte MAC of `message`.
     func mac(_ message: [UInt8]) -> [UInt8] {
         var state = inner
-        let innerDigest = message.withUnsafeBytes { Self.finish(&state, $0, alreadyHashed: 64) }
+        let innerDigest = message.withUnsafeBytes { Self.finish(&state, $0) }
         state = outer
-        return innerDigest.withUnsafeBytes { Self.finish(&state, $0, alreadyHashed: 64) }
+        return innerDigest.withUnsafeBytes { Self.finish(&state, $0) }
     }
 
     // MARK: - SHA-256
@@ -53,10 +53,9 @@ struct HMACSHA256Signer: Sendable {
         0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
     ]
 
-    /// Hashes `message` into `state`, which has absorbed `alreadyHashed` bytes before it,
-    /// pads, and returns the digest.
-    private static func finish(_ state: inout InlineArray<8, UInt32>, _ message: UnsafeRawBufferPointer,
-                               alreadyHashed: Int) -> [UInt8] {
+    /// Hashes `message` into `state`, which has absorbed one key block before it, pads, and
+    /// returns the digest.
+    private static func finish(_ state: inout InlineArray<8, UInt32>, _ message: UnsafeRawBufferPointer) -> [UInt8] {
         var offset = 0
         while message.count - offset >= 64 {
             compress(&state, UnsafeRawBufferPointer(rebasing: message[offset..<(offset + 64)]))
@@ -66,7 +65,7 @@ struct HMACSHA256Signer: Sendable {
         // leaves fewer than 9 bytes.
         let rest = message.count - offset
         let tailLength = rest < 56 ? 64 : 128
-        let bits = UInt64(alreadyHashed + message.count) &* 8
+        let bits = UInt64(64 + message.count) &* 8
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 128) { tail in
             tail.initialize(repeating: 0)
             for index in 0..<rest { tail[index] = message[offset + index] }
