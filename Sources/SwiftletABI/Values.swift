@@ -16,6 +16,14 @@ public enum ABIValue {
         return text
     }
 
+    /// The first `length` bytes of an output buffer the other side filled, as a string
+    /// (invalid UTF-8 repaired).
+    public static func text(_ buffer: UnsafePointer<CChar>, length: Int) -> String {
+        buffer.withMemoryRebound(to: UInt8.self, capacity: length) {
+            String(decoding: UnsafeBufferPointer(start: $0, count: length), as: UTF8.self)
+        }
+    }
+
     /// A C decimal as an `ExactDecimal`; throws when the scale is outside 0...18.
     @inlinable
     public static func decimal(_ value: swl_decimal_t, field: StaticString) throws(ABIError) -> ExactDecimal {

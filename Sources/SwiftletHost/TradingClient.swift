@@ -67,16 +67,14 @@ public final class TradingClient: @unchecked Sendable {
     public func placeOrder(_ request: OrderRequest) throws(ABIError) -> String {
         let storage = CStorage()
         var cRequest = TradingValues.cOrderRequest(request, storage: storage)
-        var buffer = [CChar](repeating: 0, count: 64)
-        var length = 0
-        try buffer.withUnsafeMutableBufferPointer { memory throws(ABIError) in
-            var out = swl_order_id_buffer_t(data: memory.baseAddress, capacity: memory.count, length: 0)
+        return try withUnsafeTemporaryAllocation(of: CChar.self, capacity: 64) { buffer throws(ABIError) in
+            buffer.initialize(repeating: 0)  // nothing unwritten is ever read
+            var out = swl_order_id_buffer_t(data: buffer.baseAddress, capacity: buffer.count, length: 0)
             try instance.callExtension { plugin, error in
                 withExtendedLifetime(storage) { table.pointee.place_order(plugin, &cRequest, &out, error) }
             }
-            length = out.length
+            return ABIValue.text(buffer.baseAddress!, length: min(out.length, buffer.count))
         }
-        return String(decoding: buffer.prefix(length).map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     /// Places several orders; one result per request.

@@ -105,7 +105,7 @@ public final class KeyValueStore: Sendable {
 
     // MARK: - private
 
-    private static func run<T>(_ what: String, _ body: () throws -> T) throws(PersistenceError) -> T {
-        try PersistenceError.attempt("key-value store: \(what)", body)
+    private static func run<T>(_ what: @autoclosure () -> String, _ body: () throws -> T) throws(PersistenceError) -> T {
+        try PersistenceError.attempt("key-value store: \(what())", body)
     }
 }

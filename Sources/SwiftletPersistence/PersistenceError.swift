@@ -13,13 +13,14 @@ public struct PersistenceError: Error, Sendable, CustomStringConvertible {
 
     /// Runs `body`, passing a `PersistenceError` through and turning any other error
     /// (GRDB, file system) into one: "`context` failed: <error on one line>".
-    static func attempt<T>(_ context: String, _ body: () throws -> T) throws(PersistenceError) -> T {
+    /// `context` is built only on failure: writes run on the event loop, for every order event.
+    static func attempt<T>(_ context: @autoclosure () -> String, _ body: () throws -> T) throws(PersistenceError) -> T {
         do {
             return try body()
         } catch let error as PersistenceError {
             throw error
         } catch {
-            throw PersistenceError("\(context) failed: \(describe(error))")
+            throw PersistenceError("\(context()) failed: \(describe(error))")
         }
     }
 

@@ -114,36 +114,37 @@ public final class TradeJournal: Sendable {
 
     // MARK: - private
 
-    private func recordLastPrice(_ context: EventContext, _ price: ExactDecimal, what: String) throws(PersistenceError) -> RecordOutcome {
-        try Self.require(context, what)
-        try Self.requirePositive(context, what, ("price", price))
+    private func recordLastPrice(_ context: EventContext, _ price: ExactDecimal,
+                                 what: @autoclosure () -> String) throws(PersistenceError) -> RecordOutcome {
+        try Self.require(context, what())
+        try Self.requirePositive(context, what(), ("price", price))
         return try write("record last price") { db in
             try Self.upsertLastPrice(db, context, price)
         }
     }
 
     /// One write transaction, committed when it returns.
-    private func write<T>(_ what: String, _ body: (Database) throws -> T) throws(PersistenceError) -> T {
-        try PersistenceError.attempt("trade journal: \(what)") {
+    private func write<T>(_ what: @autoclosure () -> String, _ body: (Database) throws -> T) throws(PersistenceError) -> T {
+        try PersistenceError.attempt("trade journal: \(what())") {
             try writer.write(body)
         }
     }
 
     /// Source, symbol and the named ids must be non-empty.
-    private static func require(_ context: EventContext, _ what: String, _ fields: (String, String)...) throws(PersistenceError) {
+    private static func require(_ context: EventContext, _ what: @autoclosure () -> String, _ fields: (String, String)...) throws(PersistenceError) {
         var missing = [String]()
         if context.source.isEmpty { missing.append("source") }
         if context.symbol.isEmpty { missing.append("symbol") }
         missing += fields.filter { $0.1.isEmpty }.map(\.0)
         if let first = missing.first {
-            throw PersistenceError("trade journal: \(what) of \(Self.origin(context)) has an empty \(first)")
+            throw PersistenceError("trade journal: \(what()) of \(Self.origin(context)) has an empty \(first)")
         }
     }
 
-    private static func requirePositive(_ context: EventContext, _ what: String,
+    private static func requirePositive(_ context: EventContext, _ what: @autoclosure () -> String,
                                         _ fields: (String, ExactDecimal)...) throws(PersistenceError) {
         if let bad = fields.first(where: { $0.1 <= .zero }) {
-            throw PersistenceError("trade journal: \(what) of \(Self.origin(context)) has \(bad.0) \(bad.1), must be positive")
+            throw PersistenceError("trade journal: \(what()) of \(Self.origin(context)) has \(bad.0) \(bad.1), must be positive")
         }
     }
 

@@ -48,19 +48,16 @@ public final class HostTrading: StrategyTradingAPI {
     public func placeOrder(connector: String, _ request: OrderRequest) throws(PluginError) -> String {
         let storage = CStorage()
         var cRequest = TradingValues.cOrderRequest(request, storage: storage)
-        var bytes = [CChar](repeating: 0, count: 64)
-        var length = 0
-        try call { error in
-            bytes.withUnsafeMutableBufferPointer { buffer in
-                var out = swl_order_id_buffer_t(data: buffer.baseAddress, capacity: buffer.count, length: 0)
-                let status = withExtendedLifetime(storage) {
+        return try withUnsafeTemporaryAllocation(of: CChar.self, capacity: 64) { buffer throws(PluginError) in
+            buffer.initialize(repeating: 0)  // nothing unwritten is ever read
+            var out = swl_order_id_buffer_t(data: buffer.baseAddress, capacity: buffer.count, length: 0)
+            try call { error in
+                withExtendedLifetime(storage) {
                     ABIValue.withCString(connector) { table.pointee.place_order!(host, $0, &cRequest, &out, error) }
                 }
-                length = min(out.length, buffer.count)
-                return status
             }
+            return ABIValue.text(buffer.baseAddress!, length: min(out.length, buffer.count))
         }
-        return String(decoding: bytes.prefix(length).map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     public func cancelOrder(connector: String, symbol: String, clientOrderID: String) throws(PluginError) {

@@ -336,13 +336,15 @@ public final class PluginHost: @unchecked Sendable {
                                    UnsafeMutablePointer<swl_error_t>) -> swl_status_t) throws(PluginError) -> String {
         var capacity = 128
         while true {
-            var buffer = [CChar](repeating: 0, count: capacity)
             var length = 0
             var record = ABIError.emptyRecord()
-            let status = buffer.withUnsafeMutableBufferPointer { body($0.baseAddress!, capacity, &length, &record) }
-            if status == SWL_OK {
-                return String(decoding: buffer.prefix(length).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            // On the stack: signatures and credential fields are read on every order.
+            let (status, text) = withUnsafeTemporaryAllocation(of: CChar.self, capacity: capacity) { buffer in
+                buffer.initialize(repeating: 0)  // nothing unwritten is ever read
+                let status = body(buffer.baseAddress!, capacity, &length, &record)
+                return (status, status == SWL_OK ? ABIValue.text(buffer.baseAddress!, length: min(length, capacity)) : nil)
             }
+            if let text { return text }
             if status == SWL_ERR_BUFFER_TOO_SMALL, length > capacity {
                 capacity = length
                 continue

@@ -22,7 +22,7 @@ final class DirectConnection: @unchecked Sendable {
     /// The request in flight and what has come back so far.
     private struct Exchange {
         let completion: @Sendable (Result<HTTPResponse, TransportError>) -> Void
-        var timeout: Scheduled<Void>?
+        let deadline: NIODeadline
         var head: HTTPResponseHead?
         var body: [UInt8] = []
         var informational = false
@@ -48,8 +48,15 @@ final class DirectConnection: @unchecked Sendable {
     private let decoder = HTTPResponseDecoder()
     /// Writes serialized requests past the decoder, straight to TLS or the socket.
     private let writer = RequestWriter()
-    /// Closes the connection once it has been idle for `idleTimeout`.
-    private var idleTimer: Scheduled<Void>?
+    /// Since when the connection has been idle (it closes after `idleTimeout`).
+    private var idleSince = NIODeadline.now()
+    /// The one scheduled check of the request's deadline and of the idle timeout, and when
+    /// it runs. It is moved earlier when needed and never cancelled for a later time, so a
+    /// request schedules no timer of its own (in a profile of the order path, scheduling
+    /// and cancelling a timer per request were about 5% of the time from the strategy's
+    /// order to the write).
+    private var watchdog: Scheduled<Void>?
+    private var watchdogDue: NIODeadline?
     /// True for an https origin until its TLS handshake has finished.
     private var awaitingHandshake = false
 
@@ -111,13 +118,8 @@ final class DirectConnection: @unchecked Sendable {
             preconditionFailure("DirectConnection.send on a connection that is not idle")
         }
         state = .busy(channel)
-        idleTimer?.cancel()
-        idleTimer = nil
-        var exchange = Exchange(completion: completion)
-        exchange.timeout = loop.scheduleTask(deadline: deadline) { [self] in
-            finish(.failure(TransportError(.timeout, "HTTP request timed out")), close: true)
-        }
-        self.exchange = exchange
+        exchange = Exchange(completion: completion, deadline: deadline)
+        watch(until: deadline)
         let sent = loop.makePromise(of: Void.self)
         sent.futureResult.whenComplete { [self] result in
             switch result {
@@ -158,11 +160,43 @@ final class DirectConnection: @unchecked Sendable {
 
     private func becomeIdle(_ channel: any Channel) {
         state = .idle(channel)
-        idleTimer = loop.scheduleTask(in: idleTimeout) { [self] in
-            if case .idle(let channel) = state {
+        idleSince = .now()
+        watch(until: idleSince + idleTimeout)
+    }
+
+    /// Makes sure the watchdog runs no later than `due`.
+    private func watch(until due: NIODeadline) {
+        if let watchdogDue, watchdogDue <= due { return }
+        watchdog?.cancel()
+        watchdogDue = due
+        watchdog = loop.scheduleTask(deadline: due) { [self] in
+            watchdog = nil
+            watchdogDue = nil
+            checkDeadlines()
+        }
+    }
+
+    /// Times the request in flight out, or closes the idle connection, when its time has
+    /// come; otherwise watches again until it does.
+    private func checkDeadlines() {
+        let now = NIODeadline.now()
+        switch state {
+        case .busy:
+            guard let exchange else { return }
+            if exchange.deadline <= now {
+                finish(.failure(TransportError(.timeout, "HTTP request timed out")), close: true)
+            } else {
+                watch(until: exchange.deadline)
+            }
+        case .idle(let channel):
+            if idleSince + idleTimeout <= now {
                 closedForIdleness = true
                 channel.close(promise: nil)
+            } else {
+                watch(until: idleSince + idleTimeout)
             }
+        case .connecting, .handshaking, .closed:
+            break
         }
     }
 
@@ -211,8 +245,9 @@ final class DirectConnection: @unchecked Sendable {
 
     fileprivate func channelClosed() {
         state = .closed
-        idleTimer?.cancel()
-        idleTimer = nil
+        watchdog?.cancel()
+        watchdog = nil
+        watchdogDue = nil
         finish(.failure(TransportError(.io, "HTTP request failed: the connection closed before the response ended")),
                close: false)
         onClose()
@@ -223,7 +258,6 @@ final class DirectConnection: @unchecked Sendable {
         guard let current = exchange else { return }
         exchange = nil
         if case .success = result { hasAnswered = true }
-        current.timeout?.cancel()
         if case .busy(let channel) = state {
             if closing { channel.close(promise: nil) } else { becomeIdle(channel) }
         }

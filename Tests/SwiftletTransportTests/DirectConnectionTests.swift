@@ -265,6 +265,34 @@ import Testing
         #expect(round.nextConnection != round.faultConnection)
     }
 
+    /// The connection checks its idle timeout and its request's deadline with one timer:
+    /// one that comes due for the idle timeout while a request is in flight neither closes
+    /// the connection nor forgets the request's own, later deadline.
+    @Test func anIdleTimeoutFallingDuringARequestLeavesItToItsOwnDeadline() async throws {
+        let server = try await ScriptedHTTPServer.start()
+        let service = try service(idleTimeout: .milliseconds(300))
+        let request = SwiftletTransport.HTTPRequest(url: server.base + "/x")
+        _ = try #require(try await sendDirect(service, request))
+        server.answer(with: .silence)
+        var unanswered = request
+        unanswered.timeout = .milliseconds(800)
+        let ended = Mutex<(outcome: Outcome, after: Duration)?>(nil)
+        let started = ContinuousClock.now
+        let sending = Task {
+            let outcome = try await send(service, unanswered)
+            ended.withLock { $0 = (outcome, ContinuousClock.now - started) }
+        }
+        // A request that never ends fails here; shutting the service down then ends it.
+        #expect(await eventually { ended.withLock { $0 != nil } }, "the request outlived its deadline")
+        try await service.shutdown()
+        try await sending.value
+        let (outcome, after) = try #require(ended.withLock { $0 })
+        #expect(outcome.wentDirect)
+        #expect(outcome.error?.kind == .timeout)
+        #expect(after >= .milliseconds(800))
+        await server.stop()
+    }
+
     @Test func anAnswerOverTheSizeLimitIsIOAndOneAtTheLimitFits() async throws {
         let round = try await faultRound(.body(17), then: .body(16), maxResponseSize: 16)
         #expect(round.fault.wentDirect && round.fault.writtenBeforeReturn)
