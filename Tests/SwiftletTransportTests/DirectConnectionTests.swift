@@ -270,26 +270,36 @@ import Testing
     /// the connection nor forgets the request's own, later deadline.
     @Test func anIdleTimeoutFallingDuringARequestLeavesItToItsOwnDeadline() async throws {
         let server = try await ScriptedHTTPServer.start()
-        let service = try service(idleTimeout: .milliseconds(300))
+        let service = try service(idleTimeout: .seconds(1))
         let request = SwiftletTransport.HTTPRequest(url: server.base + "/x")
-        _ = try #require(try await sendDirect(service, request))
-        server.answer(with: .silence)
         var unanswered = request
-        unanswered.timeout = .milliseconds(800)
-        let ended = Mutex<(outcome: Outcome, after: Duration)?>(nil)
-        let started = ContinuousClock.now
-        let sending = Task {
-            let outcome = try await send(service, unanswered)
-            ended.withLock { $0 = (outcome, ContinuousClock.now - started) }
+        unanswered.timeout = .milliseconds(2500)
+        // On a loaded machine the connection can reach its idle timeout between the two
+        // requests; the unanswered one then goes through AsyncHTTPClient, and the round is
+        // tried again.
+        for attempt in 1...3 {
+            server.answer(with: .echo)
+            _ = try #require(try await sendDirect(service, request))
+            server.answer(with: .silence)
+            let ended = Mutex<(outcome: Outcome, after: Duration)?>(nil)
+            let started = ContinuousClock.now
+            let sending = Task {
+                let outcome = try await send(service, unanswered)
+                ended.withLock { $0 = (outcome, ContinuousClock.now - started) }
+            }
+            // A request that never ends fails here; shutting the service down then ends it.
+            let endedInTime = await eventually { ended.withLock { $0 != nil } }
+            if !endedInTime { try await service.shutdown() }
+            try await sending.value
+            let (outcome, after) = try #require(ended.withLock { $0 })
+            guard outcome.wentDirect || attempt == 3 else { continue }
+            #expect(endedInTime, "the request outlived its deadline")
+            #expect(outcome.wentDirect)
+            #expect(outcome.error?.kind == .timeout)
+            #expect(after >= .milliseconds(2500))
+            break
         }
-        // A request that never ends fails here; shutting the service down then ends it.
-        #expect(await eventually { ended.withLock { $0 != nil } }, "the request outlived its deadline")
         try await service.shutdown()
-        try await sending.value
-        let (outcome, after) = try #require(ended.withLock { $0 })
-        #expect(outcome.wentDirect)
-        #expect(outcome.error?.kind == .timeout)
-        #expect(after >= .milliseconds(800))
         await server.stop()
     }
 
