@@ -24,6 +24,20 @@ public enum ABIValue {
         }
     }
 
+    /// The size of an order-id output buffer: ext/trading.h says 64 bytes are always enough.
+    public static let orderIDCapacity = 64
+
+    /// Calls `body` with an order-id output buffer of `orderIDCapacity` bytes on the stack
+    /// (ids come back on every order) and returns the id the other side wrote into it.
+    public static func readOrderID<E: Error>(_ body: (inout swl_order_id_buffer_t) throws(E) -> Void) throws(E) -> String {
+        try withUnsafeTemporaryAllocation(of: CChar.self, capacity: orderIDCapacity) { buffer throws(E) in
+            buffer.initialize(repeating: 0)  // nothing unwritten is ever read
+            var out = swl_order_id_buffer_t(data: buffer.baseAddress, capacity: buffer.count, length: 0)
+            try body(&out)
+            return text(buffer.baseAddress!, length: min(out.length, buffer.count))
+        }
+    }
+
     /// A C decimal as an `ExactDecimal`; throws when the scale is outside 0...18.
     @inlinable
     public static func decimal(_ value: swl_decimal_t, field: StaticString) throws(ABIError) -> ExactDecimal {

@@ -67,13 +67,10 @@ public final class TradingClient: @unchecked Sendable {
     public func placeOrder(_ request: OrderRequest) throws(ABIError) -> String {
         let storage = CStorage()
         var cRequest = TradingValues.cOrderRequest(request, storage: storage)
-        return try withUnsafeTemporaryAllocation(of: CChar.self, capacity: 64) { buffer throws(ABIError) in
-            buffer.initialize(repeating: 0)  // nothing unwritten is ever read
-            var out = swl_order_id_buffer_t(data: buffer.baseAddress, capacity: buffer.count, length: 0)
+        return try ABIValue.readOrderID { out throws(ABIError) in
             try instance.callExtension { plugin, error in
                 withExtendedLifetime(storage) { table.pointee.place_order(plugin, &cRequest, &out, error) }
             }
-            return ABIValue.text(buffer.baseAddress!, length: min(out.length, buffer.count))
         }
     }
 
@@ -82,13 +79,16 @@ public final class TradingClient: @unchecked Sendable {
         guard !requests.isEmpty else { return [] }
         let storage = CStorage()
         let cRequests = requests.map { TradingValues.cOrderRequest($0, storage: storage) }
-        var memory = [CChar](repeating: 0, count: 64 * requests.count)
+        let capacity = ABIValue.orderIDCapacity
+        var memory = [CChar](repeating: 0, count: capacity * requests.count)
         var statuses = [swl_status_t](repeating: swl_status_t(SWL_OK), count: requests.count)
         var ids: [swl_order_id_buffer_t] = []
         var record = ABIError.emptyRecord()
         var overall = swl_status_t(SWL_OK)
         try memory.withUnsafeMutableBufferPointer { buffer throws(ABIError) in
-            ids = (0..<requests.count).map { swl_order_id_buffer_t(data: buffer.baseAddress! + 64 * $0, capacity: 64, length: 0) }
+            ids = (0..<requests.count).map {
+                swl_order_id_buffer_t(data: buffer.baseAddress! + capacity * $0, capacity: capacity, length: 0)
+            }
             overall = try exclusive { plugin in
                 withExtendedLifetime(storage) {
                     table.pointee.place_orders(plugin, cRequests, requests.count, &ids, &statuses, &record)
@@ -102,8 +102,11 @@ public final class TradingClient: @unchecked Sendable {
             guard statuses[index] == SWL_OK else {
                 return .failure(ABIError(statuses[index], overall == SWL_OK ? "refused" : ABIError.read(record, status: overall).message))
             }
-            let bytes = memory[(64 * index)..<(64 * index + ids[index].length)]
-            return .success(String(decoding: bytes.map { UInt8(bitPattern: $0) }, as: UTF8.self))
+            // A length past the buffer (a misbehaving plugin) is cut to it, not read beyond.
+            let id = memory.withUnsafeBufferPointer {
+                ABIValue.text($0.baseAddress! + capacity * index, length: min(ids[index].length, capacity))
+            }
+            return .success(id)
         }
     }
 

@@ -48,15 +48,12 @@ public final class HostTrading: StrategyTradingAPI {
     public func placeOrder(connector: String, _ request: OrderRequest) throws(PluginError) -> String {
         let storage = CStorage()
         var cRequest = TradingValues.cOrderRequest(request, storage: storage)
-        return try withUnsafeTemporaryAllocation(of: CChar.self, capacity: 64) { buffer throws(PluginError) in
-            buffer.initialize(repeating: 0)  // nothing unwritten is ever read
-            var out = swl_order_id_buffer_t(data: buffer.baseAddress, capacity: buffer.count, length: 0)
+        return try ABIValue.readOrderID { out throws(PluginError) in
             try call { error in
                 withExtendedLifetime(storage) {
                     ABIValue.withCString(connector) { table.pointee.place_order!(host, $0, &cRequest, &out, error) }
                 }
             }
-            return ABIValue.text(buffer.baseAddress!, length: min(out.length, buffer.count))
         }
     }
 

@@ -87,8 +87,9 @@ enum TradingTrampolines {
         table.pointee.place_order = { raw, request, outID, record in
             call(raw, record) { connector, _ throws(PluginError) in
                 guard let request else { throw PluginError(SWL_ERR_INVALID_ARGUMENT, "request is NULL") }
-                if let outID, outID.pointee.capacity < 64 {
-                    throw PluginError(SWL_ERR_BUFFER_TOO_SMALL, "out_id capacity \(outID.pointee.capacity) is below 64")
+                if let outID, outID.pointee.capacity < ABIValue.orderIDCapacity {
+                    throw PluginError(SWL_ERR_BUFFER_TOO_SMALL,
+                                      "out_id capacity \(outID.pointee.capacity) is below \(ABIValue.orderIDCapacity)")
                 }
                 let id = try connector.placeOrder(try TradingValues.orderRequest(request))
                 try writeID(id, to: outID)

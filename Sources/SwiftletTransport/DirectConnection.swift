@@ -55,8 +55,7 @@ final class DirectConnection: @unchecked Sendable {
     /// request schedules no timer of its own (in a profile of the order path, scheduling
     /// and cancelling a timer per request were about 5% of the time from the strategy's
     /// order to the write).
-    private var watchdog: Scheduled<Void>?
-    private var watchdogDue: NIODeadline?
+    private var watchdog: (task: Scheduled<Void>, due: NIODeadline)?
     /// True for an https origin until its TLS handshake has finished.
     private var awaitingHandshake = false
 
@@ -166,14 +165,13 @@ final class DirectConnection: @unchecked Sendable {
 
     /// Makes sure the watchdog runs no later than `due`.
     private func watch(until due: NIODeadline) {
-        if let watchdogDue, watchdogDue <= due { return }
-        watchdog?.cancel()
-        watchdogDue = due
-        watchdog = loop.scheduleTask(deadline: due) { [self] in
+        if let watchdog, watchdog.due <= due { return }
+        watchdog?.task.cancel()
+        let task = loop.scheduleTask(deadline: due) { [self] in
             watchdog = nil
-            watchdogDue = nil
             checkDeadlines()
         }
+        watchdog = (task, due)
     }
 
     /// Times the request in flight out, or closes the idle connection, when its time has
@@ -245,9 +243,8 @@ final class DirectConnection: @unchecked Sendable {
 
     fileprivate func channelClosed() {
         state = .closed
-        watchdog?.cancel()
+        watchdog?.task.cancel()
         watchdog = nil
-        watchdogDue = nil
         finish(.failure(TransportError(.io, "HTTP request failed: the connection closed before the response ended")),
                close: false)
         onClose()

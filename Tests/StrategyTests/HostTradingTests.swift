@@ -79,8 +79,27 @@ enum FakeCHost {
             guard FakeCHost.offersTrading, (try? ABIValue.string(id, field: "id")) == SWL_EXT_HOST_TRADING else { return nil }
             return UnsafeRawPointer(FakeCHost.table)
         }
+        // Credential "long" has a 300-byte api_key (more than a first 128-byte read holds);
+        // any other name is unknown.
+        host.pointee.credential_field = { _, credential, _, out, capacity, length, record in
+            FakeCHost.credentialFieldCalls += 1
+            guard (try? ABIValue.string(credential, field: "credential")) == "long" else {
+                ABIError(SWL_ERR_NOT_FOUND, "no credential named that").write(to: record)
+                return swl_status_t(SWL_ERR_NOT_FOUND)
+            }
+            do throws(ABIError) {
+                try ABIValue.writeOutput(FakeCHost.longAPIKey, to: out, capacity: capacity, length: length)
+                return swl_status_t(SWL_OK)
+            } catch {
+                error.write(to: record)
+                return error.status
+            }
+        }
         return host
     }()
+
+    nonisolated(unsafe) static var credentialFieldCalls = 0
+    static let longAPIKey = String(repeating: "k", count: 299) + "é"
 
     static func reset() {
         offersTrading = true
@@ -127,6 +146,16 @@ enum FakeCHost {
         #expect(error == ABIError(SWL_ERR_INSUFFICIENT_FUNDS, "needs 50 USDT, 20 available"))
         let balance = #expect(throws: PluginError.self) { _ = try trading.balance(connector: "bitget", asset: "BTC") }
         #expect(balance?.status == swl_status_t(SWL_ERR_NOT_FOUND))
+    }
+
+    /// `PluginHost` reads host text into a 128-byte buffer first; a longer value is read
+    /// again into a buffer of the length the host reported.
+    @Test func aCredentialFieldLongerThanTheFirstBufferIsReadWhole() throws {
+        FakeCHost.credentialFieldCalls = 0
+        #expect(try host.credentialField("api_key", credential: "long") == FakeCHost.longAPIKey)
+        #expect(FakeCHost.credentialFieldCalls == 2)
+        let error = #expect(throws: PluginError.self) { _ = try host.credentialField("api_key", credential: "other") }
+        #expect(error == ABIError(SWL_ERR_NOT_FOUND, "no credential named that"))
     }
 
     @Test func queriesAreDecodedAndCopied() throws {
