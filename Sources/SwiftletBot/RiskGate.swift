@@ -105,9 +105,8 @@ public final class RiskGate: Sendable {
 
     private func checkFunds(_ request: OrderRequest, instrument: Instrument, notional: ExactDecimal?,
                             venue: any TradingVenue) throws(ABIError) {
-        let balances = try venue.balances()
-        func available(_ asset: String) -> ExactDecimal {
-            balances.first { $0.asset == asset }?.available ?? .zero
+        func available(_ asset: String) throws(ABIError) -> ExactDecimal {
+            try venue.balance(of: asset)?.available ?? .zero
         }
         if instrument.isPerpetual {
             guard let notional else { return }
@@ -119,7 +118,7 @@ public final class RiskGate: Sendable {
             } catch {
                 throw ABIError(SWL_ERR_INVALID_ARGUMENT, "risk: margin overflows: \(error)")
             }
-            let have = available(instrument.quoteAsset)
+            let have = try available(instrument.quoteAsset)
             if margin > have {
                 throw ABIError(SWL_ERR_INSUFFICIENT_FUNDS,
                                "risk: margin \(margin) \(instrument.quoteAsset) needed, \(have) available")
@@ -129,13 +128,13 @@ public final class RiskGate: Sendable {
         switch request.side {
         case .buy:
             guard let notional else { return }
-            let have = available(instrument.quoteAsset)
+            let have = try available(instrument.quoteAsset)
             if notional > have {
                 throw ABIError(SWL_ERR_INSUFFICIENT_FUNDS,
                                "risk: \(notional) \(instrument.quoteAsset) needed, \(have) available")
             }
         case .sell:
-            let have = available(instrument.baseAsset)
+            let have = try available(instrument.baseAsset)
             if request.size > have {
                 throw ABIError(SWL_ERR_INSUFFICIENT_FUNDS,
                                "risk: \(request.size) \(instrument.baseAsset) needed, \(have) available")

@@ -18,10 +18,16 @@ import Synchronization
 ///
 /// One drainer at a time runs the mailbox. A callback posted on an event-loop thread (a
 /// frame, a timer, an HTTP answer, or an event a plugin emitted while handling one) is run
-/// by that same thread, after what it is doing now: no thread hand-off between a frame
-/// arriving, the connector handling it, the strategy reacting and its order being written
-/// (docs/strategies.md#tick-to-order-latency, docs/abi.md#threading). A callback posted
-/// from any other thread is run on the instance's own serial queue.
+/// by that same thread: no thread hand-off between a frame arriving, the connector handling
+/// it, the strategy reacting and its order being written (docs/strategies.md#tick-to-order-latency,
+/// docs/abi.md#threading). A callback posted from any other thread is run on the instance's
+/// own serial queue.
+///
+/// On an event loop, a WebSocket message for an idle instance is run at once, from the
+/// loop's read, and callbacks the run posts to other instances (the events a connector
+/// emits, for strategies) are run right after it, in the same turn of the loop: the
+/// loop's own work (the rest of the read, other channels, timers) comes after the order
+/// is written. Never nested: a callback posted while another runs waits for it to return.
 final class InstanceContext: @unchecked Sendable {
     let runtime: HostRuntime
     let pluginID: String
@@ -91,40 +97,69 @@ final class InstanceContext: @unchecked Sendable {
         post(.callback(body))
     }
 
-    private func post(_ work: Mailbox.Work) {
-        enum Next { case nothing, drain, runMarker(@Sendable () -> Void) }
+    /// `deliver` for a message read off a connection. On an event loop, outside any
+    /// plugin callback, with nothing of this instance queued or running, the callback
+    /// is queued and the drainer role taken: the caller must run the returned drain,
+    /// once it has released its own locks. Only for work posted straight from a
+    /// channel's read, where no plugin call is on the thread's stack.
+    func deliverFromRead(_ body: @escaping @Sendable () -> Void) -> DrainNow? {
+        post(.callback(body), runNowOnLoop: true)
+    }
+
+    /// A drain the caller of `deliverFromRead` runs itself, on its own thread (the
+    /// mailbox has no other drainer until it does).
+    struct DrainNow {
+        fileprivate let turn: LoopTurn
+        fileprivate let context: InstanceContext
+        func run() { turn.run(first: context) }
+    }
+
+    @discardableResult
+    private func post(_ work: Mailbox.Work, runNowOnLoop: Bool = false) -> DrainNow? {
+        enum Next { case nothing, drain, drainNow(LoopTurn), runMarker(@Sendable () -> Void) }
+        let turn = runNowOnLoop ? LoopTurn.idle() : nil
         let next = mailbox.withLock { box -> Next in
             // Nothing queued or running: a marker has nothing to wait for (and waking a
             // queue thread to learn that can take milliseconds on a busy machine).
             if case .marker(let body) = work, box.isIdle { return .runMarker(body) }
+            let wasIdle = box.isIdle
             box.append(work)
             guard !box.draining else { return .nothing }
             box.draining = true
+            if let turn, wasIdle { return .drainNow(turn) }
             return .drain
         }
         switch next {
-        case .nothing: break
+        case .nothing: return nil
         case .drain: scheduleDrain()
+        case .drainNow(let turn): return DrainNow(turn: turn, context: self)
         case .runMarker(let body): body()
         }
+        return nil
     }
 
     /// Callbacks one drain runs on an event loop before letting the loop's I/O in.
-    private static let loopBudget = 64
+    fileprivate static let loopBudget = 64
 
     private func scheduleDrain() {
-        if let loop = MultiThreadedEventLoopGroup.currentEventLoop {
-            // Runs on this thread once its current task returns: no lock of the caller is
-            // held then, and no thread wakes up.
-            loop.execute { [self] in drain(budget: Self.loopBudget) }
-        } else {
+        guard let loop = MultiThreadedEventLoopGroup.currentEventLoop else {
             callbacks.async { [self] in drain(budget: .max) }
+            return
+        }
+        // Posted from a callback this thread is running: run once that returns, in the
+        // same turn. Otherwise once the loop's current task returns: no lock of the
+        // caller is held then, and no thread wakes up.
+        if let turn = LoopTurn.running() {
+            turn.enqueue(self)
+        } else {
+            loop.execute { [self] in LoopTurn.current().run(first: self) }
         }
     }
 
     /// Runs mailbox work in order until it is empty, or `budget` callbacks ran (then the
-    /// rest is drained by a new task, keeping the drainer role).
-    private func drain(budget: Int) {
+    /// rest is drained by a new loop task, keeping the drainer role: the loop's I/O gets
+    /// its turn).
+    fileprivate func drain(budget: Int) {
         var ran = 0
         while ran < budget {
             let next = mailbox.withLock { box -> Mailbox.Work? in
@@ -147,7 +182,11 @@ final class InstanceContext: @unchecked Sendable {
                 signal()
             }
         }
-        scheduleDrain()
+        if let loop = MultiThreadedEventLoopGroup.currentEventLoop {
+            loop.execute { [self] in LoopTurn.current().run(first: self) }
+        } else {
+            callbacks.async { [self] in drain(budget: .max) }
+        }
     }
 
     /// Stops callbacks: from now on queued ones are dropped.
@@ -220,5 +259,61 @@ private struct Mailbox {
             }
         }
         return items[head]
+    }
+}
+
+/// The mailboxes one event-loop thread drains in one turn: the first, then, in order,
+/// those that callbacks of the turn posted to. Lives in a thread-local; only its thread
+/// touches it.
+private final class LoopTurn: @unchecked Sendable {
+    private static let perThread = ThreadSpecificVariable<LoopTurn>()
+
+    /// Drains run after the first in one turn before the rest go to loop tasks (a cascade
+    /// of plugins posting to each other must not keep the loop's I/O waiting).
+    private static let drainsPerTurn = 64
+
+    private var running = false
+    private var pending: [InstanceContext] = []
+
+    /// This thread's turn object.
+    static func current() -> LoopTurn {
+        if let turn = perThread.currentValue { return turn }
+        let turn = LoopTurn()
+        perThread.currentValue = turn
+        return turn
+    }
+
+    /// The turn on this event-loop thread if no callback is running on it (so one may run
+    /// now), nil otherwise or off an event loop.
+    static func idle() -> LoopTurn? {
+        guard MultiThreadedEventLoopGroup.currentEventLoop != nil else { return nil }
+        let turn = current()
+        return turn.running ? nil : turn
+    }
+
+    /// The turn running callbacks on this thread, if any.
+    static func running() -> LoopTurn? {
+        guard let turn = perThread.currentValue, turn.running else { return nil }
+        return turn
+    }
+
+    func enqueue(_ context: InstanceContext) { pending.append(context) }
+
+    /// Drains `first` (which holds the drainer role), then the mailboxes posted to meanwhile.
+    func run(first: InstanceContext) {
+        assert(!running, "a loop turn never nests")
+        running = true
+        first.drain(budget: InstanceContext.loopBudget)
+        var drains = 0
+        while !pending.isEmpty {
+            let next = pending.removeFirst()
+            drains += 1
+            if drains > Self.drainsPerTurn {
+                MultiThreadedEventLoopGroup.currentEventLoop?.execute { LoopTurn.current().run(first: next) }
+            } else {
+                next.drain(budget: InstanceContext.loopBudget)
+            }
+        }
+        running = false
     }
 }

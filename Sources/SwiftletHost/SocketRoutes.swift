@@ -43,14 +43,22 @@ final class SocketRoutes: Sendable {
             case .closed, .failed: terminal = true
             case .open, .message: terminal = false
             }
-            state.withLock { state in
+            // Queued under the lock, so a `hold` that returned has seen every earlier event
+            // go to the old target; a message may then run at once, outside the lock.
+            let now = state.withLock { state -> InstanceContext.DrainNow? in
                 if terminal { state.finished = true }
                 if state.held != nil {
                     state.held!.append(event)
-                } else {
-                    Self.deliver(event, id: id, to: state.target)
+                    return nil
                 }
+                guard case .message = event, let context = state.target.context else {
+                    Self.deliver(event, id: id, to: state.target)
+                    return nil
+                }
+                let target = state.target
+                return context.deliverFromRead { WebSocketBridge.dispatch(event, id: id, to: target.callbacks, context: context) }
             }
+            now?.run()
             if terminal { routes.remove(id) }
         }
 

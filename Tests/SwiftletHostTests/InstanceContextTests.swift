@@ -6,12 +6,16 @@ import Synchronization
 import Testing
 
 /// The per-instance mailbox: order, one call at a time, callbacks run on the event loop
-/// that posted them (after the posting task, never on its stack), waiting for queued work.
+/// that posted them (after the posting task, never on its stack; a message read off a
+/// connection at once, and what it posts in the same turn), waiting for queued work.
 struct InstanceContextTests {
     func context() throws -> (HostRuntime, InstanceContext) {
         let runtime = try HostRuntime()
-        return (runtime, InstanceContext(runtime: runtime, pluginID: "test", instanceName: "test", allowedCredentials: [],
-                                         extensions: nil))
+        return (runtime, instance(of: runtime, "test"))
+    }
+
+    func instance(of runtime: HostRuntime, _ name: String) -> InstanceContext {
+        InstanceContext(runtime: runtime, pluginID: name, instanceName: name, allowedCredentials: [], extensions: nil)
     }
 
     @Test func callbacksFromManyThreadsRunOneAtATimeInEachPostersOrder() async throws {
@@ -110,6 +114,70 @@ struct InstanceContextTests {
         await context.callbacksDrained()
         context.drainCallbacks()
         #expect(done.load(ordering: .relaxed) == 4)
+        await runtime.shutdown()
+    }
+
+    @Test func aMessageReadForAnIdleInstanceRunsAtOnceAndWhatItPostsRunsRightAfterInTheSameTurn() async throws {
+        let (runtime, connector) = try context()
+        let strategy = instance(of: runtime, "strategy")
+        let loops = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let loop = loops.next()
+        let ran = Mutex<[String]>([])
+        let record: @Sendable (String) -> Void = { step in ran.withLock { $0.append(step) } }
+        let ranNow = try await loop.submit { () -> Bool in
+            loop.execute { record("task queued earlier") }
+            let now = connector.deliverFromRead {
+                record("connector")
+                strategy.deliver { record("strategy") }
+                record("connector returns")
+            }
+            now?.run()
+            record("read returns")
+            return now != nil
+        }.get()
+        try await loop.submit {}.get()
+        #expect(ranNow)
+        #expect(ran.withLock { $0 } == ["connector", "connector returns", "strategy", "read returns", "task queued earlier"])
+        try await loops.shutdownGracefully()
+        await runtime.shutdown()
+    }
+
+    @Test func aMessageForABusyInstanceOrOffTheLoopWaitsItsTurn() async throws {
+        let (runtime, connector) = try context()
+        let other = instance(of: runtime, "other")
+        let loops = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let loop = loops.next()
+        let ran = Mutex<[String]>([])
+        let record: @Sendable (String) -> Void = { step in ran.withLock { $0.append(step) } }
+
+        // Off an event loop: queued, drained on the instance's queue.
+        #expect(connector.deliverFromRead { record("off the loop") } == nil)
+        await connector.callbacksDrained()
+        #expect(ran.withLock { $0 } == ["off the loop"])
+
+        // Work of the instance already queued: the message goes behind it.
+        ran.withLock { $0 = [] }
+        let behind = try await loop.submit { () -> Bool in
+            connector.deliver { record("queued first") }
+            let now = connector.deliverFromRead { record("message") }
+            record("posting task returns")
+            return now == nil
+        }.get()
+        try await loop.submit {}.get()
+        #expect(behind)
+        #expect(ran.withLock { $0 } == ["posting task returns", "queued first", "message"])
+
+        // Posted while another instance's callback runs: never nested, runs after it.
+        ran.withLock { $0 = [] }
+        try await loop.submit {
+            other.deliver {
+                let now = connector.deliverFromRead { record("message") }
+                record(now == nil ? "callback returns" : "ran nested")
+            }
+        }.get()
+        try await loop.submit {}.get()
+        #expect(ran.withLock { $0 } == ["callback returns", "message"])
+        try await loops.shutdownGracefully()
         await runtime.shutdown()
     }
 }
