@@ -274,7 +274,6 @@ final class StagedVenue: TradingVenue {
     func order(_ clientOrderID: String) throws(ABIError) -> OrderSnapshot { try live.order(clientOrderID) }
     func openOrders(symbol: String) throws(ABIError) -> [OrderSnapshot] { try live.openOrders(symbol: symbol) }
     func balances() throws(ABIError) -> [Balance] { try live.balances() }
-    func balance(of asset: String) throws(ABIError) -> Balance? { try live.balance(of: asset) }
     func positions() throws(ABIError) -> [PositionSnapshot] { try live.positions() }
     func leverage(symbol: String) throws(ABIError) -> ExactDecimal { try live.leverage(symbol: symbol) }
 }

@@ -143,6 +143,8 @@ extension Bot {
             throw HotSwapFailure(step: .health, "\(library.info.key): \(error.message)")
         }
         state.withLock { $0.venues[id] = next }
+        // The new instance's listing (its imported state) is read again at the next order.
+        balances.forget(venue: id)
         let (replayed, failed) = drainQueue(id, onto: next)
         let pause = Clocks.monotonicNanoseconds() - start
         // Calls that picked the old venue just before the switch (a risk check reading its

@@ -20,6 +20,8 @@ public final class Bot: HostExtensionProvider, @unchecked Sendable {
     public let books = MarketBooks()
     public let pnl = PnLTracker()
     public let risk: RiskGate
+    /// What each venue reported of its balances: what the risk checks and `get_balance` read.
+    public let balances = ReportedBalances()
     let logger: Logger
     /// The trade database: every order, fill, position and funding event is written to it
     /// before the emitting plugin's `emit` returns.
@@ -71,6 +73,7 @@ public final class Bot: HostExtensionProvider, @unchecked Sendable {
     /// Adds a trading venue under its id; paper venues get the bot's dispatch.
     public func addVenue(_ venue: any TradingVenue) {
         state.withLock { $0.venues[venue.id] = venue }
+        balances.forget(venue: venue.id)
         if let simulated = venue as? any SimulatedVenue { simulated.attach { [weak self] in self?.dispatch($0) } }
     }
 
@@ -195,6 +198,8 @@ public final class Bot: HostExtensionProvider, @unchecked Sendable {
                 logger.error("PnL of funding \(payment.paymentID) overflows: \(error)")
             }
             checkKillSwitch()
+        case .balance(let balance):
+            balances.record(balance, venue: source)
         case .connection(let change):
             state.withLock { $0.health["\(source)/\(change.stream)"] = change.state }
         default:
@@ -348,7 +353,7 @@ public final class Bot: HostExtensionProvider, @unchecked Sendable {
         let instrument = try rules(source: connector, symbol: request.symbol)
         let top = books.topOfBook(source: connector, symbol: request.symbol)
         let reference = request.side == .buy ? top?.ask.price : top?.bid.price
-        var request = try risk.check(request, instrument: instrument, on: venue, referencePrice: reference)
+        var request = try risk.check(request, instrument: instrument, on: venue, referencePrice: reference, balances: balances)
         if request.clientOrderID.isEmpty {
             let counter = state.withLock { state -> UInt64 in
                 state.orderCounter += 1

@@ -72,8 +72,8 @@ enum HostTradingTable {
                 guard let out else { throw ABIError(SWL_ERR_INVALID_ARGUMENT, "out is NULL") }
                 try ABIValue.requireStructSize(out.pointee.struct_size, MemoryLayout<swl_balance_t>.size, "swl_balance_t")
                 let name = try ABIValue.string(asset, field: "asset")
-                let balances = try bot.venue(try ABIValue.string(connector, field: "connector")).balances()
-                let balance = balances.first { $0.asset == name }
+                let venue = try bot.venue(try ABIValue.string(connector, field: "connector"))
+                let balance = try bot.balances.balance(of: name, on: venue)
                     ?? Balance(asset: name, total: .zero, available: .zero, locked: .zero)
                 out.pointee = TradingValues.cBalance(balance, storage: strategy.freshScratch())
             }

@@ -40,9 +40,11 @@ public final class RiskGate: Sendable {
     ///     here would cost a call into the connector on every order).
     ///   - referencePrice: price of a market order (best ask for a buy, best bid for a
     ///     sell), nil if the book is unknown.
+    ///   - balances: what the venue reported of its balances (the bot's); by default a
+    ///     fresh one, which takes the venue's listing.
     @discardableResult
     public func check(_ original: OrderRequest, instrument: Instrument, on venue: any TradingVenue,
-                      referencePrice: ExactDecimal?) throws(ABIError) -> OrderRequest {
+                      referencePrice: ExactDecimal?, balances: ReportedBalances = ReportedBalances()) throws(ABIError) -> OrderRequest {
         if let reason = killReason {
             throw ABIError(SWL_ERR_STATE, "kill switch tripped (\(reason)): no new orders")
         }
@@ -76,7 +78,9 @@ public final class RiskGate: Sendable {
                                "risk: order value \(notional) exceeds max_order_notional \(maxNotional)")
             }
         }
-        if !request.reduceOnly { try checkFunds(request, instrument: instrument, notional: notional, venue: venue) }
+        if !request.reduceOnly {
+            try checkFunds(request, instrument: instrument, notional: notional, venue: venue, balances: balances)
+        }
         return request
     }
 
@@ -104,9 +108,9 @@ public final class RiskGate: Sendable {
     }
 
     private func checkFunds(_ request: OrderRequest, instrument: Instrument, notional: ExactDecimal?,
-                            venue: any TradingVenue) throws(ABIError) {
+                            venue: any TradingVenue, balances: ReportedBalances) throws(ABIError) {
         func available(_ asset: String) throws(ABIError) -> ExactDecimal {
-            try venue.balance(of: asset)?.available ?? .zero
+            try balances.balance(of: asset, on: venue)?.available ?? .zero
         }
         if instrument.isPerpetual {
             guard let notional else { return }

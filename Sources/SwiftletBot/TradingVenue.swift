@@ -22,19 +22,10 @@ public protocol TradingVenue: AnyObject, Sendable {
     func order(_ clientOrderID: String) throws(ABIError) -> OrderSnapshot
     func openOrders(symbol: String) throws(ABIError) -> [OrderSnapshot]
     func balances() throws(ABIError) -> [Balance]
-    /// The balance of one asset, nil if the venue has none (the risk checks' question on
-    /// every order; the default looks it up in `balances()`).
-    func balance(of asset: String) throws(ABIError) -> Balance?
     /// Positions of a perpetual venue; empty for spot.
     func positions() throws(ABIError) -> [PositionSnapshot]
     /// Leverage in force for `symbol` (1 for spot).
     func leverage(symbol: String) throws(ABIError) -> ExactDecimal
-}
-
-extension TradingVenue {
-    public func balance(of asset: String) throws(ABIError) -> Balance? {
-        try balances().first { $0.asset == asset }
-    }
 }
 
 /// A venue that simulates orders locally against the live market data of its connector
@@ -76,7 +67,6 @@ public final class LiveVenue: TradingVenue {
     public func order(_ clientOrderID: String) throws(ABIError) -> OrderSnapshot { try trading.order(clientOrderID) }
     public func openOrders(symbol: String) throws(ABIError) -> [OrderSnapshot] { try trading.openOrders(symbol: symbol) }
     public func balances() throws(ABIError) -> [Balance] { try trading.balances() }
-    public func balance(of asset: String) throws(ABIError) -> Balance? { try trading.balance(of: asset) }
     public func positions() throws(ABIError) -> [PositionSnapshot] { try perpetual?.positions() ?? [] }
     public func leverage(symbol: String) throws(ABIError) -> ExactDecimal {
         guard let perpetual else { return ExactDecimal(1) }

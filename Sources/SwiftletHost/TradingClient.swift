@@ -174,19 +174,6 @@ public final class TradingClient: @unchecked Sendable {
         return try collector.result()
     }
 
-    /// The balance of one asset, nil if the connector lists none. The listing stops at
-    /// it and only it is decoded (the risk checks ask on every order).
-    public func balance(of asset: String) throws(ABIError) -> Balance? {
-        let finder = BalanceFinder(asset)
-        try instance.callExtension { plugin, error in
-            table.pointee.list_balances(plugin, { user, item in
-                guard let user, let item else { return 1 }
-                return Unmanaged<BalanceFinder>.fromOpaque(user).takeUnretainedValue().visit(item)
-            }, Unmanaged.passUnretained(finder).toOpaque(), error)
-        }
-        return try finder.result()
-    }
-
     // MARK: plumbing
 
     private func exclusive<R>(_ body: (UnsafePointer<swl_plugin_t>) -> R) throws(ABIError) -> R {
@@ -220,36 +207,5 @@ private final class Collector<Item> {
     func result() throws(ABIError) -> [Item] {
         if let failure { throw failure }
         return items
-    }
-}
-
-/// Looks for one asset in a balance listing, comparing the asset bytes before decoding
-/// anything; a malformed item it reaches is kept as the error and stops the listing.
-private final class BalanceFinder {
-    private let asset: [UInt8]
-    private var found: Balance?
-    private var failure: ABIError?
-
-    init(_ asset: String) { self.asset = Array(asset.utf8) }
-
-    /// 0 to go on, 1 to stop (found, or malformed).
-    func visit(_ item: UnsafePointer<swl_balance_t>) -> Int32 {
-        do throws(ABIError) {
-            try ABIValue.requireStructSize(item.pointee.struct_size, MemoryLayout<swl_balance_t>.size, "swl_balance_t")
-            let name = item.pointee.asset
-            guard name.len == asset.count,
-                  UnsafeRawBufferPointer(start: name.ptr, count: name.ptr == nil ? 0 : name.len).elementsEqual(asset)
-            else { return 0 }
-            found = try TradingValues.balance(item)
-            return 1
-        } catch {
-            failure = error
-            return 1
-        }
-    }
-
-    func result() throws(ABIError) -> Balance? {
-        if let failure { throw failure }
-        return found
     }
 }

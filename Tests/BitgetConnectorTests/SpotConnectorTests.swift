@@ -21,19 +21,6 @@ import Testing
         await h.stop()
     }
 
-    /// The risk checks ask for one asset on every order: the answer is the listing's entry.
-    @Test func oneAssetsBalanceIsTheListingsEntryAndAnUnlistedAssetHasNone() async throws {
-        let h = try await SpotHarness.start()
-        #expect(await h.eventually { h.balance("USDT") != nil && h.balance("BTC") != nil })
-        let listed = try h.trading.balances()
-        #expect(listed.count >= 2)
-        for balance in listed { #expect(try h.trading.balance(of: balance.asset) == balance) }
-        #expect(try h.trading.balance(of: "NOPE") == nil)
-        #expect(try h.trading.balance(of: "") == nil)
-        #expect(try h.trading.balance(of: "USDTX") == nil)
-        await h.stop()
-    }
-
     @Test func refusesOrdersThatCannotMeetTheRulesAndSendsNothing() async throws {
         let h = try await SpotHarness.start()
         // Below min notional (1 USDT on the simulator): 0.000001 BTC at 100.

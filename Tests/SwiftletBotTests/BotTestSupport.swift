@@ -22,6 +22,10 @@ final class FakeVenue: TradingVenue, @unchecked Sendable {
     var balanceValues: [Balance]
     var leverageValue = ExactDecimal(1)
     var placed: [OrderRequest] = []
+    /// How many times `balances()` was asked.
+    var balanceListings = 0
+    /// What `balances()` throws, if anything.
+    var listingError: ABIError?
 
     init(id: String = "bitget", perpetual: Bool = false, balances: [(String, String)]) {
         self.id = id
@@ -41,7 +45,11 @@ final class FakeVenue: TradingVenue, @unchecked Sendable {
     func cancelAll(symbol: String) throws(ABIError) {}
     func order(_ clientOrderID: String) throws(ABIError) -> OrderSnapshot { throw ABIError(SWL_ERR_NOT_FOUND, "none") }
     func openOrders(symbol: String) throws(ABIError) -> [OrderSnapshot] { [] }
-    func balances() throws(ABIError) -> [Balance] { balanceValues }
+    func balances() throws(ABIError) -> [Balance] {
+        balanceListings += 1
+        if let listingError { throw listingError }
+        return balanceValues
+    }
     func positions() throws(ABIError) -> [PositionSnapshot] { [] }
     func leverage(symbol: String) throws(ABIError) -> ExactDecimal { leverageValue }
 }
