@@ -31,6 +31,8 @@ public final class Bot: HostExtensionProvider, @unchecked Sendable {
 
     struct State {
         var venues: [String: any TradingVenue] = [:]
+        /// The venues of `venues` that simulate orders (paper), which see the market events.
+        var simulated: [String: any SimulatedVenue] = [:]
         var feeds: [String: CandleClient] = [:]
         var strategies: [RunningStrategy] = []
         var owners: [String: RunningStrategy] = [:]
@@ -72,9 +74,13 @@ public final class Bot: HostExtensionProvider, @unchecked Sendable {
 
     /// Adds a trading venue under its id; paper venues get the bot's dispatch.
     public func addVenue(_ venue: any TradingVenue) {
-        state.withLock { $0.venues[venue.id] = venue }
+        let simulated = venue as? any SimulatedVenue
+        state.withLock { state in
+            state.venues[venue.id] = venue
+            state.simulated[venue.id] = simulated
+        }
         balances.forget(venue: venue.id)
-        if let simulated = venue as? any SimulatedVenue { simulated.attach { [weak self] in self?.dispatch($0) } }
+        simulated?.attach { [weak self] in self?.dispatch($0) }
     }
 
     /// Adds a candle feed plugin instance; strategies name it by `instance.name`.
@@ -172,17 +178,18 @@ public final class Bot: HostExtensionProvider, @unchecked Sendable {
     /// strategies.
     func dispatch(_ event: Event) {
         let source = event.context.source
-        let venue = state.withLock { $0.venues[source] }
+        // Looked up, not cast from the venue: a cast to a protocol per book event costs.
+        let simulated = state.withLock { $0.simulated[source] }
         switch event.payload {
         case .book, .bookResync, .trade:
             books.apply(event)
-            (venue as? any SimulatedVenue)?.observe(event)
+            simulated?.observe(event)
         case .ticker:
             books.apply(event)
-            (venue as? any SimulatedVenue)?.observe(event)
+            simulated?.observe(event)
             recordMark(event)
         case .fundingInfo:
-            (venue as? any SimulatedVenue)?.observe(event)
+            simulated?.observe(event)
         case .order, .position:
             record(event)
         case .fill(let fill):

@@ -41,6 +41,16 @@ public final class MarketBooks: Sendable {
         var asks = Side(descending: false)
         var live = false
         var lastPrice: ExactDecimal?
+
+        mutating func apply(_ update: BookUpdate) {
+            if update.isSnapshot {
+                bids.levels.removeAll(keepingCapacity: true)
+                asks.levels.removeAll(keepingCapacity: true)
+                live = true
+            }
+            for level in update.bids { bids.set(level) }
+            for level in update.asks { asks.set(level) }
+        }
     }
 
     struct Key: Hashable {
@@ -57,17 +67,10 @@ public final class MarketBooks: Sendable {
         let key = Key(source: event.context.source, symbol: event.context.symbol)
         switch event.payload {
         case .book(let update):
-            books.withLock { all in
-                var book = all[key] ?? Book()
-                if update.isSnapshot {
-                    book.bids.levels = []
-                    book.asks.levels = []
-                    book.live = true
-                }
-                for level in update.bids { book.bids.set(level) }
-                for level in update.asks { book.asks.set(level) }
-                all[key] = book
-            }
+            // Changed in place in the dictionary: a copy taken out and stored back would
+            // copy both sides' levels on every update (they would be shared while it is
+            // changed).
+            books.withLock { $0[key, default: Book()].apply(update) }
         case .bookResync:
             books.withLock { all in
                 all[key]?.live = false
