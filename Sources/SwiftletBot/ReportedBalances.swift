@@ -12,6 +12,12 @@ public final class ReportedBalances: Sendable {
         /// True once the venue's listing was taken: an asset not in `byAsset` then has none.
         var listed = false
         var byAsset: [String: Balance] = [:]
+
+        /// Adds the listing's assets not reported by an event meanwhile (those are newer).
+        mutating func take(_ listing: [Balance]) {
+            for balance in listing where byAsset[balance.asset] == nil { byAsset[balance.asset] = balance }
+            listed = true
+        }
     }
 
     private let venues = Mutex<[String: Venue]>([:])
@@ -41,11 +47,8 @@ public final class ReportedBalances: Sendable {
         if case .some(let balance) = known { return balance }
         let listing = try venue.balances()
         return venues.withLock { venues in
-            var entry = venues[venue.id, default: Venue()]
-            for balance in listing where entry.byAsset[balance.asset] == nil { entry.byAsset[balance.asset] = balance }
-            entry.listed = true
-            venues[venue.id] = entry
-            return entry.byAsset[asset]
+            venues[venue.id, default: Venue()].take(listing)
+            return venues[venue.id]?.byAsset[asset]
         }
     }
 }

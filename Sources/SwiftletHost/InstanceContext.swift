@@ -141,15 +141,16 @@ final class InstanceContext: @unchecked Sendable {
     /// Callbacks one drain runs on an event loop before letting the loop's I/O in.
     fileprivate static let loopBudget = 64
 
-    private func scheduleDrain() {
+    /// Has the holder of the drainer role drain later. On an event loop: posted from a
+    /// callback this thread is running (and `joiningTurn`), once that returns, in the same
+    /// turn; otherwise once the loop's current task returns (no lock of the caller is held
+    /// then, and no thread wakes up). Off the event loops: on the instance's queue.
+    fileprivate func scheduleDrain(joiningTurn: Bool = true) {
         guard let loop = MultiThreadedEventLoopGroup.currentEventLoop else {
             callbacks.async { [self] in drain(budget: .max) }
             return
         }
-        // Posted from a callback this thread is running: run once that returns, in the
-        // same turn. Otherwise once the loop's current task returns: no lock of the
-        // caller is held then, and no thread wakes up.
-        if let turn = LoopTurn.running() {
+        if joiningTurn, let turn = LoopTurn.running() {
             turn.enqueue(self)
         } else {
             loop.execute { [self] in LoopTurn.current().run(first: self) }
@@ -182,11 +183,7 @@ final class InstanceContext: @unchecked Sendable {
                 signal()
             }
         }
-        if let loop = MultiThreadedEventLoopGroup.currentEventLoop {
-            loop.execute { [self] in LoopTurn.current().run(first: self) }
-        } else {
-            callbacks.async { [self] in drain(budget: .max) }
-        }
+        scheduleDrain(joiningTurn: false)
     }
 
     /// Stops callbacks: from now on queued ones are dropped.
@@ -309,7 +306,7 @@ private final class LoopTurn: @unchecked Sendable {
             let next = pending.removeFirst()
             drains += 1
             if drains > Self.drainsPerTurn {
-                MultiThreadedEventLoopGroup.currentEventLoop?.execute { LoopTurn.current().run(first: next) }
+                next.scheduleDrain(joiningTurn: false)
             } else {
                 next.drain(budget: InstanceContext.loopBudget)
             }

@@ -55,8 +55,7 @@ final class SocketRoutes: Sendable {
                     Self.deliver(event, id: id, to: state.target)
                     return nil
                 }
-                let target = state.target
-                return context.deliverFromRead { WebSocketBridge.dispatch(event, id: id, to: target.callbacks, context: context) }
+                return context.deliverFromRead(Self.dispatching(event, id: id, to: state.target, context: context))
             }
             now?.run()
             if terminal { routes.remove(id) }
@@ -64,7 +63,13 @@ final class SocketRoutes: Sendable {
 
         private static func deliver(_ event: WebSocketEvent, id: UInt64, to target: Target) {
             guard let context = target.context else { return }
-            context.deliver { WebSocketBridge.dispatch(event, id: id, to: target.callbacks, context: context) }
+            context.deliver(dispatching(event, id: id, to: target, context: context))
+        }
+
+        /// The callback that hands `event` to the target's callbacks.
+        private static func dispatching(_ event: WebSocketEvent, id: UInt64, to target: Target,
+                                        context: InstanceContext) -> @Sendable () -> Void {
+            { WebSocketBridge.dispatch(event, id: id, to: target.callbacks, context: context) }
         }
 
         /// Records the connection's id (`register`, before any hold can name the route).

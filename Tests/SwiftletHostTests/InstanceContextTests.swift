@@ -117,67 +117,101 @@ struct InstanceContextTests {
         await runtime.shutdown()
     }
 
+    /// Steps the callbacks of a test record, in the order they ran.
+    final class Steps: Sendable {
+        private let steps = Mutex<[String]>([])
+        func record(_ step: String) { steps.withLock { $0.append(step) } }
+        /// The steps so far; the next call starts from none.
+        func take() -> [String] { steps.withLock { steps in defer { steps = [] }; return steps } }
+    }
+
+    /// Runs `body` on a one-thread event loop group, shut down afterwards.
+    func onOneLoop(_ body: (any EventLoop) async throws -> Void) async throws {
+        let loops = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        do {
+            try await body(loops.next())
+        } catch {
+            try await loops.shutdownGracefully()
+            throw error
+        }
+        try await loops.shutdownGracefully()
+    }
+
     @Test func aMessageReadForAnIdleInstanceRunsAtOnceAndWhatItPostsRunsRightAfterInTheSameTurn() async throws {
         let (runtime, connector) = try context()
         let strategy = instance(of: runtime, "strategy")
-        let loops = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        let loop = loops.next()
-        let ran = Mutex<[String]>([])
-        let record: @Sendable (String) -> Void = { step in ran.withLock { $0.append(step) } }
-        let ranNow = try await loop.submit { () -> Bool in
-            loop.execute { record("task queued earlier") }
-            let now = connector.deliverFromRead {
-                record("connector")
-                strategy.deliver { record("strategy") }
-                record("connector returns")
-            }
-            now?.run()
-            record("read returns")
-            return now != nil
-        }.get()
-        try await loop.submit {}.get()
-        #expect(ranNow)
-        #expect(ran.withLock { $0 } == ["connector", "connector returns", "strategy", "read returns", "task queued earlier"])
-        try await loops.shutdownGracefully()
+        let steps = Steps()
+        try await onOneLoop { loop in
+            let ranNow = try await loop.submit { () -> Bool in
+                loop.execute { steps.record("task queued earlier") }
+                let now = connector.deliverFromRead {
+                    steps.record("connector")
+                    strategy.deliver { steps.record("strategy") }
+                    steps.record("connector returns")
+                }
+                now?.run()
+                steps.record("read returns")
+                return now != nil
+            }.get()
+            try await loop.submit {}.get()
+            #expect(ranNow)
+            #expect(steps.take() == ["connector", "connector returns", "strategy", "read returns", "task queued earlier"])
+        }
         await runtime.shutdown()
     }
 
     @Test func aMessageForABusyInstanceOrOffTheLoopWaitsItsTurn() async throws {
         let (runtime, connector) = try context()
         let other = instance(of: runtime, "other")
-        let loops = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        let loop = loops.next()
-        let ran = Mutex<[String]>([])
-        let record: @Sendable (String) -> Void = { step in ran.withLock { $0.append(step) } }
+        let steps = Steps()
 
         // Off an event loop: queued, drained on the instance's queue.
-        #expect(connector.deliverFromRead { record("off the loop") } == nil)
+        #expect(connector.deliverFromRead { steps.record("off the loop") } == nil)
         await connector.callbacksDrained()
-        #expect(ran.withLock { $0 } == ["off the loop"])
+        #expect(steps.take() == ["off the loop"])
 
-        // Work of the instance already queued: the message goes behind it.
-        ran.withLock { $0 = [] }
-        let behind = try await loop.submit { () -> Bool in
-            connector.deliver { record("queued first") }
-            let now = connector.deliverFromRead { record("message") }
-            record("posting task returns")
-            return now == nil
-        }.get()
-        try await loop.submit {}.get()
-        #expect(behind)
-        #expect(ran.withLock { $0 } == ["posting task returns", "queued first", "message"])
+        try await onOneLoop { loop in
+            // Work of the instance already queued: the message goes behind it.
+            let behind = try await loop.submit { () -> Bool in
+                connector.deliver { steps.record("queued first") }
+                let now = connector.deliverFromRead { steps.record("message") }
+                steps.record("posting task returns")
+                return now == nil
+            }.get()
+            try await loop.submit {}.get()
+            #expect(behind)
+            #expect(steps.take() == ["posting task returns", "queued first", "message"])
 
-        // Posted while another instance's callback runs: never nested, runs after it.
-        ran.withLock { $0 = [] }
-        try await loop.submit {
-            other.deliver {
-                let now = connector.deliverFromRead { record("message") }
-                record(now == nil ? "callback returns" : "ran nested")
-            }
-        }.get()
-        try await loop.submit {}.get()
-        #expect(ran.withLock { $0 } == ["callback returns", "message"])
-        try await loops.shutdownGracefully()
+            // Posted while another instance's callback runs: never nested, runs after it.
+            try await loop.submit {
+                other.deliver {
+                    let now = connector.deliverFromRead { steps.record("message") }
+                    steps.record(now == nil ? "callback returns" : "ran nested")
+                }
+            }.get()
+            try await loop.submit {}.get()
+            #expect(steps.take() == ["callback returns", "message"])
+        }
+        await runtime.shutdown()
+    }
+
+    @Test func aTurnRunsAt64OtherInstancesAndLeavesTheRestToLoopTasks() async throws {
+        let (runtime, connector) = try context()
+        let others = (0..<70).map { instance(of: runtime, "other\($0)") }
+        let steps = Steps()
+        try await onOneLoop { loop in
+            try await loop.submit {
+                let now = connector.deliverFromRead {
+                    for (index, other) in others.enumerated() { other.deliver { steps.record("\(index)") } }
+                }
+                now?.run()
+                steps.record("read returns")
+            }.get()
+            try await loop.submit {}.get()
+            let inTheTurn: [String] = (0..<64).map { "\($0)" }
+            let later: [String] = (64..<70).map { "\($0)" }
+            #expect(steps.take() == inTheTurn + ["read returns"] + later)
+        }
         await runtime.shutdown()
     }
 }
