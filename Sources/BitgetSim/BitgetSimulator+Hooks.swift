@@ -31,6 +31,11 @@ extension BitgetSimulator {
         faults.update { $0.rateLimitUntil = WallClock.milliseconds() + Int64(seconds) * 1000 }
     }
 
+    /// Every REST answer leaves `milliseconds` after its request was handled (0 to stop).
+    public func delayRESTAnswers(milliseconds: Int) {
+        faults.update { $0.restAnswerDelayMs = Int64(milliseconds) }
+    }
+
     /// Sends one frame exactly as given to every private (or public) WebSocket connection:
     /// truncated JSON, wrong types, frames the protocol does not have.
     public func injectFrame(_ text: String, privateConnections: Bool) { hub.sendRaw(text, toPrivate: privateConnections) }

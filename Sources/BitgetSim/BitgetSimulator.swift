@@ -59,6 +59,8 @@ public final class BitgetSimulator: Sendable {
             let rest = RestRequest(method: request.method.rawValue, path: request.uri.path, rawQuery: request.uri.query ?? "",
                                    headers: headers, body: String(buffer: body), remote: "ip")
             let answer = api.handle(rest)
+            let delay = faults.read().restAnswerDelayMs
+            if delay > 0, !rest.path.hasPrefix("/admin/") { try await Task.sleep(for: .milliseconds(delay)) }
             return Response(status: .init(code: answer.status), headers: [.contentType: "application/json"],
                             body: .init(byteBuffer: ByteBuffer(string: answer.body)))
         }

@@ -144,6 +144,34 @@ import Testing
         await h.stop()
     }
 
+    /// An order whose answer is still on its way when the swap begins is settled before the
+    /// state is taken: here the exchange refuses it with 429 and the old instance retries it,
+    /// so it reaches the exchange once and the new instance tracks it.
+    @Test func anOrderInFlightAtQuiesceIsSettledBeforeTheStateIsTaken() async throws {
+        let old = try await SpotHarness.start()
+        old.sim.delayRESTAnswers(milliseconds: 300)
+        old.sim.rateLimitREST(seconds: 1)
+        let id = try old.trading.placeOrder(OrderRequest(side: .buy, symbol: Self.btc, price: d("40000"), size: d("0.001")))
+        let swap = try HotSwapClient(old.instance)
+        let refused = refusal { () throws(ABIError) in try swap.quiesce() }
+        #expect(refused?.status == swl_status_t(SWL_ERR_RATE_LIMITED), "\(String(describing: refused))")
+        #expect(refused?.message.contains("in flight") == true, "\(String(describing: refused))")
+        // The host asks again until the instance has nothing outstanding.
+        #expect(await old.eventually { (try? swap.quiesce()) != nil })
+        old.sim.clearFaults()
+        #expect(old.sim.account(apiKey: "sim-key")?.openOrders[id] != nil, "the order is not at the exchange at quiesce")
+        let state = try swap.exportState()
+
+        let next = try await SpotHarness.create(product: "BitgetSpotNext", sim: old.sim)
+        try HotSwapClient(next.instance).importState(state)
+        try await next.startConnector()
+        #expect(try next.trading.order(id).state == .open)
+        try next.trading.cancelOrder(symbol: Self.btc, clientOrderID: id)
+        #expect(await next.waitFor(id, .cancelled), "updates \(next.orderUpdates(id)) errors \(next.errors)")
+        await next.stop()
+        await old.stop()
+    }
+
     @Test func theStateCarriesOpenOrdersAndOnlyTheNewestFinalOnes() async throws {
         let h = try await SpotHarness.start()
         // 120 orders in three batches, all cancelled, then two resting ones.

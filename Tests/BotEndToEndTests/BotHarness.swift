@@ -123,11 +123,16 @@ final class BotHarness: @unchecked Sendable {
     }
 }
 
-/// Polls `condition` every 50 ms until it holds; fails naming `what` after `timeout`.
-func waitUntil(_ what: String, timeout: Duration, _ condition: () throws -> Bool) async throws {
+/// Polls `condition` every 50 ms until it holds; fails naming `what` after `timeout`, with
+/// `detail` (what the test knows of the state it waited on) when given.
+func waitUntil(_ what: String, timeout: Duration, detail: () -> String = { "" },
+               _ condition: () throws -> Bool) async throws {
     let deadline = ContinuousClock.now + timeout
     while try !condition() {
-        guard ContinuousClock.now < deadline else { throw TestFailure("timed out waiting for \(what)") }
+        guard ContinuousClock.now < deadline else {
+            let known = detail()
+            throw TestFailure("timed out waiting for \(what)" + (known.isEmpty ? "" : ": \(known)"))
+        }
         try await Task.sleep(for: .milliseconds(50))
     }
 }

@@ -94,8 +94,13 @@ import Testing
             #expect(report.from == "bitget@1.0.0" && report.to == "bitget@1.1.0")
             #expect(ids.count == 40)
             #expect(report.replayedIntents >= 20 && report.failedIntents == 0, "\(report)")
-            try await waitUntil("every order placed around the swap resting at the exchange", timeout: .seconds(15)) {
-                Set(ids).isSubset(of: harness.sim.account(apiKey: "k1")?.openOrders.keys ?? [:].keys)
+            let resting = { Set(harness.sim.account(apiKey: "k1")?.openOrders.keys ?? [:].keys) }
+            try await waitUntil("every order placed around the swap resting at the exchange", timeout: .seconds(15), detail: {
+                ids.filter { !resting().contains($0) }.map { id in
+                    "\(id) not resting; the venue has it \((try? harness.venue().order(id)).map { "\($0)" } ?? "nowhere")"
+                }.joined(separator: "; ")
+            }) {
+                Set(ids).isSubset(of: resting())
             }
             try await waitUntil("every order placed around the swap open in the new instance", timeout: .seconds(10)) {
                 try ids.allSatisfy { try harness.venue().order($0).state == .open }

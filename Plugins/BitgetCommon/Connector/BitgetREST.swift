@@ -21,6 +21,10 @@ public final class BitgetREST {
     private var held: [() -> Void]?
     /// Requests accepted but not yet sent: waiting for their rate-limit slot (or a 429 backoff).
     public private(set) var waitingForSlot = 0
+    /// Requests sent whose answer has not come back yet.
+    public private(set) var inFlight = 0
+    /// Requests accepted whose outcome is not known yet: unsent, or sent and unanswered.
+    public var outstanding: Int { waitingForSlot + inFlight }
 
     public init(host: PluginHost, baseURL: String, credential: String?, limits: RateLimiter,
                 extraHeaders: [(String, String)] = []) {
@@ -131,13 +135,16 @@ public final class BitgetREST {
                 return completion(.failure(error))
             }
         }
+        inFlight += 1
         do {
             try host.request(method: method, url: baseURL + requestPath, headers: headers, body: body) { [weak self] result in
                 let decoded = Self.decode(result, as: type, what: "\(method) \(path)")
                 guard let self else { return completion(decoded) }
+                self.inFlight -= 1
                 self.whenReleased { completion(decoded) }
             }
         } catch {
+            inFlight -= 1
             completion(.failure(BitgetAPIError(kind: .transport, message: "\(method) \(path): \(error.message)")))
         }
     }

@@ -2,25 +2,27 @@ public import SwiftletPluginKit
 
 /// Hot swap (ext/hotswap.h) for every Bitget connector.
 ///
-/// Quiesced, an instance freezes: REST requests and the answers of those in flight are
-/// held (`BitgetREST.hold`), the reconciliation timer and keepalive pings stop, nothing is
-/// emitted or persisted, and placing, cancelling and subscribing fail with `SWL_ERR_STATE`.
-/// The host holds the stream frames meanwhile (a frame that still arrives is dropped, and
-/// then the books are not handed over). So the exported state is exactly what the host was
-/// told. The new instance adopts the open connections and carries on from the held frames
-/// with the exported books, and reconciles over REST as it starts; a resumed one gets its
-/// held answers and frames and reconciles. Trade ids in the state are never reported
-/// again, so no fill is lost or doubled.
+/// Quiesced, an instance freezes: no REST request is outstanding (`quiesce` refuses
+/// until each has its outcome), any later one is held (`BitgetREST.hold`), the
+/// reconciliation timer and keepalive pings stop, nothing is emitted or persisted, and
+/// placing, cancelling and subscribing fail with `SWL_ERR_STATE`. The host holds the
+/// stream frames meanwhile (a frame that still arrives is dropped, and then the books are
+/// not handed over). So the exported state is exactly what the host was told. The new
+/// instance adopts the open connections and carries on from the held frames with the
+/// exported books, and reconciles over REST as it starts; a resumed one sends its held
+/// requests, gets its held frames and reconciles. Trade ids in the state are never
+/// reported again, so no fill is lost or doubled.
 extension ConnectorCore {
     /// Freezes the instance for a swap; `SWL_ERR_STATE` if it is not running. Idempotent.
     public func quiesce() throws(PluginError) {
         guard started else { throw PluginError(SWL_ERR_STATE, "connector is not started: nothing to quiesce") }
         guard !quiesced else { return }
-        // A request accepted earlier but still waiting for its rate-limit slot has not
-        // reached the exchange, and could not be handed over: let it leave first.
-        guard rest.waitingForSlot == 0 else {
-            throw PluginError(SWL_ERR_RATE_LIMITED,
-                              "\(rest.waitingForSlot) request(s) still waiting for their rate-limit slot; quiesce again shortly")
+        // A request still waiting for its rate-limit slot has not reached the exchange, and
+        // one sent but unanswered may yet be refused (a 429 is retried here) or fail: the
+        // new instance could not tell what became of either. Let them settle first.
+        guard rest.outstanding == 0 else {
+            throw PluginError(SWL_ERR_RATE_LIMITED, "\(rest.inFlight) request(s) in flight and \(rest.waitingForSlot) "
+                              + "waiting for their rate-limit slot; quiesce again shortly")
         }
         // Not written now: that takes about a millisecond, inside the pause. The new
         // instance writes the exported state within `saveDelay` of its start; a resumed one
@@ -35,7 +37,7 @@ extension ConnectorCore {
         host.log(.info, "quiesced for a hot swap: \(orders.openOrders().count) open orders, requests held")
     }
 
-    /// Undoes `quiesce`: delivers held answers, sends held requests, reconciles orders and
+    /// Undoes `quiesce`: sends the requests held meanwhile, reconciles orders and
     /// fills now, and, if market-data frames were dropped meanwhile (a host that does not
     /// hold them), resyncs every book from a fresh snapshot.
     public func resume() throws(PluginError) {

@@ -6,6 +6,9 @@ public struct FaultState: Sendable {
     public var restErrorsUntil: Int64 = 0
     /// Until this time (ms), every REST call answers 429 / Bitget's rate-limit error.
     public var rateLimitUntil: Int64 = 0
+    /// Every REST answer (not the admin API's) leaves this many ms after the request was
+    /// handled: a slow network on the way back.
+    public var restAnswerDelayMs: Int64 = 0
     /// Channels (`instType|channel|instId`, lower-cased) whose pushes are withheld.
     public var stalled: Set<String> = []
     /// Instruments whose next `books` update carries a wrong checksum (key `SPOT:BTCUSDT`).

@@ -4,9 +4,10 @@
  *
  * Sequence run by the host (docs/operations.md):
  *   1. old->quiesce(): stop sending new requests; in-flight ones finish; streams stay
- *      open but their callbacks are held by the host. A plugin whose accepted requests
- *      are still waiting for a rate-limit slot returns SWL_ERR_RATE_LIMITED and stays
- *      running; the host calls quiesce again shortly (for up to 3 s).
+ *      open but their callbacks are held by the host. A plugin with accepted requests
+ *      still outstanding (in flight, or waiting for a rate-limit slot or a retry) returns
+ *      SWL_ERR_RATE_LIMITED and stays running; the host calls quiesce again shortly
+ *      (for up to 3 s).
  *   2. old->export_state(): the plugin writes an opaque, versioned blob (open orders by
  *      client id, subscriptions, sequence numbers, host connection ids it owns).
  *   3. new = create(...); new->import_state(blob); new->start(): during either, the
