@@ -6,6 +6,8 @@ public struct SimAccountView: Sendable {
     /// Client order ids of the account's resting orders, with their instrument key
     /// (`SPOT:BTCUSDT`).
     public var openOrders: [String: String]
+    /// When the exchange accepted each resting order (ms since the epoch), by client order id.
+    public var openOrderTimes: [String: Int64]
     /// Trade ids of every execution of the account (one per fill), oldest first.
     public var tradeIDs: [String]
     /// Spot balances: asset → (available, frozen).
@@ -20,10 +22,11 @@ extension BitgetSimulator {
         try? exchange.locked { () throws(BitgetError) -> SimAccountView? in
             guard let index = exchange.accountIndex[apiKey] else { return nil }
             let account = exchange.accounts[index]
-            var open: [String: String] = [:]
+            var open: [String: String] = [:], times: [String: Int64] = [:]
             for order in exchange.orders.values where order.owner == Int32(index)
                 && (order.status == .live || order.status == .partiallyFilled) {
                 open[order.clientOid] = order.instrumentKey
+                times[order.clientOid] = order.cTime
             }
             var positions: [String: ExactDecimal] = [:]
             for (key, position) in account.positions where position.lots > 0 {
@@ -31,7 +34,7 @@ extension BitgetSimulator {
                 let place = exchange.instruments[instrumentKey]?.volumePlace ?? 0
                 positions[key] = ExactDecimal(uncheckedMantissa: position.lots, scale: place)
             }
-            return SimAccountView(openOrders: open, tradeIDs: exchange.fillLog[index].map { String($0.tradeId) },
+            return SimAccountView(openOrders: open, openOrderTimes: times, tradeIDs: exchange.fillLog[index].map { String($0.tradeId) },
                                   spot: account.spot.mapValues { ($0.available, $0.frozen) }, positions: positions)
         } ?? nil
     }

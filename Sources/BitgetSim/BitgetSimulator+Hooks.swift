@@ -86,6 +86,10 @@ extension BitgetSimulator {
     /// Number of WebSocket connections accepted since start (a client that reconnects adds one).
     public var webSocketConnectionsOpened: Int { hub.connectionsOpened }
 
+    /// REST requests answered 429 since start for being over their endpoint's limit (not
+    /// those of `rateLimitREST`).
+    public var restRequestsRateLimited: Int { limiter.refused }
+
     /// `ping` frames received from clients since start.
     public var webSocketPingsReceived: Int { hub.lock.withLock { hub.pingsReceived } }
 }

@@ -18,6 +18,7 @@ public final class BitgetSimulator: Sendable {
     let exchange: Exchange
     let hub: StreamHub
     let faults: Faults
+    let limiter: RateLimiter
     let agents: AgentDriver
     private let serverTask: Task<Void, any Error>
     private let loopTask: Task<Void, Never>
@@ -29,13 +30,14 @@ public final class BitgetSimulator: Sendable {
     /// `ws://HOST:PORT/v2/ws/private`.
     public var privateWebSocketURL: String { "ws://\(config.host):\(port)/v2/ws/private" }
 
-    private init(port: Int, config: SimConfig, exchange: Exchange, hub: StreamHub, faults: Faults, agents: AgentDriver,
-                 serverTask: Task<Void, any Error>, loopTask: Task<Void, Never>) {
+    private init(port: Int, config: SimConfig, exchange: Exchange, hub: StreamHub, faults: Faults, limiter: RateLimiter,
+                 agents: AgentDriver, serverTask: Task<Void, any Error>, loopTask: Task<Void, Never>) {
         self.port = port
         self.config = config
         self.exchange = exchange
         self.hub = hub
         self.faults = faults
+        self.limiter = limiter
         self.agents = agents
         self.serverTask = serverTask
         self.loopTask = loopTask
@@ -109,8 +111,8 @@ public final class BitgetSimulator: Sendable {
                 hub.publishTick()
             }
         }
-        return BitgetSimulator(port: bound, config: config, exchange: exchange, hub: hub, faults: faults, agents: agents,
-                               serverTask: serverTask, loopTask: loopTask)
+        return BitgetSimulator(port: bound, config: config, exchange: exchange, hub: hub, faults: faults, limiter: api.limiter,
+                               agents: agents, serverTask: serverTask, loopTask: loopTask)
     }
 
     /// Stops the market loop and the server, closing every connection.

@@ -17,6 +17,19 @@ final class HotSwapClient: @unchecked Sendable {
         try instance.callExtension { plugin, error in table.pointee.quiesce(plugin, error) }
     }
 
+    /// Quiesces as the host does: asks again every 2 ms, for up to `patience` (the host's
+    /// 3 s), while the instance answers `SWL_ERR_RATE_LIMITED` (requests still outstanding).
+    func quiesceOnceSettled(patience: Duration = .seconds(3)) async throws(ABIError) {
+        let patience = ContinuousClock.now + patience
+        while true {
+            do {
+                return try quiesce()
+            } catch where error.status == swl_status_t(SWL_ERR_RATE_LIMITED) && ContinuousClock.now < patience {
+                try? await Task.sleep(for: .milliseconds(2))
+            }
+        }
+    }
+
     func resume() throws(ABIError) {
         try instance.callExtension { plugin, error in table.pointee.resume(plugin, error) }
     }

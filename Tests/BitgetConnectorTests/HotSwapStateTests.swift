@@ -26,21 +26,24 @@ struct HotSwapStateTests {
             HotSwapState.Connection(stream: "private", id: 4, subscriptions: []),
         ]
         state.bookSnapshots = ["BTCUSDT": #"{"action":"snapshot","data":[{"asks":[["1.5","2"]]}]}"#]
+        state.rateBudget = ["/api/v2/spot/trade/place-order": [9_000_000_001, 9_250_000_000]]
         return state
     }
 
-    @Test func aStateWithoutRulesBalancesConnectionsAndBooksStillReads() throws {
+    @Test func aStateWithoutRulesBalancesConnectionsBooksAndBudgetStillReads() throws {
         var state = sample()
         state.instruments = []
         state.balances = []
         state.connections = []
         state.bookSnapshots = [:]
+        state.rateBudget = [:]
         var text = state.encoded()
-        for member in [#","instruments":[]"#, #""balances":[],"#, #""book_snapshots":{},"#, #""connections":[],"#] {
+        for member in [#","instruments":[]"#, #""balances":[],"#, #""book_snapshots":{},"#, #""connections":[],"#,
+                       #""rate_budget":{},"#] {
             text = text.replacingOccurrences(of: member, with: "")
         }
         #expect(!text.contains("instruments") && !text.contains("balances") && !text.contains("connections")
-                && !text.contains("book_snapshots"), "\(text)")
+                && !text.contains("book_snapshots") && !text.contains("rate_budget"), "\(text)")
         #expect(try HotSwapState.decode(text, plugin: "bitget", instType: "SPOT") == state)
     }
 
@@ -50,6 +53,7 @@ struct HotSwapStateTests {
         #expect(text.contains(#""state":"partially_filled""#) && text.contains(#""position_side":"short""#))
         #expect(text.contains(#""price_increment":"0.01""#) && text.contains(#""available":"900.25""#), "\(text)")
         #expect(text.contains(#""connections":[{"id":3,"stream":"public1""#), "\(text)")
+        #expect(text.contains(#""rate_budget":{"/api/v2/spot/trade/place-order":[9000000001,9250000000]}"#), "\(text)")
         #expect(try HotSwapState.decode(text, plugin: "bitget", instType: "SPOT") == sample())
     }
 
@@ -58,6 +62,16 @@ struct HotSwapStateTests {
         state.idSession = "NOT/BASE36"
         #expect { try HotSwapState.decode(state.encoded(), plugin: "bitget", instType: "SPOT") } throws: { error in
             "\(error)".contains("client_ids.session")
+        }
+    }
+
+    @Test func refusesARateBudgetThatIsNotTimes() throws {
+        let text = sample().encoded()
+        for (bad, named) in [("[9.5]", "place-order[0]"), (#"[9000000001,"soon"]"#, "place-order[1]"), ("7", "place-order")] {
+            let changed = text.replacingOccurrences(of: "[9000000001,9250000000]", with: bad)
+            #expect { try HotSwapState.decode(changed, plugin: "bitget", instType: "SPOT") } throws: { error in
+                "\(error)".contains("rate_budget./api/v2/spot/trade/\(named)")
+            }
         }
     }
 }

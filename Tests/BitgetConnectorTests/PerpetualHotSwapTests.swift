@@ -25,7 +25,7 @@ import Testing
         let reported = try #require(old.fills(id).first?.tradeID)
 
         let oldSwap = try HotSwapClient(old.instance)
-        try oldSwap.quiesce()
+        try await oldSwap.quiesceOnceSettled()
         let state = try oldSwap.exportState()
         #expect(state.contains("\"plugin\":\"bitget_perpetual\"") && state.contains("\"inst_type\":\"USDT-FUTURES\""))
         old.sim.forceTrade(instType: Self.futures, symbol: Self.btc, side: "sell", size: "0.005")

@@ -42,7 +42,7 @@ import Testing
         let openBefore = try old.trading.openOrders(symbol: Self.btc)
 
         let oldSwap = try HotSwapClient(old.instance)
-        try oldSwap.quiesce()
+        try await oldSwap.quiesceOnceSettled()
         let state = try oldSwap.exportState()
         let json = try object(state)
         #expect(json["format"] as? Int == 1 && json["plugin"] as? String == "bitget" && json["version"] as? String == "1.0.0")
@@ -109,7 +109,7 @@ import Testing
         // Export needs a quiesced instance.
         #expect(refusal { () throws(ABIError) in _ = try swap.exportState() }?.status == swl_status_t(SWL_ERR_STATE))
 
-        try swap.quiesce()
+        try await swap.quiesceOnceSettled()
         try swap.quiesce()
         let place = refusal { () throws(ABIError) in
             _ = try h.trading.placeOrder(OrderRequest(side: .buy, symbol: Self.btc, price: d("49000"), size: d("0.01")))
@@ -157,7 +157,7 @@ import Testing
         #expect(refused?.status == swl_status_t(SWL_ERR_RATE_LIMITED), "\(String(describing: refused))")
         #expect(refused?.message.contains("in flight") == true, "\(String(describing: refused))")
         // The host asks again until the instance has nothing outstanding.
-        #expect(await old.eventually { (try? swap.quiesce()) != nil })
+        try await swap.quiesceOnceSettled()
         old.sim.clearFaults()
         #expect(old.sim.account(apiKey: "sim-key")?.openOrders[id] != nil, "the order is not at the exchange at quiesce")
         let state = try swap.exportState()
@@ -168,6 +168,39 @@ import Testing
         #expect(try next.trading.order(id).state == .open)
         try next.trading.cancelOrder(symbol: Self.btc, clientOrderID: id)
         #expect(await next.waitFor(id, .cancelled), "updates \(next.orderUpdates(id)) errors \(next.errors)")
+        await next.stop()
+        await old.stop()
+    }
+
+    /// Bitget's limits are the account's: the new instance counts the requests its
+    /// predecessor sent in the last second, so the two together stay within them.
+    @Test func theNewInstanceCountsTheRequestsItsPredecessorSentAgainstTheLimits() async throws {
+        let old = try await SpotHarness.start()
+        let refusedBefore = old.sim.restRequestsRateLimited
+        // Place-order allows 10 per second: the old instance uses all ten.
+        let first = try (0..<10).map { index in
+            try old.trading.placeOrder(OrderRequest(side: .buy, symbol: Self.btc, price: d("\(40000 + index)"), size: d("0.001")))
+        }
+        let swap = try HotSwapClient(old.instance)
+        try await swap.quiesceOnceSettled()
+        let state = try swap.exportState()
+        let budget = try #require(try object(state)["rate_budget"] as? [String: [Int64]])
+        #expect(budget["/api/v2/spot/trade/place-order"]?.count == 10, "\(budget)")
+
+        let next = try await SpotHarness.create(product: "BitgetSpotNext", sim: old.sim)
+        try HotSwapClient(next.instance).importState(state)
+        try await next.startConnector()
+        let second = try (0..<5).map { index in
+            try next.trading.placeOrder(OrderRequest(side: .buy, symbol: Self.btc, price: d("\(41000 + index)"), size: d("0.001")))
+        }
+        for id in first { #expect(try next.trading.order(id).state == .open) }
+        for id in second { #expect(await next.waitFor(id, .open), "\(id): \(next.orderUpdates(id)) \(next.errors)") }
+        // The new instance's orders waited for the window of the old one's to pass.
+        let times = try #require(old.sim.account(apiKey: "sim-key")?.openOrderTimes)
+        let firstSent = try #require(first.compactMap { times[$0] }.min())
+        let secondSent = try #require(second.compactMap { times[$0] }.min())
+        #expect(secondSent - firstSent >= 900, "the new instance sent \(secondSent - firstSent) ms after the old one")
+        #expect(old.sim.restRequestsRateLimited == refusedBefore)
         await next.stop()
         await old.stop()
     }
@@ -191,10 +224,10 @@ import Testing
         for id in resting { #expect(await h.waitFor(id, .open)) }
 
         let swap = try HotSwapClient(h.instance)
-        // Requests that follow 120 orders (their reconciliation) may still be waiting for
-        // their rate-limit slot; quiesce refuses until they leave, and the host's HotSwap
-        // asks again, as this does.
-        #expect(await h.eventually { (try? swap.quiesce()) != nil })
+        // Requests that follow 120 orders (their reconciliation) may still be outstanding;
+        // quiesce refuses until they settle, and the host's HotSwap asks again, as this does
+        // (for longer than the host's 3 s: the state's content is under test here).
+        try await swap.quiesceOnceSettled(patience: .seconds(15))
         let orders = try #require(try object(try swap.exportState())["orders"] as? [[String: Any]])
         let states = orders.compactMap { $0["state"] as? String }
         #expect(states.filter { $0 == "open" }.count == 2)
@@ -208,7 +241,7 @@ import Testing
         let id = try h.trading.placeOrder(OrderRequest(side: .buy, symbol: Self.btc, price: d("50000"), size: d("0.01")))
         #expect(await h.waitFor(id, .open))
         let swap = try HotSwapClient(h.instance)
-        try swap.quiesce()
+        try await swap.quiesceOnceSettled()
         let state = try swap.exportState()
 
         let fresh = try await SpotHarness.create(sim: h.sim)

@@ -35,6 +35,16 @@ public final class BitgetREST {
         self.extraHeaders = extraHeaders
     }
 
+    /// The requests this instance sent (or booked to send) within the last second or later,
+    /// per path, as monotonic ns: what a replacing instance counts against the same budgets.
+    public var bookedRequests: [String: [Int64]] { limiter.booked(now: host.monotonic) }
+
+    /// Counts requests another instance of the same host sent (`bookedRequests`) against
+    /// this one's budgets, so the two together stay within Bitget's limits.
+    public func adoptBookedRequests(_ booked: [String: [Int64]]) {
+        limiter.adopt(booked, now: host.monotonic)
+    }
+
     /// The timestamp Bitget expects in ms: local time corrected by the server offset.
     public var exchangeNowMs: Int64 { host.now / 1_000_000 + clockOffsetMs }
 
@@ -93,7 +103,9 @@ public final class BitgetREST {
     public func send<T: Decodable>(_ method: String, _ path: String, query: [(String, String)] = [], body: String = "",
                                    signed: Bool, as type: T.Type, attempt: Int = 0,
                                    completion: @escaping (Result<T, BitgetAPIError>) -> Void) {
-        let delay = limiter.reserve(path, now: host.monotonic) + (attempt == 0 ? 0 : Int64(250_000_000) << (attempt - 1))
+        let now = host.monotonic
+        let backoff = attempt == 0 ? 0 : Int64(250_000_000) << (attempt - 1)
+        let delay = limiter.reserve(path, now: now, notBefore: now + backoff)
         let go = { [weak self] in
             guard let self else { return }
             self.perform(method, path, query: query, body: body, signed: signed, as: type) { [weak self] result in

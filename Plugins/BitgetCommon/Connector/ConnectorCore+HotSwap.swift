@@ -79,6 +79,7 @@ extension ConnectorCore {
                                  idSession: ids.session, idCounter: ids.counter)
         if loaded { state.instruments = Array(instrumentsBySymbol.values) }
         state.balances = Array(balancesByAsset.values)
+        state.rateBudget = rest.bookedRequests
         state.connections = publicStreams.compactMap { stream in
             stream.connectionID.map { HotSwapState.Connection(stream: stream.name, id: $0, subscriptions: stream.subscriptions) }
         }
@@ -134,6 +135,7 @@ extension ConnectorCore {
         }
         balancesByAsset = Dictionary(state.balances.map { ($0.asset, $0) }, uniquingKeysWith: { $1 })
         adoptableConnections = state.connections
+        rest.adoptBookedRequests(state.rateBudget)
         importedState = true
         for (symbol, frame) in state.bookSnapshots.sorted(by: { $0.key < $1.key }) {
             let outcome = try? books.process(frame)

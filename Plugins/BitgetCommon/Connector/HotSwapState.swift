@@ -16,7 +16,7 @@ public import SwiftletPluginKit
 ///                 {"stream":"private","id":4,"subscriptions":[]}],
 ///  "book_snapshots":{"BTCUSDT":"{\"action\":\"snapshot\",…}"}}
 /// ```
-/// (`instruments` and `balances` also appear; see the properties.)
+/// (`instruments`, `balances` and `rate_budget` also appear; see the properties.)
 public struct HotSwapState: Sendable, Equatable {
     /// The one format this build writes and reads.
     public static let format = 1
@@ -50,6 +50,11 @@ public struct HotSwapState: Sendable, Equatable {
     /// symbol, so the next version carries on from the held frames without a resync.
     /// Optional in the format.
     public var bookSnapshots: [String: String] = [:]
+    /// The REST requests sent within the last second or booked to go later, per path, as
+    /// the host's monotonic ns (`BitgetREST.bookedRequests`): the new instance counts them
+    /// against Bitget's per-endpoint limits, which are the account's, not the instance's.
+    /// Optional in the format.
+    public var rateBudget: [String: [Int64]] = [:]
 
     /// One open connection: the stream it served and, for a public one, its subscriptions.
     public struct Connection: Sendable, Equatable {
@@ -136,6 +141,15 @@ public struct HotSwapState: Sendable, Equatable {
         for order in orders.sorted(by: { $0.snapshot.clientOrderID < $1.snapshot.clientOrderID }) { Self.write(order, to: &out) }
         out.closeArray()
         out.member("plugin", plugin)
+        out.key("rate_budget")
+        out.openObject()
+        for (path, times) in rateBudget.sorted(by: { $0.key < $1.key }) {
+            out.key(path)
+            out.openArray()
+            for time in times { out.integer(time) }
+            out.closeArray()
+        }
+        out.closeObject()
         out.key("subscriptions")
         Self.write(subscriptions, to: &out)
         out.key("trade_ids")
@@ -211,6 +225,15 @@ public struct HotSwapState: Sendable, Equatable {
         state.bookSnapshots = try root.dictionary("book_snapshots", optional: true) { value, path throws(PayloadError) -> String in
             guard case .string(let frame) = value else { throw PayloadError("\(what): '\(path)' should be a string") }
             return frame
+        }
+        state.rateBudget = try root.dictionary("rate_budget", optional: true) { value, path throws(PayloadError) -> [Int64] in
+            guard case .array(let items) = value else { throw PayloadError("\(what): '\(path)' should be an array") }
+            return try items.enumerated().map { index, item throws(PayloadError) -> Int64 in
+                guard case .number(let text) = item, let time = Int64(text) else {
+                    throw PayloadError("\(what): '\(path)[\(index)]' should be an integer")
+                }
+                return time
+            }
         }
         return state
     }

@@ -19,20 +19,43 @@ public struct RateLimiter: Sendable {
     /// Requests per second allowed for `path`.
     public func limit(for path: String) -> Int { limits[path] ?? defaultLimit }
 
-    /// Books a slot for one request to `path` at or after `now` (monotonic ns); returns the
-    /// delay in ns before it may be sent (0 when it may go at once).
-    public mutating func reserve(_ path: String, now: Int64) -> Int64 {
+    /// Books a slot for one request to `path` at or after `now` (monotonic ns), and not
+    /// before `notBefore` when given (a retry's backoff); returns the delay in ns before it
+    /// may be sent (0 when it may go at once). The slot is booked at the time the request
+    /// really leaves, so a delayed retry counts where it lands in the window.
+    public mutating func reserve(_ path: String, now: Int64, notBefore: Int64 = .min) -> Int64 {
         let limit = max(1, self.limit(for: path))
         var times = sent[path, default: []]
         times.removeAll { $0 <= now - windowNs }
-        // Never ahead of a request already waiting: requests leave in the order they came.
-        var at = max(now, times.last ?? now)
+        // Never ahead of a request already waiting: requests leave in the order they came
+        // (a retry backing off holds the path's later requests behind it).
+        var at = max(now, notBefore, times.last ?? now)
         if times.count >= limit {
             // The slot frees when the request `limit` places back leaves the window.
-            at = max(now, times[times.count - limit] + windowNs)
+            at = max(at, times[times.count - limit] + windowNs)
         }
         times.append(at)
         sent[path] = times
         return at - now
+    }
+
+    /// The send times (monotonic ns) booked within the last window before `now` or later,
+    /// per path: what a replacing instance must count against the same budgets.
+    public func booked(now: Int64) -> [String: [Int64]] {
+        sent.compactMapValues { times in
+            let recent = times.filter { $0 > now - windowNs }
+            return recent.isEmpty ? nil : recent
+        }
+    }
+
+    /// Counts requests another instance booked (`booked`) against these budgets. Times
+    /// already out of the window are dropped, and so are any more than `horizonNs` ahead
+    /// of `now` (they cannot come from this host's clock).
+    public mutating func adopt(_ booked: [String: [Int64]], now: Int64, horizonNs: Int64 = 60_000_000_000) {
+        for (path, times) in booked {
+            let kept = times.filter { $0 > now - windowNs && $0 <= now + horizonNs }
+            guard !kept.isEmpty else { continue }
+            sent[path] = (sent[path, default: []] + kept).sorted()
+        }
     }
 }

@@ -4,6 +4,7 @@ import Foundation
 final class RateLimiter: @unchecked Sendable {
     private let lock = NSLock()
     private var windows: [String: (second: Int64, count: Int)] = [:]
+    private var refusals = 0
 
     /// Bitget's documented limits; anything else gets 20/s.
     static let limits: [String: Int] = [
@@ -33,6 +34,14 @@ final class RateLimiter: @unchecked Sendable {
         window.count += 1
         windows[key] = window
         if windows.count > 10_000 { windows = windows.filter { $0.value.second == second } }
+        if window.count > limit { refusals += 1 }
         return window.count <= limit
+    }
+
+    /// Requests refused so far for being over their limit.
+    var refused: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return refusals
     }
 }
