@@ -158,6 +158,7 @@ let package = Package(
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .executableTarget(
@@ -270,10 +271,16 @@ let package = Package(
             name: "SwiftletControlTests",
             dependencies: ["SwiftletControl", "SwiftletConfig", "SwiftletCore", .product(name: "Hummingbird", package: "hummingbird")]
         ),
+        // Test servers stopped gracefully (Tests/ServerTestSupport).
+        .target(
+            name: "ServerTestSupport",
+            dependencies: [.product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
+            path: "Tests/ServerTestSupport"
+        ),
         .testTarget(
             name: "SwiftletTransportTests",
             dependencies: [
-                "SwiftletTransport", "SwiftletPersistence",
+                "SwiftletTransport", "SwiftletPersistence", "ServerTestSupport",
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -284,7 +291,7 @@ let package = Package(
         .testTarget(
             name: "SwiftletHostTests",
             dependencies: [
-                "SwiftletHost", "SwiftletCore", "SwiftletABI", "SwiftletTransport", "SwiftletSystem", "CSwiftletSDK",
+                "SwiftletHost", "SwiftletCore", "SwiftletABI", "SwiftletTransport", "SwiftletSystem", "CSwiftletSDK", "ServerTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdWebSocket
 import Logging
 import NIOCore
+import ServiceLifecycle
 import SwiftletCore
 
 /// A Bitget v2-compatible exchange on loopback: REST at `baseURL`, WebSockets at
@@ -20,6 +21,7 @@ public final class BitgetSimulator: Sendable {
     let faults: Faults
     let limiter: RateLimiter
     let agents: AgentDriver
+    private let server: ServiceGroup
     private let serverTask: Task<Void, any Error>
     private let loopTask: Task<Void, Never>
 
@@ -31,7 +33,7 @@ public final class BitgetSimulator: Sendable {
     public var privateWebSocketURL: String { "ws://\(config.host):\(port)/v2/ws/private" }
 
     private init(port: Int, config: SimConfig, exchange: Exchange, hub: StreamHub, faults: Faults, limiter: RateLimiter,
-                 agents: AgentDriver, serverTask: Task<Void, any Error>, loopTask: Task<Void, Never>) {
+                 agents: AgentDriver, server: ServiceGroup, serverTask: Task<Void, any Error>, loopTask: Task<Void, Never>) {
         self.port = port
         self.config = config
         self.exchange = exchange
@@ -39,6 +41,7 @@ public final class BitgetSimulator: Sendable {
         self.faults = faults
         self.limiter = limiter
         self.agents = agents
+        self.server = server
         self.serverTask = serverTask
         self.loopTask = loopTask
     }
@@ -89,11 +92,15 @@ public final class BitgetSimulator: Sendable {
                 portContinuation.finish()
             },
             logger: logger)
-        let serverTask = Task { try await app.runService(gracefulShutdownSignals: []) }
+        // Never stopped by cancelling its task: NIO traps when a connection accepted just
+        // then is dropped unserved ("Deinited NIOAsyncWriter without calling finish()",
+        // swift-nio#3481). `shutdown` asks the group to shut down gracefully instead.
+        let server = ServiceGroup(configuration: .init(services: [app], logger: logger))
+        let serverTask = Task { try await server.run() }
         var bound = 0
         for await port in portStream { bound = port }
         guard bound > 0 else {
-            serverTask.cancel()
+            await server.triggerGracefulShutdown()
             throw BitgetError(status: 500, code: "40015", msg: "could not bind \(config.host):\(config.port)")
         }
         let loopTask = Task {
@@ -112,15 +119,24 @@ public final class BitgetSimulator: Sendable {
             }
         }
         return BitgetSimulator(port: bound, config: config, exchange: exchange, hub: hub, faults: faults, limiter: api.limiter,
-                               agents: agents, serverTask: serverTask, loopTask: loopTask)
+                               agents: agents, server: server, serverTask: serverTask, loopTask: loopTask)
     }
 
     /// Stops the market loop and the server, closing every connection.
     public func shutdown() async {
         loopTask.cancel()
-        hub.dropAll()
-        serverTask.cancel()
+        await server.triggerGracefulShutdown()
+        // A graceful shutdown waits for the open connections: the WebSocket ones are closed
+        // here, with any a client opens meanwhile (connectors reconnect at once).
+        let hub = hub
+        let closer = Task {
+            while !Task.isCancelled {
+                hub.dropAll()
+                try? await Task.sleep(for: .milliseconds(20))
+            }
+        }
         _ = await serverTask.result
+        closer.cancel()
         _ = await loopTask.value
     }
 }

@@ -1,17 +1,18 @@
 import Foundation
 import Hummingbird
+import ServerTestSupport
 import NIOCore
 import Synchronization
 
 /// A Hummingbird HTTP server on 127.0.0.1, port 0, for host-service tests.
 /// `GET /price` answers with the next body of `prices` (then the last one again).
 final class LoopbackHTTPServer: Sendable {
-    private let task: Task<Void, any Error>
+    private let running: BackgroundServer
     let port: Int
     let requests = Mutex<Int>(0)
 
-    private init(task: Task<Void, any Error>, port: Int) {
-        self.task = task
+    private init(running: BackgroundServer, port: Int) {
+        self.running = running
         self.port = port
     }
 
@@ -34,15 +35,14 @@ final class LoopbackHTTPServer: Sendable {
             configuration: .init(address: .hostname("127.0.0.1", port: 0)),
             onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? 0) }
         )
-        let task = Task { try await app.runService() }
+        let running = BackgroundServer(app)
         var iterator = stream.makeAsyncIterator()
         guard let port = await iterator.next(), port > 0 else { throw TestFailure("HTTP server did not start") }
-        let server = LoopbackHTTPServer(task: task, port: port)
+        let server = LoopbackHTTPServer(running: running, port: port)
         return server
     }
 
     func stop() async {
-        task.cancel()
-        _ = await task.result
+        await running.stop()
     }
 }

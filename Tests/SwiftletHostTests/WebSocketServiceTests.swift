@@ -1,6 +1,7 @@
 import CSwiftletSDK
 import Foundation
 import Hummingbird
+import ServerTestSupport
 import HummingbirdWebSocket
 import NIOCore
 import SwiftletABI
@@ -12,7 +13,7 @@ import Testing
 @Suite struct WebSocketHostTests {
     /// A Hummingbird WebSocket server on 127.0.0.1 that echoes text frames and closes
     /// when it receives "bye".
-    static func startEchoServer() async throws -> (port: Int, task: Task<Void, any Error>) {
+    static func startEchoServer() async throws -> (port: Int, running: BackgroundServer) {
         let router = Router(context: BasicWebSocketRequestContext.self)
         router.ws("echo") { inbound, outbound, _ in
             for try await frame in inbound.messages(maxSize: 1 << 20) {
@@ -29,10 +30,10 @@ import Testing
             configuration: .init(address: .hostname("127.0.0.1", port: 0)),
             onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? 0) }
         )
-        let task = Task { try await app.runService() }
+        let running = BackgroundServer(app)
         var iterator = stream.makeAsyncIterator()
         guard let port = await iterator.next(), port > 0 else { throw TestFailure("WebSocket server did not start") }
-        return (port, task)
+        return (port, running)
     }
 
     final class Log: @unchecked Sendable {
@@ -96,7 +97,7 @@ import Testing
         #expect(log.all.filter { $0.hasPrefix("state:closed") }.count == 1)
         #expect(send(host, id, "late") != SWL_OK)
         instance.destroy()
-        server.task.cancel()
+        await server.running.stop()
         await runtime.shutdown()
     }
 
@@ -123,7 +124,7 @@ import Testing
         #expect(open(host, url: "not a url", log: malformed).0 == SWL_ERR_INVALID_ARGUMENT)
         #expect(send(host, 987_654, "x") == SWL_ERR_NOT_FOUND)
         instance.destroy()
-        server.task.cancel()
+        await server.running.stop()
         await runtime.shutdown()
     }
 
@@ -181,7 +182,7 @@ import Testing
         #expect(await TestSupport.eventually { adopted.all.last == "message:echo:still" })
         new.destroy()
         setup.other.destroy()
-        server.task.cancel()
+        await server.running.stop()
         await setup.runtime.shutdown()
     }
 
@@ -204,7 +205,7 @@ import Testing
         #expect(await TestSupport.eventually { setup.log.all.last == "message:echo:back" })
         old.destroy()
         setup.other.destroy()
-        server.task.cancel()
+        await server.running.stop()
         await setup.runtime.shutdown()
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import ServerTestSupport
 import HummingbirdWebSocket
 import Logging
 import NIOCore
@@ -46,12 +47,12 @@ final class Gate: Sendable {
 final class TestServer: Sendable {
     let port: Int
     let slowGate: Gate
-    private let task: Task<Void, any Error>
+    private let running: BackgroundServer
 
-    private init(port: Int, slowGate: Gate, task: Task<Void, any Error>) {
+    private init(port: Int, slowGate: Gate, running: BackgroundServer) {
         self.port = port
         self.slowGate = slowGate
-        self.task = task
+        self.running = running
     }
 
     var httpBase: String { "http://127.0.0.1:\(port)" }
@@ -113,16 +114,15 @@ final class TestServer: Sendable {
             onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? 0) },
             logger: quietLogger
         )
-        let task = Task { try await app.runService() }
+        let running = BackgroundServer(app)
         var iterator = stream.makeAsyncIterator()
         guard let port = await iterator.next(), port > 0 else { throw TestFailure("test server did not start") }
-        return TestServer(port: port, slowGate: gate, task: task)
+        return TestServer(port: port, slowGate: gate, running: running)
     }
 
     func stop() async {
         slowGate.open()
-        task.cancel()
-        _ = await task.result
+        await running.stop()
     }
 }
 
