@@ -1,6 +1,6 @@
 import Foundation
 
-/// `swift run -c release swiftlet-bench [abi|books|books-futures|candles|tick-to-order [samples]|http-write|hot-swap [swaps]|spot-memory [seconds]|all]` — prints figures; asserts nothing.
+/// `swift run -c release swiftlet-bench [abi|books|books-futures|candles|tick-to-order [samples]|state-save [saves]|http-write|hot-swap [swaps]|spot-memory [seconds]|all]` — prints figures; asserts nothing.
 /// (`all` runs abi, books and candles; spot-memory runs for a minute by default and only on request.)
 let arguments = Array(CommandLine.arguments.dropFirst())
 let selected = Set(arguments.isEmpty ? ["all"] : arguments)
@@ -40,6 +40,10 @@ do {
     if selected.contains("tick-to-order") {
         let samples = arguments.compactMap { Int($0) }.first ?? 500
         try await TickToOrderBenchmark.run(samples: samples)
+    }
+    if selected.contains("state-save") {
+        let saves = arguments.compactMap { Int($0) }.first ?? 300
+        try StateSaveBenchmark.run(saves: saves)
     }
     if selected.contains("http-write") {
         try await HTTPWriteBenchmark.run()

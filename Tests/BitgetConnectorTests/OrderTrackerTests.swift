@@ -64,4 +64,26 @@ import Testing
         #expect(!counted)
         #expect(restored.openOrders().map(\.clientOrderID) == ["left-open"])
     }
+
+    @Test func finalOrdersBeyondTheBoundAreForgottenOldestFirstOpenOnesNever() {
+        var tracker = OrderTracker()
+        _ = tracker.addPending(pending("open"))
+        func finish(_ index: Int) {
+            _ = tracker.addPending(pending("f\(index)"))
+            var finished = report(.cancelled, filled: "0", id: "f\(index)")
+            finished.updatedTime = Int64(100 + index)
+            _ = tracker.apply(finished)
+        }
+        // 22 final orders: within 20 and a tenth of it, so none is forgotten yet.
+        for index in 0..<22 { finish(index) }
+        tracker.pruneFinal(keep: 20)
+        #expect(tracker.entries.count == 23)
+        // The 23rd: the oldest three go, down to 20.
+        finish(22)
+        tracker.pruneFinal(keep: 20)
+        #expect(tracker.entries.count == 21)
+        #expect(tracker.entry("f0") == nil && tracker.entry("f2") == nil && tracker.entry("f3") != nil)
+        #expect(tracker.entry("open") != nil)
+        #expect(tracker.clientID(forExchangeID: "e-f0") == nil && tracker.clientID(forExchangeID: "e-f3") == "f3")
+    }
 }

@@ -72,7 +72,8 @@ public final class ConnectorCore {
     private var saveTimer: UInt64?
     /// Order updates emitted while `sendFirst` hands a request over; nil otherwise.
     private var heldOrderUpdates: [(OrderUpdate, String)]?
-    private let stateKey: String
+    /// The durable state's keys, and what of it is archived.
+    private var savedState: SavedState
 
     /// Channels per public connection: Bitget recommends fewer than 50.
     public static let channelsPerConnection = 50
@@ -86,7 +87,7 @@ public final class ConnectorCore {
         self.config = config
         self.build = build
         self.instType = instType
-        self.stateKey = stateKey
+        self.savedState = SavedState(key: stateKey)
         self.rest = BitgetREST(host: host, baseURL: config.restURL, credential: config.credential, limits: restLimits,
                                extraHeaders: config.demoTrading ? [("paptrading", "1")] : [])
         self.ids = ClientOrderIDs(prefix: config.orderIDPrefix, sessionSeed: host.now)
@@ -842,10 +843,11 @@ public final class ConnectorCore {
 
     /// Saves the state within `saveDelay`, once for any number of changes meanwhile.
     ///
-    /// Not at once: encoding every tracked order and writing it to SQLite takes about a
-    /// millisecond and a half, which would sit on the path of every order placed. What a
-    /// crash inside the delay loses is repaired at restart by the reconciliation over REST
-    /// (open orders, recent fills), and the bot's trade journal counts a fill once per trade id.
+    /// Not at once: a save (`SavedState`: encoding the recent orders and writing them to
+    /// SQLite) holds the event loop for most of a millisecond, which would sit on the path of
+    /// every order placed. What a crash inside the delay loses is repaired at restart by the
+    /// reconciliation over REST (open orders, recent fills), and the bot's trade journal
+    /// counts a fill once per trade id.
     func scheduleSave() {
         guard saveTimer == nil, !quiesced else { return }
         saveTimer = try? host.startTimer(after: Self.saveDelay) { [weak self] _ in
@@ -866,14 +868,16 @@ public final class ConnectorCore {
     }
 
     /// Writes open orders, recent final ones and the counted trade ids to the host's durable
-    /// store, so a restart neither loses orders nor counts a fill twice.
+    /// store (what the archive lacks; `SavedState`), so a restart neither loses orders nor
+    /// counts a fill twice.
     public func saveState() {
         _ = cancelPendingSave()
         guard !quiesced else { return }
         orders.pruneFinal(keep: 500)
-        let state = DurableState(orders: Array(orders.entries.values), trades: Array(orders.rememberedTrades.suffix(5000)))
         do {
-            try host.store(state.encoded(), forKey: stateKey)
+            try savedState.save(orders: orders.entries.values, trades: orders.rememberedTrades.suffix(5000)) { key, value throws(PluginError) in
+                try host.store(value, forKey: key)
+            }
         } catch {
             host.log(.error, "cannot save state: \(error.message)")
         }
@@ -881,8 +885,9 @@ public final class ConnectorCore {
 
     private func restoreState() {
         do {
-            guard let bytes = try host.load(key: stateKey) else { return }
-            let state = try DurableState.decode(bytes)
+            let recent = try host.load(key: savedState.key)
+            let archive = try host.load(key: savedState.archiveKey)
+            guard let state = try savedState.restore(recent: recent, archive: archive) else { return }
             orders.restore(trades: state.trades, entries: state.orders)
             host.log(.info, "restored \(state.orders.count) orders and \(state.trades.count) trade ids")
         } catch {

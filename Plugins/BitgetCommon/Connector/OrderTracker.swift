@@ -224,10 +224,14 @@ public struct OrderTracker: Sendable {
         }
     }
 
-    /// Forgets final orders beyond the newest `keep`, so memory stays bounded over weeks.
+    /// Once more than `keep` and a tenth final orders are tracked, forgets the oldest down to
+    /// the newest `keep`, so memory stays bounded over weeks. (The slack makes the sort run once
+    /// per `keep / 10` finished orders rather than at every state save, on the event loop.)
     public mutating func pruneFinal(keep: Int) {
+        var finalCount = 0
+        for entry in entries.values where entry.snapshot.state.isFinal { finalCount += 1 }
+        guard finalCount > keep + keep / 10 else { return }
         let final = entries.values.filter { $0.snapshot.state.isFinal }
-        guard final.count > keep else { return }
         for entry in final.sorted(by: { $0.snapshot.updatedTime < $1.snapshot.updatedTime }).prefix(final.count - keep) {
             entries[entry.snapshot.clientOrderID] = nil
             clientIDByExchangeID[entry.snapshot.exchangeOrderID] = nil
