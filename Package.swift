@@ -281,6 +281,7 @@ let package = Package(
             name: "SwiftletTransportTests",
             dependencies: [
                 "SwiftletTransport", "SwiftletPersistence", "ServerTestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -291,8 +292,8 @@ let package = Package(
         .testTarget(
             name: "SwiftletHostTests",
             dependencies: [
-                "SwiftletHost", "SwiftletCore", "SwiftletABI", "SwiftletTransport", "SwiftletSystem", "CSwiftletSDK", "ServerTestSupport",
-                .product(name: "NIOCore", package: "swift-nio"),
+                "SwiftletHost", "SwiftletCore", "SwiftletABI", "SwiftletTransport", "SwiftletSystem", "SwiftletPersistence", "CSwiftletSDK",
+                "ServerTestSupport", .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),

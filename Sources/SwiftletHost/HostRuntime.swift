@@ -64,10 +64,13 @@ public final class HostRuntime: Sendable {
         credentials = CredentialStore()
         events = EventBus()
         do {
+            let report: @Sendable (PersistenceError) -> Void = { [logger] error in
+                logger.error("plugin state not written yet (tried again in a second): \(error.message)")
+            }
             if let path = configuration.stateDatabasePath {
-                keyValue = try KeyValueStore(path: path)
+                keyValue = try KeyValueStore(path: path, onQueuedWriteFailure: report)
             } else {
-                keyValue = try KeyValueStore.inMemory()
+                keyValue = try KeyValueStore.inMemory(onQueuedWriteFailure: report)
             }
         } catch {
             throw HostError("cannot open plugin state database: \(error.message)")
@@ -110,6 +113,11 @@ public final class HostRuntime: Sendable {
 
     /// Stops the shared services. Instances must have been destroyed first.
     public func shutdown() async {
+        do {
+            try keyValue.flush()
+        } catch {
+            logger.error("plugin state queued by kv_put_deferred is lost: \(error.message)")
+        }
         timers.cancelAll()
         await webSockets.shutdown()
         try? await http.shutdown()

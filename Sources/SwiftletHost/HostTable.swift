@@ -127,6 +127,13 @@ enum HostTable {
                 try HostTable.mapPersistence { () throws(PersistenceError) in try context.runtime.keyValue.put(namespace: context.pluginID, key: keyText, value: bytes) }
             }
         }
+        table.kv_put_deferred = { host, key, value, error in
+            HostTable.call(host, error) { context throws(ABIError) in
+                let keyText = try HostTable.nonEmptyKey(key)
+                let bytes = try HostTable.bytes(of: value, field: "value")
+                try HostTable.mapPersistence { () throws(PersistenceError) in try context.runtime.keyValue.putLater(namespace: context.pluginID, key: keyText, value: bytes) }
+            }
+        }
         table.kv_get = { host, key, out, capacity, outLength, error in
             HostTable.call(host, error) { context throws(ABIError) in
                 let keyText = try HostTable.nonEmptyKey(key)

@@ -256,6 +256,24 @@ public final class PluginHost: @unchecked Sendable {
         }
     }
 
+    /// Stores `value` under `key` without waiting for the disk (`kv_put_deferred`): readable
+    /// at once, written shortly by the host, lost in a crash before that. A host older than
+    /// ABI 1.1 has no such service: then this is ``store(_:forKey:)``.
+    public func storeLater(_ value: [UInt8], forKey key: String) throws(PluginError) {
+        let end = MemoryLayout<swl_host_t>.offset(of: \.kv_put_deferred)! + MemoryLayout<UnsafeRawPointer>.size
+        guard Int(raw.pointee.struct_size) >= end, let putDeferred = raw.pointee.kv_put_deferred else {
+            return try store(value, forKey: key)
+        }
+        try check { error in
+            ABIValue.withCString(key) { k in
+                value.withUnsafeBufferPointer { buffer in
+                    putDeferred(raw, k, swl_str_t(ptr: UnsafeRawPointer(buffer.baseAddress)?.assumingMemoryBound(to: CChar.self),
+                                                  len: buffer.count), error)
+                }
+            }
+        }
+    }
+
     /// The value stored under `key`, or nil.
     public func load(key: String) throws(PluginError) -> [UInt8]? {
         var capacity = 256

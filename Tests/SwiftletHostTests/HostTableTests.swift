@@ -3,6 +3,7 @@ import Foundation
 import SwiftletABI
 @testable import SwiftletHost
 import SwiftletCore
+import SwiftletPersistence
 import SwiftletTransport
 import Synchronization
 import Testing
@@ -121,6 +122,32 @@ import Testing
         }
         #expect(missing == SWL_ERR_NOT_FOUND)
         instance.destroy()
+    }
+
+    @Test func aDeferredPutIsReadAtOnceAndWrittenBeforeTheRuntimeShutsDown() async throws {
+        let directory = try TestSupport.temporaryDirectory()
+        let database = directory.appendingPathComponent("state.sqlite").path
+        let runtime = try HostRuntime(configuration: HostConfiguration(stateDatabasePath: database))
+        let instance = try vessel(runtime)
+        let host = instance.hostTable
+        #expect(Int(host.pointee.struct_size) >= MemoryLayout<swl_host_t>.offset(of: \.kv_put_deferred)! + MemoryLayout<UnsafeRawPointer>.size)
+        var record = ABIError.emptyRecord()
+        let put = str("orders") { key in str("open=3") { host.pointee.kv_put_deferred!(host, key, $0, &record) } }
+        #expect(put == SWL_OK)
+        let empty = str("") { key in str("v") { host.pointee.kv_put_deferred!(host, key, $0, &record) } }
+        #expect(empty == SWL_ERR_INVALID_ARGUMENT)
+        var length = 0
+        var buffer = [CChar](repeating: 0, count: 16)
+        let found = str("orders") { key in
+            buffer.withUnsafeMutableBufferPointer { host.pointee.kv_get!(host, key, $0.baseAddress, 16, &length, &record) }
+        }
+        #expect(found == SWL_OK)
+        #expect(String(decoding: buffer.prefix(length).map { UInt8(bitPattern: $0) }, as: UTF8.self) == "open=3")
+        instance.destroy()
+        await runtime.shutdown()
+        // Another process's view: the file itself.
+        let reopened = try KeyValueStore(path: database)
+        #expect(try reopened.get(namespace: "example_heartbeat_c", key: "orders") == Array("open=3".utf8))
     }
 
     @Test func emitRefusesMalformedEventsWithAMessage() throws {

@@ -1,5 +1,7 @@
 import Foundation
-import SwiftletPersistence
+import GRDB
+@testable import SwiftletPersistence
+import Synchronization
 import Testing
 
 @Suite struct KeyValueStoreTests {
@@ -65,12 +67,12 @@ import Testing
         let limit = 1 << 20
         try store.put(namespace: "n", key: "max", value: [UInt8](repeating: 7, count: limit))
         #expect(try store.get(namespace: "n", key: "max")?.count == limit)
-        #expect(throws: PersistenceError.self) {
+        #expect(throws: SwiftletPersistence.PersistenceError.self) {
             try store.put(namespace: "n", key: "max", value: [UInt8](repeating: 8, count: limit + 1))
         }
         // The refused put changed nothing.
         #expect(try store.get(namespace: "n", key: "max") == [UInt8](repeating: 7, count: limit))
-        #expect(throws: PersistenceError.self) {
+        #expect(throws: SwiftletPersistence.PersistenceError.self) {
             try store.put(namespace: "n", key: "new", value: [UInt8](repeating: 8, count: limit + 1))
         }
         #expect(try store.keys(namespace: "n") == ["max"])
@@ -81,8 +83,79 @@ import Testing
         let base = FileManager.default.temporaryDirectory.appendingPathComponent("swiftlet-kv-file-\(UUID().uuidString)")
         #expect(FileManager.default.createFile(atPath: base.path, contents: Data([1])))
         defer { try? FileManager.default.removeItem(at: base) }
-        #expect(throws: PersistenceError.self) {
+        #expect(throws: SwiftletPersistence.PersistenceError.self) {
             _ = try KeyValueStore(path: base.appendingPathComponent("sub/state.sqlite").path)
         }
+    }
+
+    /// Polls `condition` every 10 ms for up to 5 s.
+    static func eventually(_ condition: () throws -> Bool) async throws -> Bool {
+        for _ in 0..<500 {
+            if try condition() { return true }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        return try condition()
+    }
+
+    @Test func queuedValuesAreReadAtOnceAndWrittenShortly() async throws {
+        let path = Self.temporaryPath()
+        defer { Self.removeTree(of: path) }
+        let store = try KeyValueStore(path: path)
+        try store.putLater(namespace: "ns", key: "b", value: [2])
+        try store.putLater(namespace: "ns", key: "a", value: [1])
+        #expect(try store.get(namespace: "ns", key: "a") == [1])
+        #expect(try store.keys(namespace: "ns") == ["a", "b"])
+        // Another reader of the file sees them once the store's thread has written them.
+        let reader = try KeyValueStore(path: path)
+        #expect(try await Self.eventually { try reader.get(namespace: "ns", key: "a") == [1] && reader.get(namespace: "ns", key: "b") == [2] })
+        try store.putLater(namespace: "ns", key: "a", value: [3])
+        try store.flush()
+        #expect(try reader.get(namespace: "ns", key: "a") == [3])
+    }
+
+    @Test func theLastWriteOfAKeyWinsQueuedOrNot() throws {
+        let path = Self.temporaryPath()
+        defer { Self.removeTree(of: path) }
+        let store = try KeyValueStore(path: path)
+        try store.putLater(namespace: "ns", key: "k", value: [1])
+        try store.put(namespace: "ns", key: "k", value: [2])
+        try store.putLater(namespace: "ns", key: "gone", value: [3])
+        try store.delete(namespace: "ns", key: "gone")
+        for value: UInt8 in 4...9 { try store.putLater(namespace: "ns", key: "many", value: [value]) }
+        #expect(try store.get(namespace: "ns", key: "k") == [2])
+        #expect(try store.get(namespace: "ns", key: "gone") == nil)
+        #expect(try store.get(namespace: "ns", key: "many") == [9])
+        try store.flush()
+        let reader = try KeyValueStore(path: path)
+        #expect(try reader.get(namespace: "ns", key: "k") == [2])
+        #expect(try reader.get(namespace: "ns", key: "gone") == nil)
+        #expect(try reader.get(namespace: "ns", key: "many") == [9])
+        #expect(throws: SwiftletPersistence.PersistenceError.self) {
+            try store.putLater(namespace: "ns", key: "big", value: [UInt8](repeating: 1, count: KeyValueStore.maxValueSize + 1))
+        }
+        #expect(try store.keys(namespace: "ns") == ["k", "many"])
+    }
+
+    @Test func aFailedWriteIsReportedKeptReadableAndTriedAgain() async throws {
+        let path = Self.temporaryPath()
+        defer { Self.removeTree(of: path) }
+        let failures = Mutex<[String]>([])
+        let store = try KeyValueStore(path: path, onQueuedWriteFailure: { error in failures.withLock { $0.append(error.message) } })
+        // The table is away: every write fails, as on a broken disk.
+        try await store.writer.write { db in try db.execute(sql: "ALTER TABLE kv RENAME TO kv_away") }
+        try store.putLater(namespace: "ns", key: "state", value: [7])
+        try store.putLater(namespace: "ns", key: "replaced", value: [1])
+        #expect(throws: SwiftletPersistence.PersistenceError.self) { try store.flush() }
+        #expect(failures.withLock { $0.contains { $0.contains("no such table: kv") } }, "\(failures.withLock { $0 })")
+        #expect(try store.get(namespace: "ns", key: "state") == [7])
+        // Back again. A direct put of a key still queued is the later write: the retry must
+        // not put the queued value back over it.
+        try await store.writer.write { db in try db.execute(sql: "ALTER TABLE kv_away RENAME TO kv") }
+        try store.put(namespace: "ns", key: "replaced", value: [2])
+        #expect(try store.get(namespace: "ns", key: "replaced") == [2])
+        // The retry a second later writes the rest.
+        let reader = try KeyValueStore(path: path)
+        #expect(try await Self.eventually { try reader.get(namespace: "ns", key: "state") == [7] })
+        #expect(try reader.get(namespace: "ns", key: "replaced") == [2])
     }
 }

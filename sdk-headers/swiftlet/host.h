@@ -207,6 +207,16 @@ typedef struct swl_host {
      * ext/strategy.h). Returns NULL if the host has none. The table lives as long as
      * this swl_host_t. Check its struct_size before use. */
     const void *(*get_extension)(const struct swl_host *host, swl_str_t extension_id);
+
+    /* Since ABI 1.1 (check SWL_HAS_MEMBER(swl_host_t, host, kv_put_deferred)): like kv_put,
+     * but returns once the value is copied, without waiting for the disk; the host writes it
+     * shortly, on a thread of its own. kv_get sees it at once; the last value put for a key
+     * wins, a later kv_put or kv_delete of the key included. A failed write is logged and tried
+     * again while the process lives; the host writes what is queued before a clean exit; a
+     * crash loses what was not written yet. For state a plugin can rebuild, saved from an
+     * event-loop callback (the Bitget connectors' order state). */
+    swl_status_t (*kv_put_deferred)(const struct swl_host *host, swl_str_t key, swl_str_t value,
+                                    swl_error_t *error);
 } swl_host_t;
 
 SWL_EXTERN_C_END

@@ -843,11 +843,12 @@ public final class ConnectorCore {
 
     /// Saves the state within `saveDelay`, once for any number of changes meanwhile.
     ///
-    /// Not at once: a save (`SavedState`: encoding the recent orders and writing them to
-    /// SQLite) holds the event loop for most of a millisecond, which would sit on the path of
-    /// every order placed. What a crash inside the delay loses is repaired at restart by the
-    /// reconciliation over REST (open orders, recent fills), and the bot's trade journal
-    /// counts a fill once per trade id.
+    /// Not at once: a save (`SavedState`: encoding the recent orders and queueing them for
+    /// the host's store with `kv_put_deferred`) holds the event loop for a few hundred
+    /// microseconds, which would sit on the path of every order placed. What a crash inside the
+    /// delay, or before the host's write, loses is repaired at restart by the reconciliation
+    /// over REST (open orders, recent fills), and the bot's trade journal counts a fill once
+    /// per trade id.
     func scheduleSave() {
         guard saveTimer == nil, !quiesced else { return }
         saveTimer = try? host.startTimer(after: Self.saveDelay) { [weak self] _ in
@@ -876,7 +877,7 @@ public final class ConnectorCore {
         orders.pruneFinal(keep: 500)
         do {
             try savedState.save(orders: orders.entries.values, trades: orders.rememberedTrades.suffix(5000)) { key, value throws(PluginError) in
-                try host.store(value, forKey: key)
+                try host.storeLater(value, forKey: key)
             }
         } catch {
             host.log(.error, "cannot save state: \(error.message)")

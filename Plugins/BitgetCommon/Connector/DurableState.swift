@@ -14,13 +14,25 @@ struct DurableState {
     var trades: [String]
 
     func encoded() -> [UInt8] {
-        var out = JSONWriter(capacity: 256 * orders.count + 24 * trades.count + 64)
+        Self.encoded(orderObjects: orders.map(Self.object), trades: trades)
+    }
+
+    /// One order's JSON object, as the state holds it.
+    static func object(_ order: OrderTracker.Entry) -> [UInt8] {
+        var out = JSONWriter(capacity: 512)
+        HotSwapState.write(order, to: &out)
+        return out.bytes
+    }
+
+    /// The state of orders already encoded (`object`) and `trades`.
+    static func encoded(orderObjects: [[UInt8]], trades: some Collection<String>) -> [UInt8] {
+        var out = JSONWriter(capacity: orderObjects.reduce(0) { $0 + $1.count + 1 } + 24 * trades.count + 64)
         out.openObject()
         out.key("format")
         out.integer(2)
         out.key("orders")
         out.openArray()
-        for order in orders { HotSwapState.write(order, to: &out) }
+        for object in orderObjects { out.encodedValue(object) }
         out.closeArray()
         out.key("trades")
         out.openArray()

@@ -43,6 +43,13 @@ public struct JSONWriter {
         needsComma = true
     }
 
+    /// A value already written as JSON (by another writer), as it is.
+    public mutating func encodedValue(_ json: [UInt8]) {
+        separate()
+        bytes.append(contentsOf: json)
+        needsComma = true
+    }
+
     /// `key` then a string value.
     public mutating func member(_ name: String, _ value: String) {
         key(name)

@@ -5,7 +5,7 @@ public import SwiftletPluginKit
 ///
 /// A long-lived bot keeps up to 500 final orders and 5,000 trade ids, about 300 KB; encoding
 /// and writing all of it at every save (at most every 250 ms while trading) held the event
-/// loop for 4–5 ms each time (`swiftlet-bench state-save`). The state now lives under two
+/// loop for 4–5.5 ms each time (`swiftlet-bench state-save`). The state now lives under two
 /// keys, both in ``DurableState``'s format:
 /// - the **archive** (`<key>.archive`): final orders and trade ids, rewritten only when what
 ///   is not archived yet has grown past a bound (a *roll*);
@@ -23,9 +23,16 @@ public struct SavedState {
     public let rollAfterOrders: Int
     /// Trade ids not archived that make the next save a roll.
     public let rollAfterTrades: Int
-    /// The final orders as the archive holds them, by client order id.
-    private var archivedOrders: [String: OrderTracker.Entry] = [:]
+    /// Each order as last encoded, by client order id: its JSON (encoded again only when the
+    /// order changes) and whether the archive holds it in that version.
+    private var known: [String: Known] = [:]
     private var archivedTrades: Set<String> = []
+
+    private struct Known {
+        var entry: OrderTracker.Entry
+        var object: [UInt8]?
+        var archived: Bool
+    }
 
     public init(key: String, rollAfterOrders: Int = 25, rollAfterTrades: Int = 250) {
         self.key = key
@@ -44,7 +51,9 @@ public struct SavedState {
         for entry in orders {
             if !entry.snapshot.state.isFinal {
                 open.append(entry)
-            } else if archivedOrders[entry.snapshot.clientOrderID] != entry {
+            } else if let order = known[entry.snapshot.clientOrderID], order.archived, order.entry == entry {
+                continue
+            } else {
                 unarchivedFinal.append(entry)
             }
         }
@@ -55,14 +64,36 @@ public struct SavedState {
         }
         let unarchivedTrades = trades[firstUnarchived...]
         guard unarchivedFinal.count > rollAfterOrders || unarchivedTrades.count > rollAfterTrades else {
-            try store(key, DurableState(orders: open + unarchivedFinal, trades: Array(unarchivedTrades)).encoded())
+            try store(key, DurableState.encoded(orderObjects: (open + unarchivedFinal).map { object($0) }, trades: unarchivedTrades))
             return
         }
         let final = orders.filter { $0.snapshot.state.isFinal }
-        try store(archiveKey, DurableState(orders: final, trades: Array(trades)).encoded())
-        try store(key, DurableState(orders: open, trades: []).encoded())
-        archivedOrders = Dictionary(final.map { ($0.snapshot.clientOrderID, $0) }, uniquingKeysWith: { $1 })
-        archivedTrades = Set(trades)
+        try store(archiveKey, DurableState.encoded(orderObjects: final.map { object($0) }, trades: trades))
+        try store(key, DurableState.encoded(orderObjects: open.map { object($0) }, trades: []))
+        // The archive now holds every final order as it is; orders no longer tracked are forgotten.
+        var tracked: [String: Known] = [:]
+        for entry in orders {
+            guard var order = known[entry.snapshot.clientOrderID] else { continue }
+            order.archived = entry.snapshot.state.isFinal
+            tracked[entry.snapshot.clientOrderID] = order
+        }
+        known = tracked
+        // Ids that left the window stay in the set (harmless: an id is never appended twice)
+        // until it is twice the window's size.
+        if archivedTrades.count + unarchivedTrades.count > 2 * trades.count {
+            archivedTrades = Set(trades)
+        } else {
+            archivedTrades.formUnion(unarchivedTrades)
+        }
+    }
+
+    /// The order's JSON object, encoded again only if it changed since last time.
+    private mutating func object(_ entry: OrderTracker.Entry) -> [UInt8] {
+        let id = entry.snapshot.clientOrderID
+        if let order = known[id], order.entry == entry, let object = order.object { return object }
+        let object = DurableState.object(entry)
+        known[id] = Known(entry: entry, object: object, archived: false)
+        return object
     }
 
     /// The state saved as `recent` (under ``key``) and `archive` (under ``archiveKey``), merged;
@@ -83,8 +114,10 @@ public struct SavedState {
         }
         var seen: Set<String> = []
         let trades = ((archived?.trades ?? []) + (latest?.trades ?? [])).filter { seen.insert($0).inserted }
-        archivedOrders = Dictionary((archived?.orders ?? []).filter { $0.snapshot.state.isFinal }.map { ($0.snapshot.clientOrderID, $0) },
-                                    uniquingKeysWith: { $1 })
+        known = [:]
+        for entry in archived?.orders ?? [] where entry.snapshot.state.isFinal {
+            known[entry.snapshot.clientOrderID] = Known(entry: entry, object: nil, archived: true)
+        }
         archivedTrades = Set(archived?.trades ?? [])
         return (orders, trades)
     }
