@@ -53,7 +53,7 @@ public final class KeyValueStore: Sendable {
 
     /// Opens (creating parent directories and the file if needed) the store at `path`.
     /// `onQueuedWriteFailure` hears of each failed write of queued values (they are tried
-    /// again a second later).
+    /// again a second later); it runs on the store's writing thread and must not call the store.
     public convenience init(path: String, onQueuedWriteFailure: @escaping @Sendable (PersistenceError) -> Void = { _ in }) throws(PersistenceError) {
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
         do {
