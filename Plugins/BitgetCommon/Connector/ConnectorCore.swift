@@ -372,14 +372,14 @@ public final class ConnectorCore {
             handleBooks(bytes)
             return
         }
-        let data = Data(bytes)
         do throws(PayloadError) {
-            let header = try decodePayload(MarketPayloads.PushHeader.self, from: data, what: "push")
-            let symbol = header.arg.instId ?? ""
-            switch header.arg.channel {
+            let head = try PushHead.read(bytes, what: "push")
+            let symbol = head.instId ?? ""
+            let data = Data(bytes)
+            switch head.channel {
             case "trade":
                 // The first push replays recent history; only live trades are events.
-                guard header.action != "snapshot" else { return }
+                guard head.action != "snapshot" else { return }
                 let push = try decodePayload(MarketPayloads.Push<MarketPayloads.TradePush>.self, from: data, what: "trade push")
                 for item in push.data {
                     emit(.trade(try MarketPayloads.trade(item)), symbol: symbol, exchangeTime: try Field.milliseconds(item.ts?.text, "ts"))
@@ -443,10 +443,9 @@ public final class ConnectorCore {
     /// Reads a private push's channel and hands it with the frame to `route`; a frame that is
     /// not a Bitget push, or that `route` cannot read, becomes an ERROR event (nothing applied).
     public func routePrivate(_ bytes: UnsafeRawBufferPointer, _ route: (String, Data) throws(PayloadError) -> Void) {
-        let data = Data(bytes)
         do throws(PayloadError) {
-            let header = try decodePayload(MarketPayloads.PushHeader.self, from: data, what: "private push")
-            try route(header.arg.channel, data)
+            let head = try PushHead.read(bytes, what: "private push")
+            try route(head.channel, Data(bytes))
         } catch {
             report(PluginError(SWL_ERR_EXCHANGE, error.message), "private stream")
         }

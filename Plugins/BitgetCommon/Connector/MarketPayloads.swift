@@ -18,12 +18,6 @@ public enum MarketPayloads {
         public let ts: FlexibleString?
     }
 
-    /// Just the `arg` and `action` of a push, to route it.
-    public struct PushHeader: Decodable {
-        public let action: String?
-        public let arg: PushArg
-    }
-
     /// WebSocket `trade` element.
     public struct TradePush: Decodable, Sendable {
         public let ts: FlexibleString?
