@@ -293,7 +293,7 @@ let package = Package(
             name: "SwiftletHostTests",
             dependencies: [
                 "SwiftletHost", "SwiftletCore", "SwiftletABI", "SwiftletTransport", "SwiftletSystem", "SwiftletPersistence", "CSwiftletSDK",
-                "ServerTestSupport", .product(name: "NIOCore", package: "swift-nio"),
+                "ServerTestSupport", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),

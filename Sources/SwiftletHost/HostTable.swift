@@ -121,17 +121,13 @@ enum HostTable {
             }
         }
         table.kv_put = { host, key, value, error in
-            HostTable.call(host, error) { context throws(ABIError) in
-                let keyText = try HostTable.nonEmptyKey(key)
-                let bytes = try HostTable.bytes(of: value, field: "value")
-                try HostTable.mapPersistence { () throws(PersistenceError) in try context.runtime.keyValue.put(namespace: context.pluginID, key: keyText, value: bytes) }
+            HostTable.put(host, key, value, error) { store, namespace, key, value throws(PersistenceError) in
+                try store.put(namespace: namespace, key: key, value: value)
             }
         }
         table.kv_put_deferred = { host, key, value, error in
-            HostTable.call(host, error) { context throws(ABIError) in
-                let keyText = try HostTable.nonEmptyKey(key)
-                let bytes = try HostTable.bytes(of: value, field: "value")
-                try HostTable.mapPersistence { () throws(PersistenceError) in try context.runtime.keyValue.putLater(namespace: context.pluginID, key: keyText, value: bytes) }
+            HostTable.put(host, key, value, error) { store, namespace, key, value throws(PersistenceError) in
+                try store.putLater(namespace: namespace, key: key, value: value)
             }
         }
         table.kv_get = { host, key, out, capacity, outLength, error in
@@ -217,6 +213,18 @@ enum HostTable {
             throw ABIError(SWL_ERR_INVALID_ARGUMENT, "\(field): NULL pointer with length \(value.len)")
         }
         return Array(UnsafeRawBufferPointer(start: pointer, count: value.len))
+    }
+
+    /// `kv_put` and `kv_put_deferred`: checks the key and value, then `write`s them in the
+    /// instance's namespace.
+    private static func put(_ host: UnsafePointer<swl_host_t>?, _ key: swl_str_t, _ value: swl_str_t,
+                            _ error: UnsafeMutablePointer<swl_error_t>?,
+                            _ write: (KeyValueStore, String, String, [UInt8]) throws(PersistenceError) -> Void) -> swl_status_t {
+        call(host, error) { context throws(ABIError) in
+            let keyText = try nonEmptyKey(key)
+            let bytes = try HostTable.bytes(of: value, field: "value")
+            try mapPersistence { () throws(PersistenceError) in try write(context.runtime.keyValue, context.pluginID, keyText, bytes) }
+        }
     }
 
     private static func nonEmptyKey(_ key: swl_str_t) throws(ABIError) -> String {

@@ -246,14 +246,7 @@ public final class PluginHost: @unchecked Sendable {
 
     /// Stores a value durably under `key` (namespaced by plugin id).
     public func store(_ value: [UInt8], forKey key: String) throws(PluginError) {
-        try check { error in
-            ABIValue.withCString(key) { k in
-                value.withUnsafeBufferPointer { buffer in
-                    raw.pointee.kv_put!(raw, k, swl_str_t(ptr: UnsafeRawPointer(buffer.baseAddress)?.assumingMemoryBound(to: CChar.self),
-                                                          len: buffer.count), error)
-                }
-            }
-        }
+        try put(value, forKey: key, with: raw.pointee.kv_put!)
     }
 
     /// Stores `value` under `key` without waiting for the disk (`kv_put_deferred`): readable
@@ -264,11 +257,18 @@ public final class PluginHost: @unchecked Sendable {
         guard Int(raw.pointee.struct_size) >= end, let putDeferred = raw.pointee.kv_put_deferred else {
             return try store(value, forKey: key)
         }
+        try put(value, forKey: key, with: putDeferred)
+    }
+
+    /// Calls `kv_put` or `kv_put_deferred` (same signature) with `key` and `value`.
+    private func put(_ value: [UInt8], forKey key: String,
+                     with function: @convention(c) (UnsafePointer<swl_host_t>?, swl_str_t, swl_str_t,
+                                                    UnsafeMutablePointer<swl_error_t>?) -> swl_status_t) throws(PluginError) {
         try check { error in
             ABIValue.withCString(key) { k in
                 value.withUnsafeBufferPointer { buffer in
-                    putDeferred(raw, k, swl_str_t(ptr: UnsafeRawPointer(buffer.baseAddress)?.assumingMemoryBound(to: CChar.self),
-                                                  len: buffer.count), error)
+                    function(raw, k, swl_str_t(ptr: UnsafeRawPointer(buffer.baseAddress)?.assumingMemoryBound(to: CChar.self),
+                                               len: buffer.count), error)
                 }
             }
         }

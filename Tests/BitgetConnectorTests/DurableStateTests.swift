@@ -55,3 +55,11 @@ struct DurableStateTests {
         }
     }
 }
+
+extension DurableState {
+    /// The whole state as the connectors write it (`SavedState` writes its parts through
+    /// the same two functions).
+    func encoded() -> [UInt8] {
+        Self.encoded(orderObjects: orders.map(Self.object), trades: trades)
+    }
+}

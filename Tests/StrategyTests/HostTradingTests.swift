@@ -95,9 +95,19 @@ enum FakeCHost {
                 return error.status
             }
         }
+        host.pointee.kv_put = { _, key, value, _ in
+            FakeCHost.puts.append("direct \((try? ABIValue.string(key, field: "key")) ?? "?") \(value.len)")
+            return swl_status_t(SWL_OK)
+        }
+        host.pointee.kv_put_deferred = { _, key, value, _ in
+            FakeCHost.puts.append("deferred \((try? ABIValue.string(key, field: "key")) ?? "?") \(value.len)")
+            return swl_status_t(SWL_OK)
+        }
         return host
     }()
 
+    /// The key-value puts made, in order: which function, the key, the value's length.
+    nonisolated(unsafe) static var puts: [String] = []
     nonisolated(unsafe) static var credentialFieldCalls = 0
     static let longAPIKey = String(repeating: "k", count: 299) + "é"
 
@@ -106,6 +116,8 @@ enum FakeCHost {
         refusal = nil
         lastRequest = nil
         table.pointee.struct_size = UInt32(MemoryLayout<swl_host_trading_t>.size)
+        host.pointee.struct_size = UInt32(MemoryLayout<swl_host_t>.size)
+        puts = []
     }
 }
 
@@ -119,6 +131,16 @@ enum FakeCHost {
         let error = #expect(throws: PluginError.self) { _ = try host.trading() }
         #expect(error?.status == swl_status_t(SWL_ERR_UNSUPPORTED))
         #expect(error?.message == "the host does not offer extension swiftlet.host.trading/1")
+    }
+
+    @Test func storeLaterUsesTheDeferredPutAndAnOlderHostsPut() throws {
+        try host.storeLater([1, 2], forKey: "state")
+        #expect(FakeCHost.puts == ["deferred state 2"])
+        // An ABI 1.0 host's table ends before kv_put_deferred.
+        FakeCHost.host.pointee.struct_size = UInt32(MemoryLayout<swl_host_t>.offset(of: \.kv_put_deferred)!)
+        try host.storeLater([3], forKey: "state")
+        try host.store([4, 5, 6], forKey: "other")
+        #expect(FakeCHost.puts == ["deferred state 2", "direct state 1", "direct other 3"])
     }
 
     @Test func aTableSmallerThanTheABIIsRefused() {

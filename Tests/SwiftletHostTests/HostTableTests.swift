@@ -1,9 +1,10 @@
 import CSwiftletSDK
 import Foundation
+import GRDB
 import SwiftletABI
 @testable import SwiftletHost
 import SwiftletCore
-import SwiftletPersistence
+@testable import SwiftletPersistence
 import SwiftletTransport
 import Synchronization
 import Testing
@@ -130,12 +131,15 @@ import Testing
         let runtime = try HostRuntime(configuration: HostConfiguration(stateDatabasePath: database))
         let instance = try vessel(runtime)
         let host = instance.hostTable
-        #expect(Int(host.pointee.struct_size) >= MemoryLayout<swl_host_t>.offset(of: \.kv_put_deferred)! + MemoryLayout<UnsafeRawPointer>.size)
+        // The store's table is away, so the write the put queues fails and waits a second for
+        // its retry: only the shutdown's flush can write the value in time.
+        try await runtime.keyValue.writer.write { db in try db.execute(sql: "ALTER TABLE kv RENAME TO kv_away") }
         var record = ABIError.emptyRecord()
         let put = str("orders") { key in str("open=3") { host.pointee.kv_put_deferred!(host, key, $0, &record) } }
         #expect(put == SWL_OK)
         let empty = str("") { key in str("v") { host.pointee.kv_put_deferred!(host, key, $0, &record) } }
         #expect(empty == SWL_ERR_INVALID_ARGUMENT)
+        #expect(throws: SwiftletPersistence.PersistenceError.self) { try runtime.keyValue.flush() }
         var length = 0
         var buffer = [CChar](repeating: 0, count: 16)
         let found = str("orders") { key in
@@ -143,6 +147,7 @@ import Testing
         }
         #expect(found == SWL_OK)
         #expect(String(decoding: buffer.prefix(length).map { UInt8(bitPattern: $0) }, as: UTF8.self) == "open=3")
+        try await runtime.keyValue.writer.write { db in try db.execute(sql: "ALTER TABLE kv_away RENAME TO kv") }
         instance.destroy()
         await runtime.shutdown()
         // Another process's view: the file itself.

@@ -13,10 +13,6 @@ struct DurableState {
     var orders: [OrderTracker.Entry]
     var trades: [String]
 
-    func encoded() -> [UInt8] {
-        Self.encoded(orderObjects: orders.map(Self.object), trades: trades)
-    }
-
     /// One order's JSON object, as the state holds it.
     static func object(_ order: OrderTracker.Entry) -> [UInt8] {
         var out = JSONWriter(capacity: 512)
