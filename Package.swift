@@ -136,11 +136,14 @@ let package = Package(
         .executableTarget(
             name: "SwiftletBench",
             dependencies: ["SwiftletHost", "SwiftletBot", "SwiftletCore", "SwiftletTransport", "SwiftletSystem", "CSwiftletSDK", "BitgetCommon",
-                           "BitgetCandleFeeds", "BitgetSim", "SwiftletRunner", "SwiftletPersistence", .product(name: "NIOPosix", package: "swift-nio"),
+                           "BitgetCandleFeeds", "BitgetSim", "SwiftletRunner", "SwiftletPersistence", "ReferencePath",
+                           .product(name: "NIOPosix", package: "swift-nio"),
                            .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
                            .product(name: "AsyncHTTPClient", package: "async-http-client")],
             path: "Benchmarks/SwiftletBench"
         ),
+        // The tick-to-order work in plain C, the floor `swiftlet-bench reference-path` measures.
+        .target(name: "ReferencePath", path: "Benchmarks/ReferencePath", publicHeadersPath: "include"),
         .target(
             name: "TickToOrderStrategy",
             path: "Benchmarks/TickToOrderStrategy",

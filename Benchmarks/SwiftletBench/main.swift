@@ -1,6 +1,6 @@
 import Foundation
 
-/// `swift run -c release swiftlet-bench [abi|books|books-futures|candles|tick-to-order [samples]|state-save [saves]|http-write|hot-swap [swaps]|spot-memory [seconds]|all]` — prints figures; asserts nothing.
+/// `swift run -c release swiftlet-bench [abi|books|books-futures|candles|tick-to-order [samples]|reference-path [samples] [gap-ms]|state-save [saves]|http-write|hot-swap [swaps]|spot-memory [seconds]|all]` — prints figures; asserts nothing.
 /// (`all` runs abi, books and candles; spot-memory runs for a minute by default and only on request.)
 let arguments = Array(CommandLine.arguments.dropFirst())
 let selected = Set(arguments.isEmpty ? ["all"] : arguments)
@@ -40,6 +40,15 @@ do {
     if selected.contains("tick-to-order") {
         let samples = arguments.compactMap { Int($0) }.first ?? 500
         try await TickToOrderBenchmark.run(samples: samples)
+    }
+    if selected.contains("reference-path") {
+        guard let corpus = locateCorpus() else {
+            print("reference-path: corpus ../shared/bench/books_btcusdt_100k.jsonl not found above \(FileManager.default.currentDirectoryPath)")
+            exit(1)
+        }
+        let numbers = arguments.compactMap { Int($0) }
+        try ReferencePathBenchmark.run(samples: numbers.first ?? 500, gapMilliseconds: numbers.dropFirst().first ?? 110,
+                                       corpusPath: corpus)
     }
     if selected.contains("state-save") {
         let saves = arguments.compactMap { Int($0) }.first ?? 300
