@@ -116,6 +116,9 @@ import Testing
             return nil
         }
         #expect(decode(400, #"{"code":"43012","msg":"Insufficient balance","requestTime":1}"#)?.kind == .insufficientBalance)
+        // An error whose `data` is not what a success would carry is still the exchange's error.
+        #expect(decode(400, #"{"code":"43012","msg":"Insufficient balance","data":{"orderId":"1"}}"#)?.kind == .insufficientBalance)
+        #expect(decode(400, #"{"code":"40009","msg":"sign signature error","data":null}"#)?.kind == .invalidSignature)
         #expect(decode(400, #"{"code":"40009","msg":"sign signature error"}"#)?.kind == .invalidSignature)
         #expect(decode(400, #"{"code":"40008","msg":"Request timestamp expired"}"#)?.kind == .expiredTimestamp)
         #expect(decode(429, #"{"code":"429","msg":"Too Many Requests"}"#)?.kind == .rateLimited)

@@ -202,25 +202,35 @@ public final class BitgetREST {
             response = value
         }
         let body = Data(response.body)
-        guard let head = try? JSONDecoder().decode(ErrorEnvelope.self, from: body), let code = head.code?.text else {
+        func notAnEnvelope() -> Result<T, BitgetAPIError> {
             let kind: BitgetAPIError.Kind = response.status >= 500 ? .serverError
                 : response.status == 429 ? .rateLimited : .malformedResponse
             return .failure(BitgetAPIError(kind: kind, message: "\(what): HTTP \(response.status), body is not a Bitget envelope",
                                            httpStatus: response.status))
         }
-        guard code == "00000" else {
-            return .failure(.exchange(code: code, message: head.msg ?? head.message ?? "", httpStatus: response.status))
-        }
-        do throws(PayloadError) {
-            let envelope = try decodePayload(Envelope<T>.self, from: body, what: what)
-            guard let data = envelope.data else {
-                return .failure(BitgetAPIError(kind: .malformedResponse, message: "\(what): data is missing",
-                                               httpStatus: response.status))
-            }
-            return .success(data)
+        // One parse for every answer whose `data`, if any, has the shape asked for; only the
+        // others are parsed again, as an error envelope, to classify them.
+        let envelope: Envelope<T>
+        do {
+            envelope = try JSONDecoder().decode(Envelope<T>.self, from: body)
         } catch {
-            return .failure(BitgetAPIError(kind: .malformedResponse, message: error.message, httpStatus: response.status))
+            guard let head = try? JSONDecoder().decode(ErrorEnvelope.self, from: body), let code = head.code?.text else {
+                return notAnEnvelope()
+            }
+            guard code == "00000" else {
+                return .failure(.exchange(code: code, message: head.msg ?? head.message ?? "", httpStatus: response.status))
+            }
+            return .failure(BitgetAPIError(kind: .malformedResponse, message: PayloadError(decoding: error, what: what).message,
+                                           httpStatus: response.status))
         }
+        guard let code = envelope.code?.text else { return notAnEnvelope() }
+        guard code == "00000" else {
+            return .failure(.exchange(code: code, message: envelope.msg ?? envelope.message ?? "", httpStatus: response.status))
+        }
+        guard let data = envelope.data else {
+            return .failure(BitgetAPIError(kind: .malformedResponse, message: "\(what): data is missing", httpStatus: response.status))
+        }
+        return .success(data)
     }
 
     /// Percent-encodes a query component (RFC 3986 unreserved characters pass).

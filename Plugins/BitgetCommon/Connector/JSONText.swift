@@ -112,16 +112,26 @@ public struct PayloadError: Error, Sendable, Equatable, CustomStringConvertible 
 public func decodePayload<T: Decodable>(_ type: T.Type, from data: Data, what: String) throws(PayloadError) -> T {
     do {
         return try JSONDecoder().decode(T.self, from: data)
-    } catch let DecodingError.keyNotFound(key, context) {
-        throw PayloadError("\(what): missing \(path(context.codingPath + [key]))")
-    } catch let DecodingError.typeMismatch(_, context) {
-        throw PayloadError("\(what): wrong type at \(path(context.codingPath))")
-    } catch let DecodingError.valueNotFound(_, context) {
-        throw PayloadError("\(what): null at \(path(context.codingPath))")
-    } catch let DecodingError.dataCorrupted(context) {
-        throw PayloadError("\(what): malformed JSON\(context.codingPath.isEmpty ? "" : " at " + path(context.codingPath))")
     } catch {
-        throw PayloadError("\(what): \(error)")
+        throw PayloadError(decoding: error, what: what)
+    }
+}
+
+extension PayloadError {
+    /// One readable line for a decoder error: what was being read, and where it went wrong.
+    public init(decoding error: any Error, what: String) {
+        switch error {
+        case let DecodingError.keyNotFound(key, context):
+            self.init("\(what): missing \(path(context.codingPath + [key]))")
+        case let DecodingError.typeMismatch(_, context):
+            self.init("\(what): wrong type at \(path(context.codingPath))")
+        case let DecodingError.valueNotFound(_, context):
+            self.init("\(what): null at \(path(context.codingPath))")
+        case let DecodingError.dataCorrupted(context):
+            self.init("\(what): malformed JSON\(context.codingPath.isEmpty ? "" : " at " + path(context.codingPath))")
+        default:
+            self.init("\(what): \(error)")
+        }
     }
 }
 
