@@ -64,13 +64,19 @@ public final class HostRuntime: Sendable {
         credentials = CredentialStore()
         events = EventBus()
         do {
-            let report: @Sendable (PersistenceError) -> Void = { [logger] error in
-                logger.error("plugin state not written yet (tried again in a second): \(error.message)")
+            let report: @Sendable (QueuedWriteReport) -> Void = { [logger] report in
+                guard report.isWorthLogging else { return }
+                switch report {
+                case .failed(let error, let attempt):
+                    logger.error("plugin state not written yet (\(attempt) failed attempt(s), tried again every second): \(error.message)")
+                case .recovered(let failures):
+                    logger.notice("plugin state written again after \(failures) failed attempt(s)")
+                }
             }
             if let path = configuration.stateDatabasePath {
-                keyValue = try KeyValueStore(path: path, onQueuedWriteFailure: report)
+                keyValue = try KeyValueStore(path: path, onQueuedWrite: report)
             } else {
-                keyValue = try KeyValueStore.inMemory(onQueuedWriteFailure: report)
+                keyValue = try KeyValueStore.inMemory(onQueuedWrite: report)
             }
         } catch {
             throw HostError("cannot open plugin state database: \(error.message)")

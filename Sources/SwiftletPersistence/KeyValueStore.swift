@@ -18,7 +18,7 @@ public final class KeyValueStore: Sendable {
     private let queued = Mutex(QueuedWrites())
     /// Writes the queued values, and makes every direct put and delete, one at a time.
     private let writes = DispatchQueue(label: "swiftlet.kv.writes")
-    private let onQueuedWriteFailure: @Sendable (PersistenceError) -> Void
+    private let onQueuedWrite: @Sendable (QueuedWriteReport) -> Void
 
     private struct Location: Hashable {
         var namespace: String
@@ -30,11 +30,13 @@ public final class KeyValueStore: Sendable {
         var generation: UInt64 = 0
         /// A write of the queue is due on `writes`.
         var scheduled = false
+        /// Writes of the queue that failed since the last one that succeeded.
+        var failuresInARow = 0
     }
 
-    init(writer: any DatabaseWriter, onQueuedWriteFailure: @escaping @Sendable (PersistenceError) -> Void) throws(PersistenceError) {
+    init(writer: any DatabaseWriter, onQueuedWrite: @escaping @Sendable (QueuedWriteReport) -> Void) throws(PersistenceError) {
         self.writer = writer
-        self.onQueuedWriteFailure = onQueuedWriteFailure
+        self.onQueuedWrite = onQueuedWrite
         try Self.run("create schema") {
             var migrator = DatabaseMigrator()
             migrator.registerMigration("v1") { db in
@@ -52,9 +54,10 @@ public final class KeyValueStore: Sendable {
     }
 
     /// Opens (creating parent directories and the file if needed) the store at `path`.
-    /// `onQueuedWriteFailure` hears of each failed write of queued values (they are tried
-    /// again a second later); it runs on the store's writing thread and must not call the store.
-    public convenience init(path: String, onQueuedWriteFailure: @escaping @Sendable (PersistenceError) -> Void = { _ in }) throws(PersistenceError) {
+    /// `onQueuedWrite` hears of each failed write of queued values (they are tried again a
+    /// second later) and of the first write that succeeds after failures; it runs on the
+    /// store's writing thread and must not call the store.
+    public convenience init(path: String, onQueuedWrite: @escaping @Sendable (QueuedWriteReport) -> Void = { _ in }) throws(PersistenceError) {
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -72,18 +75,18 @@ public final class KeyValueStore: Sendable {
         } catch {
             throw PersistenceError("cannot open key-value store \(path): \(PersistenceError.describe(error))")
         }
-        try self.init(writer: pool, onQueuedWriteFailure: onQueuedWriteFailure)
+        try self.init(writer: pool, onQueuedWrite: onQueuedWrite)
     }
 
     /// A store that lives in memory only (tests, or when no state directory is configured).
-    public static func inMemory(onQueuedWriteFailure: @escaping @Sendable (PersistenceError) -> Void = { _ in }) throws(PersistenceError) -> KeyValueStore {
+    public static func inMemory(onQueuedWrite: @escaping @Sendable (QueuedWriteReport) -> Void = { _ in }) throws(PersistenceError) -> KeyValueStore {
         let queue: DatabaseQueue
         do {
             queue = try DatabaseQueue()
         } catch {
             throw PersistenceError("cannot open in-memory key-value store: \(PersistenceError.describe(error))")
         }
-        return try KeyValueStore(writer: queue, onQueuedWriteFailure: onQueuedWriteFailure)
+        return try KeyValueStore(writer: queue, onQueuedWrite: onQueuedWrite)
     }
 
     /// Stores `value` under (namespace, key), replacing any previous value (a queued one
@@ -100,7 +103,7 @@ public final class KeyValueStore: Sendable {
     /// Queues `value` for (namespace, key) and returns without waiting for the disk. `get`
     /// returns it at once; it is written shortly, on the store's thread, with whatever else
     /// is queued then (the last value queued for a key wins; a later `put` or `delete` of the
-    /// key replaces it). A failed write is reported to `onQueuedWriteFailure` and tried again
+    /// key replaces it). A failed write is reported to `onQueuedWrite` and tried again
     /// a second later, the values still readable meanwhile; ``flush()`` writes the queue
     /// before a clean exit. A crash loses what was not written yet.
     public func putLater(namespace: String, key: String, value: [UInt8]) throws(PersistenceError) {
@@ -197,19 +200,23 @@ public final class KeyValueStore: Sendable {
                 }
             }
         } catch {
-            onQueuedWriteFailure(error)
-            let retry = queued.withLock { queue in
+            let (attempt, retry) = queued.withLock { queue in
                 defer { queue.scheduled = true }
-                return !queue.scheduled
+                queue.failuresInARow += 1
+                return (queue.failuresInARow, !queue.scheduled)
             }
+            onQueuedWrite(.failed(error, attempt: attempt))
             if retry { writes.asyncAfter(deadline: .now() + 1) { try? self.writeQueued() } }
             throw error
         }
-        queued.withLock { queue in
+        let failures = queued.withLock { queue in
             for (location, written) in batch where queue.values[location]?.generation == written.generation {
                 queue.values[location] = nil
             }
+            defer { queue.failuresInARow = 0 }
+            return queue.failuresInARow
         }
+        if failures > 0 { onQueuedWrite(.recovered(afterFailures: failures)) }
     }
 
     private static func insert(_ db: Database, namespace: String, key: String, value: [UInt8]) throws {

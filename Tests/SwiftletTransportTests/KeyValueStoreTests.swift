@@ -139,14 +139,18 @@ import Testing
     @Test func aFailedWriteIsReportedKeptReadableAndTriedAgain() async throws {
         let path = Self.temporaryPath()
         defer { Self.removeTree(of: path) }
-        let failures = Mutex<[String]>([])
-        let store = try KeyValueStore(path: path, onQueuedWriteFailure: { error in failures.withLock { $0.append(error.message) } })
+        let reports = Mutex<[QueuedWriteReport]>([])
+        let store = try KeyValueStore(path: path, onQueuedWrite: { report in reports.withLock { $0.append(report) } })
         // The table is away: every write fails, as on a broken disk.
         try await store.writer.write { db in try db.execute(sql: "ALTER TABLE kv RENAME TO kv_away") }
         try store.putLater(namespace: "ns", key: "state", value: [7])
         try store.putLater(namespace: "ns", key: "replaced", value: [1])
         #expect(throws: SwiftletPersistence.PersistenceError.self) { try store.flush() }
-        #expect(failures.withLock { $0.contains { $0.contains("no such table: kv") } }, "\(failures.withLock { $0 })")
+        guard case .failed(let error, attempt: 1)? = reports.withLock({ $0.first }) else {
+            Issue.record("the first report is not the first failure: \(reports.withLock { $0 })")
+            return
+        }
+        #expect(error.message.contains("no such table: kv"), "\(error)")
         #expect(try store.get(namespace: "ns", key: "state") == [7])
         // Back again. A direct put of a key still queued is the later write: the retry must
         // not put the queued value back over it.
@@ -157,5 +161,17 @@ import Testing
         let reader = try KeyValueStore(path: path)
         #expect(try await Self.eventually { try reader.get(namespace: "ns", key: "state") == [7] })
         #expect(try reader.get(namespace: "ns", key: "replaced") == [2])
+        // Each failure counted in a row, then the recovery, once.
+        let attempts = reports.withLock { $0.compactMap { if case .failed(_, let attempt) = $0 { attempt } else { nil } } }
+        #expect(attempts == Array(1...attempts.count), "\(attempts)")
+        #expect(try await Self.eventually { reports.withLock { $0.last.map { if case .recovered(attempts.count) = $0 { true } else { false } } ?? false } },
+                "\(reports.withLock { $0 })")
+    }
+
+    @Test func aRunOfFailuresIsWorthLoggingOnceAMinuteAndAtTheRecovery() {
+        let failure = SwiftletPersistence.PersistenceError("disk full")
+        let logged = (1...180).filter { QueuedWriteReport.failed(failure, attempt: $0).isWorthLogging }
+        #expect(logged == [1, 60, 120, 180])
+        #expect(QueuedWriteReport.recovered(afterFailures: 3).isWorthLogging)
     }
 }
