@@ -72,6 +72,7 @@ public struct SavedState {
         try store(key, DurableState.encoded(orderObjects: open.map { object($0) }, trades: []))
         // The archive now holds every final order as it is; orders no longer tracked are forgotten.
         var tracked: [String: Known] = [:]
+        tracked.reserveCapacity(known.count)
         for entry in orders {
             guard var order = known[entry.snapshot.clientOrderID] else { continue }
             order.archived = entry.snapshot.state.isFinal
