@@ -1,5 +1,6 @@
 /// Per-endpoint request budgets, as Bitget states them ("Frequency limit: N times/1s"
-/// on each endpoint's documentation page), enforced with a one-second sliding window.
+/// on each endpoint's documentation page), enforced with a sliding window of a second and
+/// 5% more (``windowNs``).
 ///
 /// `reserve` never refuses: it books the earliest slot the budget allows and returns
 /// how long the caller must wait before sending, so bursts are spread out rather than
@@ -8,7 +9,13 @@ public struct RateLimiter: Sendable {
     private var limits: [String: Int]
     private var sent: [String: [Int64]] = [:]
     private let defaultLimit: Int
-    private let windowNs: Int64 = 1_000_000_000
+    /// The window a budget is counted over: one second, plus 5% kept spare (the safety margin
+    /// Hummingbot's throttler keeps too). A request reaches the exchange a little later than
+    /// it was booked, by network and scheduling jitter, and may land in the exchange's next
+    /// second; with a window exactly a second long, that one could be the limit's one too many
+    /// there and come back as a 429 (or, on a WebSocket, a disconnect).
+    public static let windowNs: Int64 = 1_050_000_000
+    private var windowNs: Int64 { Self.windowNs }
 
     /// `limits` maps a request path to its requests per second; other paths get `defaultLimit`.
     public init(limits: [String: Int], defaultLimit: Int = 10) {
