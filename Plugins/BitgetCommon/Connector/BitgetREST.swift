@@ -21,6 +21,10 @@ public final class BitgetREST {
     private var held: [() -> Void]?
     /// Requests accepted but not yet sent: waiting for their rate-limit slot (or a 429 backoff).
     public private(set) var waitingForSlot = 0
+    /// The credential's API key and passphrase, read from the host at the first signed
+    /// request rather than at each (two host calls per order otherwise). The secret stays in
+    /// the host, which signs.
+    private var identity: (key: String, passphrase: String)?
     /// Requests sent whose answer has not come back yet.
     public private(set) var inFlight = 0
     /// Requests accepted whose outcome is not known yet: unsent, or sent and unanswered.
@@ -169,10 +173,18 @@ public final class BitgetREST {
         let timestamp = String(exchangeNowMs)
         do {
             let sign = try host.sign(timestamp + method.uppercased() + requestPath + body, credential: credential)
-            return [("ACCESS-KEY", try host.credentialField("api_key", credential: credential)),
+            let identity: (key: String, passphrase: String)
+            if let known = self.identity {
+                identity = known
+            } else {
+                identity = (try host.credentialField("api_key", credential: credential),
+                            try host.credentialField("passphrase", credential: credential))
+                self.identity = identity
+            }
+            return [("ACCESS-KEY", identity.key),
                     ("ACCESS-SIGN", sign),
                     ("ACCESS-TIMESTAMP", timestamp),
-                    ("ACCESS-PASSPHRASE", try host.credentialField("passphrase", credential: credential))]
+                    ("ACCESS-PASSPHRASE", identity.passphrase)]
         } catch {
             throw BitgetAPIError(kind: .invalidKey, message: "credential \(credential): \(error.message)")
         }
