@@ -32,7 +32,7 @@ enum BooksBenchmark {
             bytes = Array(text.utf8)
             print("books: corpus relabelled instType \(instType)")
         }
-        let lines = lineRanges(bytes)
+        let lines = Corpus.lineRanges(bytes)
         try bytes.withUnsafeBytes { buffer in
             let levels = try verify(buffer, lines)
             print("books: \(lines.count) frames, \(levels) levels, \(bytes.count) bytes; every checksum verified")
@@ -146,18 +146,6 @@ enum BooksBenchmark {
     @inline(never)
     private static func blackHole(_ value: Int) {
         if value == -1 { print("") }
-    }
-
-    /// Byte ranges of the non-empty lines.
-    private static func lineRanges(_ bytes: [UInt8]) -> [Range<Int>] {
-        var ranges: [Range<Int>] = []
-        var start = 0
-        for (index, byte) in bytes.enumerated() where byte == UInt8(ascii: "\n") {
-            if index > start { ranges.append(start..<index) }
-            start = index + 1
-        }
-        if start < bytes.count { ranges.append(start..<bytes.count) }
-        return ranges
     }
 
     private static func format(_ value: Double) -> String {

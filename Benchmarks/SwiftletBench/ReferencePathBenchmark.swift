@@ -57,19 +57,11 @@ enum ReferencePathBenchmark {
         Double(Measure.percentile(p, of: sorted)) / 1_000
     }
 
+    /// The corpus's first `count` frames.
     private static func firstLines(of path: String, count: Int) throws -> [String] {
-        guard let handle = FileHandle(forReadingAtPath: path) else { throw Failure(description: "cannot open \(path)") }
-        defer { try? handle.close() }
-        var lines: [String] = []
-        var pending = Data()
-        while lines.count < count, let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
-            pending.append(chunk)
-            while lines.count < count, let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {
-                lines.append(String(decoding: pending[pending.startIndex..<newline], as: UTF8.self))
-                pending = pending[(newline + 1)...]
-            }
-        }
-        return lines
+        guard let data = FileManager.default.contents(atPath: path) else { throw Failure(description: "cannot read \(path)") }
+        let bytes = [UInt8](data)
+        return Corpus.lineRanges(bytes).prefix(count).map { String(decoding: bytes[$0], as: UTF8.self) }
     }
 
     /// Calls `body` with the strings as an array of C strings that live for the call.

@@ -6,33 +6,15 @@ let arguments = Array(CommandLine.arguments.dropFirst())
 let selected = Set(arguments.isEmpty ? ["all"] : arguments)
 let all = selected.contains("all")
 
-func locateCorpus() -> String? {
-    var directory = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
-    while directory.path != "/" {
-        let candidate = directory.appendingPathComponent("../shared/bench/books_btcusdt_100k.jsonl").standardized
-        if FileManager.default.fileExists(atPath: candidate.path) { return candidate.path }
-        directory.deleteLastPathComponent()
-    }
-    return nil
-}
-
 do {
     if all || selected.contains("abi") {
         try ABIBenchmark.run()
     }
     if all || selected.contains("books") {
-        guard let corpus = locateCorpus() else {
-            print("books: corpus ../shared/bench/books_btcusdt_100k.jsonl not found above \(FileManager.default.currentDirectoryPath)")
-            exit(1)
-        }
-        try BooksBenchmark.run(corpusPath: corpus)
+        try BooksBenchmark.run(corpusPath: Corpus.path(for: "books"))
     }
     if selected.contains("books-futures") {
-        guard let corpus = locateCorpus() else {
-            print("books: corpus ../shared/bench/books_btcusdt_100k.jsonl not found above \(FileManager.default.currentDirectoryPath)")
-            exit(1)
-        }
-        try BooksBenchmark.run(corpusPath: corpus, instType: "USDT-FUTURES")
+        try BooksBenchmark.run(corpusPath: Corpus.path(for: "books-futures"), instType: "USDT-FUTURES")
     }
     if all || selected.contains("candles") {
         try await CandleBenchmark.run()
@@ -42,13 +24,9 @@ do {
         try await TickToOrderBenchmark.run(samples: samples)
     }
     if selected.contains("reference-path") {
-        guard let corpus = locateCorpus() else {
-            print("reference-path: corpus ../shared/bench/books_btcusdt_100k.jsonl not found above \(FileManager.default.currentDirectoryPath)")
-            exit(1)
-        }
         let numbers = arguments.compactMap { Int($0) }
         try ReferencePathBenchmark.run(samples: numbers.first ?? 500, gapMilliseconds: numbers.dropFirst().first ?? 110,
-                                       corpusPath: corpus)
+                                       corpusPath: Corpus.path(for: "reference-path"))
     }
     if selected.contains("state-save") {
         let saves = arguments.compactMap { Int($0) }.first ?? 300
