@@ -39,7 +39,7 @@ public final class BitgetREST {
         self.extraHeaders = extraHeaders
     }
 
-    /// The requests this instance sent (or booked to send) within the last second or later,
+    /// The requests this instance sent (or booked to send) within the last budget window or later,
     /// per path, as monotonic ns: what a replacing instance counts against the same budgets.
     public var bookedRequests: [String: [Int64]] { limiter.booked(now: host.monotonic) }
 

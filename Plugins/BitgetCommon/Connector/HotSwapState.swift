@@ -50,7 +50,7 @@ public struct HotSwapState: Sendable, Equatable {
     /// symbol, so the next version carries on from the held frames without a resync.
     /// Optional in the format.
     public var bookSnapshots: [String: String] = [:]
-    /// The REST requests sent within the last second or booked to go later, per path, as
+    /// The REST requests sent within the last budget window or booked to go later, per path, as
     /// the host's monotonic ns (`BitgetREST.bookedRequests`): the new instance counts them
     /// against Bitget's per-endpoint limits, which are the account's, not the instance's.
     /// Optional in the format.

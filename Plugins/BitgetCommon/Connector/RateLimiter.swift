@@ -15,7 +15,6 @@ public struct RateLimiter: Sendable {
     /// second; with a window exactly a second long, that one could be the limit's one too many
     /// there and come back as a 429 (or, on a WebSocket, a disconnect).
     public static let windowNs: Int64 = 1_050_000_000
-    private var windowNs: Int64 { Self.windowNs }
 
     /// `limits` maps a request path to its requests per second; other paths get `defaultLimit`.
     public init(limits: [String: Int], defaultLimit: Int = 10) {
@@ -33,13 +32,13 @@ public struct RateLimiter: Sendable {
     public mutating func reserve(_ path: String, now: Int64, notBefore: Int64 = .min) -> Int64 {
         let limit = max(1, self.limit(for: path))
         var times = sent[path, default: []]
-        times.removeAll { $0 <= now - windowNs }
+        times.removeAll { $0 <= now - Self.windowNs }
         // Never ahead of a request already waiting: requests leave in the order they came
         // (a retry backing off holds the path's later requests behind it).
         var at = max(now, notBefore, times.last ?? now)
         if times.count >= limit {
             // The slot frees when the request `limit` places back leaves the window.
-            at = max(at, times[times.count - limit] + windowNs)
+            at = max(at, times[times.count - limit] + Self.windowNs)
         }
         times.append(at)
         sent[path] = times
@@ -50,7 +49,7 @@ public struct RateLimiter: Sendable {
     /// per path: what a replacing instance must count against the same budgets.
     public func booked(now: Int64) -> [String: [Int64]] {
         sent.compactMapValues { times in
-            let recent = times.filter { $0 > now - windowNs }
+            let recent = times.filter { $0 > now - Self.windowNs }
             return recent.isEmpty ? nil : recent
         }
     }
@@ -60,7 +59,7 @@ public struct RateLimiter: Sendable {
     /// of `now` (they cannot come from this host's clock).
     public mutating func adopt(_ booked: [String: [Int64]], now: Int64, horizonNs: Int64 = 60_000_000_000) {
         for (path, times) in booked {
-            let kept = times.filter { $0 > now - windowNs && $0 <= now + horizonNs }
+            let kept = times.filter { $0 > now - Self.windowNs && $0 <= now + horizonNs }
             guard !kept.isEmpty else { continue }
             sent[path] = (sent[path, default: []] + kept).sorted()
         }
