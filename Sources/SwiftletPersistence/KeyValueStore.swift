@@ -190,7 +190,8 @@ public final class KeyValueStore: Sendable {
             queue.scheduled = false
             return queue.values
         }
-        guard !batch.isEmpty else { return }
+        // Direct puts and deletes may have replaced everything a failed write left queued.
+        guard !batch.isEmpty else { return endFailureRun() }
         do throws(PersistenceError) {
             try Self.run("write \(batch.count) queued value(s)") {
                 try writer.write { db in
@@ -209,10 +210,18 @@ public final class KeyValueStore: Sendable {
             if retry { writes.asyncAfter(deadline: .now() + 1) { try? self.writeQueued() } }
             throw error
         }
-        let failures = queued.withLock { queue in
+        queued.withLock { queue in
             for (location, written) in batch where queue.values[location]?.generation == written.generation {
                 queue.values[location] = nil
             }
+        }
+        endFailureRun()
+    }
+
+    /// Reports the end of a run of failed writes, if one was going on: nothing is left
+    /// unwritten by it any more.
+    private func endFailureRun() {
+        let failures = queued.withLock { queue in
             defer { queue.failuresInARow = 0 }
             return queue.failuresInARow
         }

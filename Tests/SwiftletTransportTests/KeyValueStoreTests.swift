@@ -168,6 +168,23 @@ import Testing
                 "\(reports.withLock { $0 })")
     }
 
+    @Test func aRunOfFailuresEndsWhenDirectWritesLeaveNothingQueued() async throws {
+        let path = Self.temporaryPath()
+        defer { Self.removeTree(of: path) }
+        let reports = Mutex<[QueuedWriteReport]>([])
+        let store = try KeyValueStore(path: path, onQueuedWrite: { report in reports.withLock { $0.append(report) } })
+        try await store.writer.write { db in try db.execute(sql: "ALTER TABLE kv RENAME TO kv_away") }
+        try store.putLater(namespace: "ns", key: "state", value: [7])
+        #expect(throws: SwiftletPersistence.PersistenceError.self) { try store.flush() }
+        // The disk is back and a direct put replaces the only queued value: the retry a second
+        // later finds nothing to write, and the run of failures is over.
+        try await store.writer.write { db in try db.execute(sql: "ALTER TABLE kv_away RENAME TO kv") }
+        try store.put(namespace: "ns", key: "state", value: [8])
+        #expect(try await Self.eventually { reports.withLock { $0.contains { if case .recovered = $0 { true } else { false } } } },
+                "\(reports.withLock { $0 })")
+        #expect(try KeyValueStore(path: path).get(namespace: "ns", key: "state") == [8])
+    }
+
     @Test func aRunOfFailuresIsWorthLoggingOnceAMinuteAndAtTheRecovery() {
         let failure = SwiftletPersistence.PersistenceError("disk full")
         let logged = (1...180).filter { QueuedWriteReport.failed(failure, attempt: $0).isWorthLogging }
