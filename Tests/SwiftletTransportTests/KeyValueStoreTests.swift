@@ -139,22 +139,20 @@ import Testing
     @Test func aFailedWriteIsReportedKeptReadableAndTriedAgain() async throws {
         let path = Self.temporaryPath()
         defer { Self.removeTree(of: path) }
-        let reports = Mutex<[QueuedWriteReport]>([])
-        let store = try KeyValueStore(path: path, onQueuedWrite: { report in reports.withLock { $0.append(report) } })
-        // The table is away: every write fails, as on a broken disk.
-        try await store.writer.write { db in try db.execute(sql: "ALTER TABLE kv RENAME TO kv_away") }
+        let disk = try await BrokenDisk(path: path)
+        let store = disk.store
         try store.putLater(namespace: "ns", key: "state", value: [7])
         try store.putLater(namespace: "ns", key: "replaced", value: [1])
         #expect(throws: SwiftletPersistence.PersistenceError.self) { try store.flush() }
-        guard case .failed(let error, attempt: 1)? = reports.withLock({ $0.first }) else {
-            Issue.record("the first report is not the first failure: \(reports.withLock { $0 })")
+        guard case .failed(let error, attempt: 1)? = disk.reports.first else {
+            Issue.record("the first report is not the first failure: \(disk.reports)")
             return
         }
         #expect(error.message.contains("no such table: kv"), "\(error)")
         #expect(try store.get(namespace: "ns", key: "state") == [7])
         // Back again. A direct put of a key still queued is the later write: the retry must
         // not put the queued value back over it.
-        try await store.writer.write { db in try db.execute(sql: "ALTER TABLE kv_away RENAME TO kv") }
+        try await disk.mend()
         try store.put(namespace: "ns", key: "replaced", value: [2])
         #expect(try store.get(namespace: "ns", key: "replaced") == [2])
         // The retry a second later writes the rest.
@@ -162,26 +160,25 @@ import Testing
         #expect(try await Self.eventually { try reader.get(namespace: "ns", key: "state") == [7] })
         #expect(try reader.get(namespace: "ns", key: "replaced") == [2])
         // Each failure counted in a row, then the recovery, once.
-        let attempts = reports.withLock { $0.compactMap { if case .failed(_, let attempt) = $0 { attempt } else { nil } } }
+        let attempts = disk.reports.compactMap { if case .failed(_, let attempt) = $0 { attempt } else { nil } }
         #expect(attempts == Array(1...attempts.count), "\(attempts)")
-        #expect(try await Self.eventually { reports.withLock { $0.last.map { if case .recovered(attempts.count) = $0 { true } else { false } } ?? false } },
-                "\(reports.withLock { $0 })")
+        #expect(try await Self.eventually { disk.reports.last.map { if case .recovered(attempts.count) = $0 { true } else { false } } ?? false },
+                "\(disk.reports)")
     }
 
     @Test func aRunOfFailuresEndsWhenDirectWritesLeaveNothingQueued() async throws {
         let path = Self.temporaryPath()
         defer { Self.removeTree(of: path) }
-        let reports = Mutex<[QueuedWriteReport]>([])
-        let store = try KeyValueStore(path: path, onQueuedWrite: { report in reports.withLock { $0.append(report) } })
-        try await store.writer.write { db in try db.execute(sql: "ALTER TABLE kv RENAME TO kv_away") }
+        let disk = try await BrokenDisk(path: path)
+        let store = disk.store
         try store.putLater(namespace: "ns", key: "state", value: [7])
         #expect(throws: SwiftletPersistence.PersistenceError.self) { try store.flush() }
         // The disk is back and a direct put replaces the only queued value: the retry a second
         // later finds nothing to write, and the run of failures is over.
-        try await store.writer.write { db in try db.execute(sql: "ALTER TABLE kv_away RENAME TO kv") }
+        try await disk.mend()
         try store.put(namespace: "ns", key: "state", value: [8])
-        #expect(try await Self.eventually { reports.withLock { $0.contains { if case .recovered = $0 { true } else { false } } } },
-                "\(reports.withLock { $0 })")
+        #expect(try await Self.eventually { disk.reports.contains { if case .recovered = $0 { true } else { false } } },
+                "\(disk.reports)")
         #expect(try KeyValueStore(path: path).get(namespace: "ns", key: "state") == [8])
     }
 
@@ -191,4 +188,31 @@ import Testing
         #expect(logged == [1, 60, 120, 180])
         #expect(QueuedWriteReport.recovered(afterFailures: 3).isWorthLogging)
     }
+}
+
+/// A store on disk whose table is renamed away, so every write fails as on a broken disk,
+/// keeping what the store reports about its queued writes.
+private struct BrokenDisk {
+    let store: KeyValueStore
+    private let log = ReportLog()
+
+    init(path: String) async throws {
+        let log = self.log
+        store = try KeyValueStore(path: path, onQueuedWrite: { log.append($0) })
+        try await store.writer.write { db in try db.execute(sql: "ALTER TABLE kv RENAME TO kv_away") }
+    }
+
+    /// What the store reported, in order.
+    var reports: [QueuedWriteReport] { log.entries }
+
+    /// Brings the table back: writes succeed again.
+    func mend() async throws {
+        try await store.writer.write { db in try db.execute(sql: "ALTER TABLE kv_away RENAME TO kv") }
+    }
+}
+
+private final class ReportLog: Sendable {
+    private let list = Mutex<[QueuedWriteReport]>([])
+    func append(_ report: QueuedWriteReport) { list.withLock { $0.append(report) } }
+    var entries: [QueuedWriteReport] { list.withLock { $0 } }
 }
