@@ -4,16 +4,31 @@ import SwiftletTransport
 
 /// Converts HTTP requests and responses between host.h structs and the transport.
 enum HTTPBridge {
-    static func request(_ request: UnsafePointer<swl_http_request_t>) throws(ABIError) -> HTTPRequest {
-        let size = UnsafeRawPointer(request).load(as: UInt32.self)
-        guard Int(size) >= MemoryLayout<swl_http_request_t>.size else {
+    /// The size of the ABI 1.0 layout, which ends with `timeout`.
+    static let minimumRequestSize = MemoryLayout<swl_http_request_t>.offset(of: \.credential)!
+    private static let credentialEnd = minimumRequestSize + MemoryLayout<swl_str_t>.size
+
+    /// The transport request for a plugin's `swl_http_request_t`, with the credential
+    /// placeholders in its header values filled in when it names a credential (ABI 1.2).
+    static func request(_ request: UnsafePointer<swl_http_request_t>, context: InstanceContext) throws(ABIError) -> HTTPRequest {
+        let size = Int(UnsafeRawPointer(request).load(as: UInt32.self))
+        guard size >= minimumRequestSize else {
             throw ABIError(SWL_ERR_ABI, "swl_http_request_t struct_size \(size) is too small")
         }
-        let r = request.pointee
+        // Copy only the members the plugin's struct has: a 1.0/1.1 one ends before `credential`.
+        var r = swl_http_request_t()
+        withUnsafeMutableBytes(of: &r) { $0.copyMemory(from: UnsafeRawBufferPointer(start: request, count: min(size, $0.count))) }
         let timeout: Duration = r.timeout > 0 ? .nanoseconds(r.timeout) : .seconds(10)
+        var headers = try headers(r.headers, r.header_count)
+        if size >= credentialEnd, r.credential.len > 0 {
+            let credential = try HostTable.allowedCredential(r.credential, context)
+            for index in headers.indices {
+                headers[index].value = try HostTable.filled(headers[index].value, credential: credential, for: .headerValue, context)
+            }
+        }
         return HTTPRequest(method: try ABIValue.string(r.method, field: "method"),
                            url: try ABIValue.string(r.url, field: "url"),
-                           headers: try headers(r.headers, r.header_count),
+                           headers: headers,
                            body: try HostTable.bytes(of: r.body, field: "body"),
                            timeout: timeout)
     }

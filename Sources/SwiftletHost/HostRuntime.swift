@@ -95,7 +95,7 @@ public final class HostRuntime: Sendable {
                             extensions: (any HostExtensionProvider)? = nil) throws(HostError) -> PluginInstance {
         let context = InstanceContext(runtime: self, pluginID: library.info.id,
                                       instanceName: name ?? library.info.id, allowedCredentials: credentials,
-                                      extensions: extensions)
+                                      abiMinor: library.info.abiMinor, extensions: extensions)
         guard let create = library.descriptor.pointee.create else {
             throw HostError("\(library.info.key): descriptor has no create function")
         }

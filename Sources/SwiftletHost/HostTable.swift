@@ -57,7 +57,7 @@ enum HostTable {
             HostTable.call(host, error) { context throws(ABIError) in
                 guard let request else { throw ABIError(SWL_ERR_INVALID_ARGUMENT, "request is NULL") }
                 guard let callback else { throw ABIError(SWL_ERR_INVALID_ARGUMENT, "HTTP callback is NULL") }
-                let httpRequest = try HTTPBridge.request(request)
+                let httpRequest = try HTTPBridge.request(request, context: context)
                 let target = Unchecked((callback, user))
                 let id = try HostTable.mapTransport { () throws(TransportError) in
                     try context.runtime.http.execute(httpRequest) { [weak context] result in
@@ -90,6 +90,17 @@ enum HostTable {
                 try HostTable.mapTransport { () throws(TransportError) in try context.runtime.webSockets.send(id, bytes, isBinary: isBinary != 0) }
             }
         }
+        table.ws_send_with_credential = { host, id, credential, data, error in
+            HostTable.call(host, error) { context throws(ABIError) in
+                guard context.ownsSocket(id) else { throw ABIError(SWL_ERR_NOT_FOUND, "no connection \(id)") }
+                let name = try HostTable.allowedCredential(credential, context)
+                let text = try HostTable.filled(try ABIValue.string(data, field: "data"), credential: name,
+                                                for: .jsonString, context)
+                try HostTable.mapTransport { () throws(TransportError) in
+                    try context.runtime.webSockets.send(id, Array(text.utf8), isBinary: false)
+                }
+            }
+        }
         table.ws_close = { host, id, error in
             HostTable.call(host, error) { context throws(ABIError) in
                 guard context.ownsSocket(id) else { throw ABIError(SWL_ERR_NOT_FOUND, "no connection \(id)") }
@@ -116,6 +127,7 @@ enum HostTable {
             HostTable.call(host, error) { context throws(ABIError) in
                 let name = try HostTable.allowedCredential(credential, context)
                 let fieldName = try ABIValue.string(field, field: "field")
+                if fieldName == "passphrase" { try HostTable.passphraseRead(by: context) }
                 let value = try HostTable.mapTransport { () throws(TransportError) in try context.runtime.credentials.field(credential: name, named: fieldName) }
                 try ABIValue.writeOutput(value, to: out, capacity: capacity, length: outLength)
             }
@@ -235,12 +247,33 @@ enum HostTable {
         return text
     }
 
-    private static func allowedCredential(_ credential: swl_str_t, _ context: InstanceContext) throws(ABIError) -> String {
+    static func allowedCredential(_ credential: swl_str_t, _ context: InstanceContext) throws(ABIError) -> String {
         let name = try ABIValue.string(credential, field: "credential")
         guard context.allowedCredentials.contains(name) else {
             throw ABIError(SWL_ERR_NOT_FOUND, "credential \"\(name)\" is not granted to \(context.instanceName)")
         }
         return name
+    }
+
+    /// `text` with the `{{api_key}}` / `{{passphrase}}` placeholders filled in from a
+    /// credential granted to the instance.
+    static func filled(_ text: String, credential name: String, for setting: PlaceholderSetting,
+                       _ context: InstanceContext) throws(ABIError) -> String {
+        try mapTransport { () throws(TransportError) in
+            try context.runtime.credentials.fillingPlaceholders(in: text, credential: name, for: setting)
+        }
+    }
+
+    /// Plugins built for ABI 1.2 or later never read the passphrase (they send it through
+    /// placeholders); older ones still may, with a warning logged once per instance.
+    private static func passphraseRead(by context: InstanceContext) throws(ABIError) {
+        guard context.abiMinor < 2 else {
+            throw ABIError(SWL_ERR_NOT_FOUND, "the passphrase is not readable: put {{passphrase}} where it goes "
+                           + "(swl_http_request_t.credential, ws_send_with_credential)")
+        }
+        if !context.warnedOfPassphraseRead.exchange(true, ordering: .relaxed) {
+            context.logger.warning("plugin built for ABI 1.\(context.abiMinor) reads a credential's passphrase; deprecated since ABI 1.2, which sends it through {{passphrase}} placeholders")
+        }
     }
 
     static func mapTransport<R>(_ body: () throws(TransportError) -> R) throws(ABIError) -> R {

@@ -33,6 +33,10 @@ final class InstanceContext: @unchecked Sendable {
     let pluginID: String
     let instanceName: String
     let allowedCredentials: Set<String>
+    /// The ABI minor the plugin was built for (its descriptor's `abi_minor`).
+    let abiMinor: Int
+    /// Whether the deprecated read of a passphrase (ABI 1.1 and older) was logged.
+    let warnedOfPassphraseRead = Atomic<Bool>(false)
     /// Host-side extension tables this instance may look up (`swl_host_t.get_extension`).
     let extensions: (any HostExtensionProvider)?
     let logger: Logger
@@ -48,8 +52,9 @@ final class InstanceContext: @unchecked Sendable {
     private let hostNameLength: Int
 
     init(runtime: HostRuntime, pluginID: String, instanceName: String, allowedCredentials: Set<String>,
-         extensions: (any HostExtensionProvider)?) {
+         abiMinor: Int = Int(SWL_ABI_MINOR), extensions: (any HostExtensionProvider)?) {
         self.runtime = runtime
+        self.abiMinor = abiMinor
         self.pluginID = pluginID
         self.instanceName = instanceName
         self.allowedCredentials = allowedCredentials

@@ -78,9 +78,16 @@ public final class PluginHost: @unchecked Sendable {
 
     /// Sends an HTTP request; `completion` runs once, later, on the instance's context.
     @discardableResult
+    ///
+    /// With `credential`, the host writes that credential's fields into the header values
+    /// in place of `{{api_key}}` and `{{passphrase}}` (ABI 1.2): how a signed request
+    /// carries a passphrase the plugin never reads. An older host is refused up front.
     public func request(method: String = "GET", url: String, headers: [(String, String)] = [],
-                        body: String = "", timeout: Duration = .seconds(10),
+                        body: String = "", timeout: Duration = .seconds(10), credential: String? = nil,
                         completion: @escaping (Result<HTTPResponse, PluginError>) -> Void) throws(PluginError) -> UInt64 {
+        if credential != nil, raw.pointee.abi_minor < 2 {
+            throw PluginError(SWL_ERR_UNSUPPORTED, "the host (ABI 1.\(raw.pointee.abi_minor)) cannot fill credential placeholders: it needs ABI 1.2")
+        }
         let box = Unmanaged.passRetained(CompletionBox(completion))
         var id: UInt64 = 0
         let storage = CStorage()
@@ -93,6 +100,7 @@ public final class PluginHost: @unchecked Sendable {
         request.header_count = cHeaders.count
         request.body = storage.string(body)
         request.timeout = timeout.nanoseconds
+        if let credential { request.credential = storage.string(credential) }
         do throws(PluginError) {
             try check { error in
                 withExtendedLifetime(storage) {
@@ -212,6 +220,19 @@ public final class PluginHost: @unchecked Sendable {
         try check { error in ABIValue.withCString(text) { raw.pointee.ws_send!(raw, id, $0, 0, error) } }
     }
 
+    /// Sends a text message in which the host first writes the named credential's fields,
+    /// JSON-escaped, in place of `{{api_key}}` and `{{passphrase}}` (`ws_send_with_credential`,
+    /// ABI 1.2): a login message carrying a passphrase the plugin never reads.
+    public func send(_ id: UInt64, text: String, credential: String) throws(PluginError) {
+        let end = MemoryLayout<swl_host_t>.offset(of: \.ws_send_with_credential)! + MemoryLayout<UnsafeRawPointer>.size
+        guard Int(raw.pointee.struct_size) >= end, let sendFilled = raw.pointee.ws_send_with_credential else {
+            throw PluginError(SWL_ERR_UNSUPPORTED, "the host cannot fill credential placeholders (ws_send_with_credential): it needs ABI 1.2")
+        }
+        try check { error in
+            ABIValue.withCString(credential) { name in ABIValue.withCString(text) { sendFilled(raw, id, name, $0, error) } }
+        }
+    }
+
     /// Closes a WebSocket; the state callback reports `.closed`.
     public func closeWebSocket(_ id: UInt64) throws(PluginError) {
         try check { raw.pointee.ws_close!(raw, id, $0) }
@@ -233,7 +254,8 @@ public final class PluginHost: @unchecked Sendable {
         }
     }
 
-    /// A non-secret field of a credential: "api_key" or "passphrase".
+    /// The non-secret field of a credential: "api_key". The passphrase is not readable;
+    /// send it with `{{passphrase}}` (`request(credential:)`, `send(_:text:credential:)`).
     public func credentialField(_ field: String, credential: String) throws(PluginError) -> String {
         try readText { out, capacity, length, error in
             ABIValue.withCString(credential) { name in

@@ -79,7 +79,8 @@ public final class CredentialStore: Sendable {
         }
     }
 
-    /// Non-secret fields only: "api_key", "passphrase"; anything else (incl. "secret") → .notFound.
+    /// "api_key" or "passphrase"; anything else (incl. "secret") → .notFound. The host hands
+    /// plugins only the key (and the passphrase to plugins built for ABI 1.1 or older).
     public func field(credential name: String, named field: String) throws(TransportError) -> String {
         let credential = try lookup(name)
         switch field {
@@ -89,7 +90,7 @@ public final class CredentialStore: Sendable {
         }
     }
 
-    private func lookup(_ name: String) throws(TransportError) -> Credential {
+    func lookup(_ name: String) throws(TransportError) -> Credential {
         guard let credential = credentials.withLock({ $0[name] }) else {
             throw TransportError(.unknownCredential, "no credential named \(String(reflecting: name))")
         }

@@ -78,10 +78,93 @@ import Testing
             return (status, String(decoding: buffer.prefix(length).map { UInt8(bitPattern: $0) }, as: UTF8.self))
         }
         #expect(field("api_key") == (swl_status_t(SWL_OK), "bg_key"))
-        #expect(field("passphrase") == (swl_status_t(SWL_OK), "phrase"))
+        #expect(field("passphrase").0 == SWL_ERR_NOT_FOUND)
         #expect(field("secret").0 == SWL_ERR_NOT_FOUND)
         granted.destroy()
         stranger.destroy()
+    }
+
+    @Test func aPluginBuiltForABI1Point1MayStillReadThePassphrase() throws {
+        let runtime = try HostRuntime()
+        runtime.credentials.add(Credential(name: "main", apiKey: "bg_key", secret: "s3cret", passphrase: "phrase"))
+        let output = try TestSupport.temporaryDirectory().appendingPathComponent("older.so")
+        try TestSupport.compileCPlugin(TestSupport.fixture("plugins/misbehaving.c"), defines: ["ABI_MINOR=1"], output: output)
+        let library = try PluginLoader.load(path: output.path)
+        #expect(library.info.abiMinor == 1)
+        let older = try runtime.instantiate(library, credentials: ["main"])
+        var buffer = [CChar](repeating: 0, count: 64)
+        var length = 0
+        var record = ABIError.emptyRecord()
+        let host = older.hostTable
+        let status = str("main") { credential in
+            str("passphrase") { name in
+                buffer.withUnsafeMutableBufferPointer { host.pointee.credential_field!(host, credential, name, $0.baseAddress, 64, &length, &record) }
+            }
+        }
+        #expect(status == SWL_OK)
+        #expect(String(decoding: buffer.prefix(length).map { UInt8(bitPattern: $0) }, as: UTF8.self) == "phrase")
+        older.destroy()
+    }
+
+    /// What the host would send for a request with one header, `value`, naming `credential`
+    /// in a struct of `size` bytes; or the status and message it refuses it with.
+    private func bridged(_ instance: PluginInstance, header value: String, credential: String,
+                         size: Int = MemoryLayout<swl_http_request_t>.size) -> Result<String, ABIError> {
+        str("ACCESS-PASSPHRASE") { name in
+            str(value) { value in
+                str(credential) { credential in
+                    str("POST") { method in
+                        str("http://127.0.0.1:9/api/v2/spot/trade/place-order") { url in
+                            var header = swl_http_header_t(name: name, value: value)
+                            var request = swl_http_request_t()
+                            request.struct_size = UInt32(size)
+                            request.method = method
+                            request.url = url
+                            request.credential = credential
+                            return withUnsafePointer(to: &header) { headers in
+                                request.headers = headers
+                                request.header_count = 1
+                                return Result { () throws(ABIError) in
+                                    try HTTPBridge.request(&request, context: instance.context).headers[0].value
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test func aRequestNamingACredentialHasItsPlaceholdersFilledInByTheHost() throws {
+        let runtime = try HostRuntime()
+        runtime.credentials.add(Credential(name: "main", apiKey: "bg_key", secret: "s3cret", passphrase: "phrase"))
+        runtime.credentials.add(Credential(name: "other", apiKey: "k", secret: "s", passphrase: "p"))
+        let instance = try vessel(runtime, credentials: ["main"])
+        #expect(try bridged(instance, header: "{{passphrase}}", credential: "main").get() == "phrase")
+        #expect(try bridged(instance, header: "{{api_key}}:{{passphrase}}", credential: "main").get() == "bg_key:phrase")
+        // No credential named: the header goes as given.
+        #expect(try bridged(instance, header: "{{passphrase}}", credential: "").get() == "{{passphrase}}")
+        // A plugin built for ABI 1.1 has no `credential` member: whatever lies after its struct is not read.
+        #expect(try bridged(instance, header: "{{passphrase}}", credential: "main", size: HTTPBridge.minimumRequestSize).get()
+                == "{{passphrase}}")
+        let refusals: [(String, String, swl_status_t, String)] = [
+            ("{{passphrase}}", "other", swl_status_t(SWL_ERR_NOT_FOUND), "not granted"),
+            ("{{passphrase}}", "absent", swl_status_t(SWL_ERR_NOT_FOUND), "not granted"),
+            ("{{secret}}", "main", swl_status_t(SWL_ERR_INVALID_ARGUMENT), "unknown credential placeholder {{secret}}"),
+        ]
+        for (header, credential, status, message) in refusals {
+            guard case .failure(let error) = bridged(instance, header: header, credential: credential) else {
+                Issue.record("\(header) with \(credential) was not refused")
+                continue
+            }
+            #expect(error.status == status)
+            #expect(error.message.contains(message))
+            #expect(!error.message.contains("s3cret") && !error.message.contains("phrase\""))
+        }
+        let small = bridged(instance, header: "x", credential: "", size: HTTPBridge.minimumRequestSize - 8)
+        guard case .failure(let error) = small else { Issue.record("a struct smaller than ABI 1.0's was accepted"); return }
+        #expect(error.status == SWL_ERR_ABI)
+        instance.destroy()
     }
 
     @Test func keyValueStateIsNamespacedByPluginAndSurvivesANewRuntime() throws {

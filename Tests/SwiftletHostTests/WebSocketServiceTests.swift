@@ -7,6 +7,7 @@ import NIOCore
 import SwiftletABI
 @testable import SwiftletHost
 import Synchronization
+import SwiftletTransport
 import Testing
 
 /// Host-owned WebSockets through `swl_host_t`, against a real loopback echo server.
@@ -77,6 +78,40 @@ import Testing
     private func send(_ host: UnsafePointer<swl_host_t>, _ id: UInt64, _ text: String) -> swl_status_t {
         var record = ABIError.emptyRecord()
         return ABIValue.withCString(text) { host.pointee.ws_send!(host, id, $0, 0, &record) }
+    }
+
+    @Test func aMessageNamingACredentialGoesWithItsPlaceholdersFilledInOrNotAtAll() async throws {
+        let server = try await Self.startEchoServer()
+        let runtime = try HostRuntime()
+        runtime.credentials.add(Credential(name: "main", apiKey: "bg_key", secret: "s3cret", passphrase: #"p"q"#))
+        runtime.credentials.add(Credential(name: "other", apiKey: "k", secret: "s", passphrase: "p"))
+        let library = try PluginLoader.load(path: try TestSupport.builtPlugin("ExampleCHeartbeat"))
+        let instance = try runtime.instantiate(library, config: #"{"url":"http://127.0.0.1:9/"}"#, credentials: ["main"])
+        let host = instance.hostTable
+        let log = Log()
+        let (status, id) = open(host, url: "ws://127.0.0.1:\(server.port)/echo", log: log)
+        #expect(status == SWL_OK)
+        #expect(await TestSupport.eventually { log.all.contains("state:open") })
+        func sendFilled(_ text: String, credential: String, to connection: UInt64 = id) -> (swl_status_t, String) {
+            var record = ABIError.emptyRecord()
+            let status = ABIValue.withCString(credential) { name in
+                ABIValue.withCString(text) { host.pointee.ws_send_with_credential!(host, connection, name, $0, &record) }
+            }
+            return (status, status == SWL_OK ? "" : ABIError.read(record, status: status).message)
+        }
+        let login = #"{"apiKey":"{{api_key}}","passphrase":"{{passphrase}}"}"#
+        #expect(sendFilled(login, credential: "main").0 == SWL_OK)
+        let unknown = sendFilled(#"{"secret":"{{secret}}"}"#, credential: "main")
+        #expect(unknown.0 == SWL_ERR_INVALID_ARGUMENT)
+        #expect(unknown.1.contains("unknown credential placeholder {{secret}}"))
+        #expect(sendFilled(login, credential: "other").0 == SWL_ERR_NOT_FOUND)
+        #expect(sendFilled(login, credential: "main", to: id + 1000).0 == SWL_ERR_NOT_FOUND)
+        #expect(send(host, id, "after") == SWL_OK)
+        // The refused messages were not sent: the echo of "after" follows the login's.
+        #expect(await TestSupport.eventually { log.all.count == 3 })
+        #expect(log.all == ["state:open", #"message:echo:{"apiKey":"bg_key","passphrase":"p\"q"}"#, "message:echo:after"])
+        instance.destroy()
+        await server.running.stop()
     }
 
     @Test func openSendReceiveInOrderAndServerClose() async throws {

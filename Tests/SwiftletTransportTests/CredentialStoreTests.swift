@@ -75,6 +75,33 @@ import Testing
         }
     }
 
+    @Test func placeholdersAreFilledInAndEscapedForWhereTheyGo() throws {
+        let store = Self.store()
+        store.add(Credential(name: "quoted", apiKey: "k", secret: "s", passphrase: "a\"b\\c\n"))
+        #expect(try store.fillingPlaceholders(in: "{{passphrase}}", credential: "bitget", for: .headerValue) == "pass phrase")
+        #expect(try store.fillingPlaceholders(in: "<{{api_key}}|{{passphrase}}>", credential: "bitget", for: .headerValue)
+                == "<bg_api_key|pass phrase>")
+        // No placeholder: the text as given, and the credential is not even looked up.
+        for text in ["", "application/json", "{{", "{{}}", "{{pass phrase}}", "{ {passphrase}}", "{{passphrase}"] {
+            #expect(try store.fillingPlaceholders(in: text, credential: "absent", for: .headerValue) == text)
+        }
+        #expect(try store.fillingPlaceholders(in: #"{"passphrase":"{{passphrase}}"}"#, credential: "quoted", for: .jsonString)
+                == #"{"passphrase":"a\"b\\c\u000a"}"#)
+        #expect { try store.fillingPlaceholders(in: "{{passphrase}}", credential: "quoted", for: .headerValue) } throws: {
+            ($0 as? TransportError)?.kind == .invalidRequest
+        }
+        for text in ["{{secret}}", "x{{api_secret}}", "{{Passphrase}}"] {
+            #expect { try store.fillingPlaceholders(in: text, credential: "bitget", for: .jsonString) } throws: { error in
+                guard let error = error as? TransportError else { return false }
+                return error.kind == .invalidRequest && error.message.contains("unknown credential placeholder")
+                    && !error.message.contains("bg-secret-1234")
+            }
+        }
+        #expect { try store.fillingPlaceholders(in: "{{passphrase}}", credential: "absent", for: .headerValue) } throws: {
+            ($0 as? TransportError)?.kind == .unknownCredential
+        }
+    }
+
     @Test func secretDoesNotLeakThroughDescriptions() {
         let credential = Credential(name: "bitget", apiKey: "bg_api_key", secret: "bg-secret-1234", passphrase: "pp")
         var dumped = ""

@@ -60,6 +60,13 @@ typedef struct swl_http_request {
     size_t header_count;
     swl_str_t body;                   /* sent exactly as given; empty for none */
     swl_time_ns_t timeout;            /* whole-request deadline; 0 = host default (10 s) */
+    /* Since ABI 1.2 (a host of 1.1 or older ignores it: check host->abi_minor): a
+     * credential granted to the instance. When not empty, the host replaces each
+     * {{api_key}} and {{passphrase}} in the header values with that field of the
+     * credential before sending, so the passphrase never reaches the plugin. Any
+     * other {{name}} in a header value is refused (SWL_ERR_INVALID_ARGUMENT), as is
+     * a field that cannot stand in a header (CR, LF, NUL). Empty: headers go as given. */
+    swl_str_t credential;
 } swl_http_request_t;
 
 /* The outcome of an HTTP request, BORROWED for the duration of the callback.
@@ -179,9 +186,11 @@ typedef struct swl_host {
     swl_status_t (*sign)(const struct swl_host *host, swl_str_t credential,
                          swl_sign_algorithm_t algorithm, swl_str_t payload, char *out,
                          size_t capacity, size_t *out_len, swl_error_t *error);
-    /* Read a NON-secret field of a named credential: "api_key" or "passphrase"
-     * (sent in clear in Bitget's headers). The secret itself is not readable.
-     * Same output rules as sign. */
+    /* Read the NON-secret field of a named credential: "api_key". The secret and the
+     * passphrase are not readable (SWL_ERR_NOT_FOUND); to send the passphrase, put
+     * {{passphrase}} where it goes (swl_http_request_t.credential,
+     * ws_send_with_credential). A plugin built for ABI 1.1 or older may still read
+     * "passphrase" (deprecated; the host logs a warning). Same output rules as sign. */
     swl_status_t (*credential_field)(const struct swl_host *host, swl_str_t credential,
                                      swl_str_t field, char *out, size_t capacity,
                                      size_t *out_len, swl_error_t *error);
@@ -217,6 +226,15 @@ typedef struct swl_host {
      * event-loop callback (the Bitget connectors' order state). */
     swl_status_t (*kv_put_deferred)(const struct swl_host *host, swl_str_t key, swl_str_t value,
                                     swl_error_t *error);
+
+    /* Since ABI 1.2 (check SWL_HAS_MEMBER(swl_host_t, host, ws_send_with_credential)): like
+     * ws_send for a text message, but the host first replaces each {{api_key}} and
+     * {{passphrase}} in `data` with that field of the named credential (granted to the
+     * instance), escaped for a JSON string: put the placeholders inside string literals,
+     * as in Bitget's login message. Any other {{name}} is refused with
+     * SWL_ERR_INVALID_ARGUMENT and nothing is sent. */
+    swl_status_t (*ws_send_with_credential)(const struct swl_host *host, uint64_t connection_id,
+                                            swl_str_t credential, swl_str_t data, swl_error_t *error);
 } swl_host_t;
 
 SWL_EXTERN_C_END

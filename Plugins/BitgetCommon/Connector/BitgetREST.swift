@@ -21,10 +21,10 @@ public final class BitgetREST {
     private var held: [() -> Void]?
     /// Requests accepted but not yet sent: waiting for their rate-limit slot (or a 429 backoff).
     public private(set) var waitingForSlot = 0
-    /// The credential's API key and passphrase, read from the host at the first signed
-    /// request rather than at each (two host calls per order otherwise). The secret stays in
-    /// the host, which signs.
-    private var identity: (key: String, passphrase: String)?
+    /// The credential's API key, read from the host at the first signed request rather than
+    /// at each. The secret and the passphrase stay in the host, which signs and writes the
+    /// passphrase into the request (`{{passphrase}}`).
+    private var apiKey: String?
     /// Requests sent whose answer has not come back yet.
     public private(set) var inFlight = 0
     /// Requests accepted whose outcome is not known yet: unsent, or sent and unanswered.
@@ -153,7 +153,8 @@ public final class BitgetREST {
         }
         inFlight += 1
         do {
-            try host.request(method: method, url: baseURL + requestPath, headers: headers, body: body) { [weak self] result in
+            try host.request(method: method, url: baseURL + requestPath, headers: headers, body: body,
+                             credential: signed ? credential : nil) { [weak self] result in
                 let decoded = Self.decode(result, as: type, what: "\(method) \(path)")
                 guard let self else { return completion(decoded) }
                 self.inFlight -= 1
@@ -173,18 +174,17 @@ public final class BitgetREST {
         let timestamp = String(exchangeNowMs)
         do {
             let sign = try host.sign(timestamp + method.uppercased() + requestPath + body, credential: credential)
-            let identity: (key: String, passphrase: String)
-            if let known = self.identity {
-                identity = known
+            let key: String
+            if let known = apiKey {
+                key = known
             } else {
-                identity = (try host.credentialField("api_key", credential: credential),
-                            try host.credentialField("passphrase", credential: credential))
-                self.identity = identity
+                key = try host.credentialField("api_key", credential: credential)
+                apiKey = key
             }
-            return [("ACCESS-KEY", identity.key),
+            return [("ACCESS-KEY", key),
                     ("ACCESS-SIGN", sign),
                     ("ACCESS-TIMESTAMP", timestamp),
-                    ("ACCESS-PASSPHRASE", identity.passphrase)]
+                    ("ACCESS-PASSPHRASE", "{{passphrase}}")]
         } catch {
             throw BitgetAPIError(kind: .invalidKey, message: "credential \(credential): \(error.message)")
         }

@@ -304,10 +304,11 @@ public final class BitgetStream {
         let seconds = String((host.now / 1_000_000 + clockOffsetMs()) / 1000)
         do {
             let sign = try host.sign(seconds + "GET" + "/user/verify", credential: loginCredential)
-            let key = try host.credentialField("api_key", credential: loginCredential)
-            let passphrase = try host.credentialField("passphrase", credential: loginCredential)
-            let arg = JSONText.object([("apiKey", key), ("passphrase", passphrase), ("timestamp", seconds), ("sign", sign)])
-            send(JSONText.rawObject([("op", JSONText.string("login")), ("args", JSONText.array([arg]))]))
+            // The host writes the key and passphrase in: the passphrase never enters the plugin.
+            let arg = JSONText.object([("apiKey", "{{api_key}}"), ("passphrase", "{{passphrase}}"),
+                                       ("timestamp", seconds), ("sign", sign)])
+            send(JSONText.rawObject([("op", JSONText.string("login")), ("args", JSONText.array([arg]))]),
+                 credential: loginCredential)
         } catch {
             onNotice(.error(code: "", message: "cannot sign login with credential \(loginCredential): \(error.message)"))
         }
@@ -322,13 +323,23 @@ public final class BitgetStream {
         }
     }
 
-    /// Sends within the per-connection message budget, in order.
-    private func send(_ text: String) {
+    /// Sends within the per-connection message budget, in order. With `credential`, the
+    /// host fills its placeholders in (the login), and a refusal is reported; other sends
+    /// that fail mean the connection is going, which its state callback reports.
+    private func send(_ text: String, credential: String? = nil) {
         guard let id = connection else { return }
         let delay = sendLimiter.reserve("ws", now: host.monotonic)
         let write = { [weak self] in
             guard let self, self.connection == id else { return }
-            try? self.host.send(id, text: text)
+            guard let credential else {
+                try? self.host.send(id, text: text)
+                return
+            }
+            do throws(PluginError) {
+                try self.host.send(id, text: text, credential: credential)
+            } catch {
+                self.onNotice(.error(code: "", message: "cannot send login with credential \(credential): \(error.message)"))
+            }
         }
         if delay <= 0 { write() } else if (try? host.startTimer(after: .nanoseconds(delay), { _ in write() })) == nil { write() }
     }
