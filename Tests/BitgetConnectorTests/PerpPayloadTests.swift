@@ -49,9 +49,9 @@ import Testing
 
     @Test func fundingPayloads() throws {
         let rate = try #require(try fixtureData("http_get_mix_current_fund_rate.json", as: [PerpPayloads.FundingRate].self).first)
-        #expect(rate.fundingRate == "0.0005")
-        let time = try #require(try fixtureData("http_get_mix_funding_time.json", as: [PerpPayloads.FundingTime].self).first)
-        #expect(time.nextFundingTime.text == "1695801600000")
+        #expect(rate.fundingRate == "0.0005" && rate.nextUpdate == nil)
+        let current = try #require(try fixtureData("http_get_mix_current_fund_rate_2025.json", as: [PerpPayloads.FundingRate].self).first)
+        #expect(current.fundingRate == "0.000068" && current.nextUpdate?.text == "1743062400000")
     }
 
     @Test func malformedFuturesPayloadsAreClearErrors() throws {

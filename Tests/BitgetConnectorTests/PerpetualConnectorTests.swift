@@ -122,10 +122,13 @@ import Testing
         // A long pays a positive rate: a negative amount.
         #expect(symbol == Self.btc && payment.amount < .zero && payment.asset == "USDT" && !payment.paymentID.isEmpty)
         #expect(await h.eventually { (try? perp.fundingInfo(symbol: Self.btc)).map { $0.rate == d("0.0001") } == true })
+        #expect(((try? perp.fundingInfo(symbol: Self.btc))?.nextFundingTime ?? 0) > 0)
         // It shows in the account, and later polls do not report it again.
         #expect(await h.eventually { (h.balance("USDT")?.available ?? before) < before })
         try await Task.sleep(for: .milliseconds(800))
         #expect(payments().count == 1)
+        // Every 200 ms poll of `current-fund-rate` for the held symbol gave its rate and next settlement.
+        #expect(!h.errors.contains { $0.contains("funding") }, "\(h.errors)")
         await h.stop()
     }
 

@@ -25,6 +25,11 @@ import Testing
         ],
         // The zh-CN Flash-Close-Position example has `symbol` in each element (the English one does not).
         "http_post_mix_close_positions.json": ["$.data.successList[].symbol": "in Bitget's zh-CN example"],
+        // The fields Bitget's 2025 example of the same endpoint adds (http_get_mix_current_fund_rate_2025.json).
+        "http_get_mix_current_fund_rate.json": [
+            "$.data[].fundingRateInterval": "in the 2025 example", "$.data[].nextUpdate": "in the 2025 example",
+            "$.data[].minFundingRate": "in the 2025 example", "$.data[].maxFundingRate": "in the 2025 example",
+        ],
         // Bitget documents `checksum` for the `books*` channels; the books5 example omits it.
         "ws_books5.json": ["$.data[].checksum": "documented for books channels"],
     ]
@@ -71,6 +76,8 @@ import Testing
         .init(file: "http_get_mix_ticker.json", path: "/api/v2/mix/market/ticker", query: "symbol=BTCUSDT&productType=USDT-FUTURES"),
         .init(file: "http_get_mix_current_fund_rate.json", path: "/api/v2/mix/market/current-fund-rate",
               query: "symbol=BTCUSDT&productType=USDT-FUTURES"),
+        .init(file: "http_get_mix_current_fund_rate_2025.json", path: "/api/v2/mix/market/current-fund-rate",
+              query: "productType=USDT-FUTURES"),
         .init(file: "http_get_mix_funding_time.json", path: "/api/v2/mix/market/funding-time",
               query: "symbol=BTCUSDT&productType=USDT-FUTURES"),
         .init(file: "http_get_mix_account.json", path: "/api/v2/mix/account/account",

@@ -101,23 +101,22 @@ extension BitgetPerpetualConnector {
         if core.config.credential != nil { fetchFundingPayments() }
     }
 
+    /// The rate and the next settlement (`nextUpdate`, in Bitget's answer since 2025) from
+    /// `current-fund-rate`.
     func refreshFunding(_ symbol: String) {
         let query = [("symbol", symbol), ("productType", productType)]
         rest.send("GET", "/api/v2/mix/market/current-fund-rate", query: query, signed: false,
-                  as: [PerpPayloads.FundingRate].self) { [weak self] rateResult in
-            self?.rest.send("GET", "/api/v2/mix/market/funding-time", query: query, signed: false,
-                            as: [PerpPayloads.FundingTime].self) { [weak self] timeResult in
-                guard let self else { return }
-                guard case .success(let rates) = rateResult, let rateText = rates.first?.fundingRate,
-                      let rate = try? ExactDecimal(rateText), case .success(let times) = timeResult,
-                      let next = try? Field.milliseconds(times.first?.nextFundingTime.text, "nextFundingTime") else {
-                    self.core.report(PluginError(SWL_ERR_EXCHANGE, "funding rate or time unavailable"), "funding", symbol: symbol)
-                    return
-                }
-                let old = self.funding[symbol]
-                self.publishFunding(symbol, FundingInfo(rate: rate, nextFundingTime: next, markPrice: old?.markPrice ?? .zero,
-                                                        indexPrice: old?.indexPrice ?? .zero))
+                  as: [PerpPayloads.FundingRate].self) { [weak self] result in
+            guard let self else { return }
+            guard case .success(let rates) = result, let entry = rates.first(where: { $0.symbol == symbol }),
+                  let rate = try? ExactDecimal(entry.fundingRate), let nextText = entry.nextUpdate?.text, !nextText.isEmpty,
+                  let next = try? Field.milliseconds(nextText, "nextUpdate") else {
+                self.core.report(PluginError(SWL_ERR_EXCHANGE, "funding rate or next settlement unavailable"), "funding", symbol: symbol)
+                return
             }
+            let old = self.funding[symbol]
+            self.publishFunding(symbol, FundingInfo(rate: rate, nextFundingTime: next, markPrice: old?.markPrice ?? .zero,
+                                                    indexPrice: old?.indexPrice ?? .zero))
         }
     }
 

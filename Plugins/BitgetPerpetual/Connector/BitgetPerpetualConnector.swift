@@ -31,7 +31,6 @@ public final class BitgetPerpetualConnector: PerpetualConnectorPlugin, CoreBacke
         "/api/v2/public/time": 20,
         "/api/v2/mix/market/contracts": 20,
         "/api/v2/mix/market/current-fund-rate": 20,
-        "/api/v2/mix/market/funding-time": 20,
         "/api/v2/mix/market/ticker": 20,
         "/api/v2/mix/order/place-order": 10,
         "/api/v2/mix/order/batch-place-order": 5,

@@ -298,14 +298,12 @@ public enum PerpPayloads {
 
     // MARK: funding
 
+    /// `GET /api/v2/mix/market/current-fund-rate`. Bitget's answer since 2025 also has the
+    /// next settlement (`nextUpdate`, ms); the older one had only symbol and rate.
     public struct FundingRate: Decodable, Sendable {
         public let symbol: String
         public let fundingRate: String
-    }
-
-    public struct FundingTime: Decodable, Sendable {
-        public let symbol: String
-        public let nextFundingTime: FlexibleString
+        public let nextUpdate: FlexibleString?
     }
 
     /// `GET /api/v2/mix/account/bill` page.

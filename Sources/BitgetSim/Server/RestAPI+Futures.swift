@@ -11,6 +11,14 @@ extension RestAPI {
         return exchange.instrumentOrder.compactMap { exchange.instruments[$0] }.filter { $0.instType == upper }
     }
 
+    /// The bound of the funding rate `current-fund-rate` reports: Bitget's ±0.003 of BTCUSDT,
+    /// widened to the configured rate if that is larger.
+    static func fundingRateBound(_ rate: ExactDecimal) -> ExactDecimal {
+        let standard = try! ExactDecimal("0.003")
+        let magnitude = rate < .zero ? rate.negated : rate
+        return magnitude > standard ? magnitude : standard
+    }
+
     func registerFutures() {
         let ex = exchange
         publicRoutes["GET /api/v2/mix/market/contracts"] = { [unowned self] request in
@@ -44,10 +52,20 @@ extension RestAPI {
                 }
             }
         }
-        publicRoutes["GET /api/v2/mix/market/current-fund-rate"] = { request in
+        // The answer Bitget gives since 2025: with the settlement period (hours), the next
+        // settlement (ms) and the rate's bounds; `symbol` is optional (all of the product type).
+        publicRoutes["GET /api/v2/mix/market/current-fund-rate"] = { [unowned self] request in
             try ex.locked { () throws(BitgetError) -> JSONValue in
-                let i = try ex.perp(request.query["symbol"], request.query["productType"])
-                return [["symbol": .string(i.symbol), "fundingRate": .string(ex.config.fundingRate.trimmed)]]
+                let symbol = request.query["symbol"] ?? ""
+                let instruments = symbol.isEmpty ? try self.perps(request.query["productType"])
+                    : [try ex.perp(symbol, request.query["productType"])]
+                let bound = RestAPI.fundingRateBound(ex.config.fundingRate)
+                return .array(instruments.map { i in
+                    ["symbol": .string(i.symbol), "fundingRate": .string(ex.config.fundingRate.trimmed),
+                     "fundingRateInterval": .string(String(max(1, ex.config.fundingIntervalSeconds / 3600))),
+                     "nextUpdate": .intString(ex.nextFundingTime),
+                     "minFundingRate": .string(bound.negated.trimmed), "maxFundingRate": .string(bound.trimmed)]
+                })
             }
         }
         publicRoutes["GET /api/v2/mix/market/funding-time"] = { request in
