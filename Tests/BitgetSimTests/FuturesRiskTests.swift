@@ -26,6 +26,13 @@ import Testing
         let lever = try await client.post("/api/v2/mix/account/set-leverage",
             #"{"symbol":"BTCUSDT","productType":"USDT-FUTURES","marginCoin":"USDT","leverage":"10"}"#)
         #expect(lever["code"] as? String == "00000")
+        // The single-account answer shows the symbol's own leverage and margin mode.
+        for (symbol, leverage, mode) in [("BTCUSDT", "10", "isolated"), ("ETHUSDT", "20", "crossed")] {
+            let answer = try await client.get("/api/v2/mix/account/account", "symbol=\(symbol)&\(FuturesRiskTests.usdtFutures)", signed: true)
+            let data = try #require(answer["data"] as? [String: Any])
+            #expect(data["crossedMarginLeverage"] as? String == leverage && data["isolatedLongLever"] as? String == leverage
+                    && data["isolatedShortLever"] as? String == leverage && data["marginMode"] as? String == mode, "\(symbol): \(data)")
+        }
         sim.addLiquidity(instType: "USDT-FUTURES", symbol: "BTCUSDT", side: "sell", price: "60000.0", size: "1")
         sim.addLiquidity(instType: "USDT-FUTURES", symbol: "ETHUSDT", side: "buy", price: "3000.00", size: "10")
         let long = try await client.post("/api/v2/mix/order/place-order",

@@ -18,8 +18,12 @@ extension Exchange {
         accounts[Int(owner)].posMode[productType] ?? "one_way_mode"
     }
 
-    func leverage(_ owner: Int32, _ key: String) -> Int64 { accounts[Int(owner)].leverage[key] ?? 20 }
-    func marginMode(_ owner: Int32, _ key: String) -> String { accounts[Int(owner)].marginMode[key] ?? "crossed" }
+    /// A symbol's leverage and margin mode until the account sets them.
+    static let defaultLeverage: Int64 = 20
+    static let defaultMarginMode = "crossed"
+
+    func leverage(_ owner: Int32, _ key: String) -> Int64 { accounts[Int(owner)].leverage[key] ?? Exchange.defaultLeverage }
+    func marginMode(_ owner: Int32, _ key: String) -> String { accounts[Int(owner)].marginMode[key] ?? Exchange.defaultMarginMode }
 
     /// Places a futures order; returns its id.
     func placeMix(owner: Int32, _ body: JSONValue) throws(BitgetError) -> UInt64 {
@@ -343,7 +347,9 @@ extension Exchange {
         return out
     }
 
-    func mixAccountView(owner: Int32, productType: String, marginCoin: String) -> JSONValue {
+    /// The account of `marginCoin`; with `instrumentKey`, the leverage and margin mode shown are
+    /// that symbol's (Bitget's single-account answer), else the defaults.
+    func mixAccountView(owner: Int32, productType: String, marginCoin: String, instrumentKey: String? = nil) -> JSONValue {
         let balance = accounts[Int(owner)].futures[marginCoin] ?? Balance()
         var margin = ExactDecimal.zero
         var crossedPnL = ExactDecimal.zero
@@ -362,6 +368,8 @@ extension Exchange {
         let upl = crossedPnL.plus(isolatedPnL)
         let equity = balance.available.plus(balance.frozen).plus(margin).plus(upl)
         return Views.mixAccount(marginCoin: marginCoin, balance: balance, equity: equity, crossedUnrealized: crossedPnL,
-                                isolatedUnrealized: isolatedPnL, posMode: posMode(owner, productType))
+                                isolatedUnrealized: isolatedPnL, posMode: posMode(owner, productType),
+                                leverage: instrumentKey.map { leverage(owner, $0) } ?? Exchange.defaultLeverage,
+                                marginMode: instrumentKey.map { marginMode(owner, $0) } ?? Exchange.defaultMarginMode)
     }
 }

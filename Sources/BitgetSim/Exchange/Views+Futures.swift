@@ -84,16 +84,19 @@ extension Views {
         ]
     }
 
+    /// A futures account; `leverage` and `marginMode` are those of the symbol asked about
+    /// (`GET .../account?symbol=`), or the defaults for a listing.
     static func mixAccount(marginCoin: String, balance: Balance, equity: ExactDecimal, crossedUnrealized: ExactDecimal,
-                           isolatedUnrealized: ExactDecimal, posMode: String) -> JSONValue {
+                           isolatedUnrealized: ExactDecimal, posMode: String, leverage: Int64, marginMode: String) -> JSONValue {
         let unrealized = crossedUnrealized.plus(isolatedUnrealized)
+        let lever = JSONValue.string(String(leverage))
         return [
             "marginCoin": .string(marginCoin), "locked": .string(balance.frozen.trimmed),
             "available": .string(balance.available.trimmed), "crossedMaxAvailable": .string(balance.available.trimmed),
             "isolatedMaxAvailable": .string(balance.available.trimmed), "maxTransferOut": .string(balance.available.trimmed),
             "accountEquity": .string(equity.trimmed), "usdtEquity": .string(equity.trimmed), "btcEquity": "0",
-            "crossedRiskRate": "0", "crossedMarginLeverage": "20", "isolatedLongLever": "20", "isolatedShortLever": "20",
-            "marginMode": "crossed", "posMode": .string(posMode), "unrealizedPL": .string(unrealized.trimmed), "coupon": "0",
+            "crossedRiskRate": "0", "crossedMarginLeverage": lever, "isolatedLongLever": lever, "isolatedShortLever": lever,
+            "marginMode": .string(marginMode), "posMode": .string(posMode), "unrealizedPL": .string(unrealized.trimmed), "coupon": "0",
             "crossedUnrealizedPL": .string(crossedUnrealized.trimmed),
             "isolatedUnrealizedPL": .string(isolatedUnrealized.trimmed), "assetMode": "single",
         ]

@@ -157,7 +157,8 @@ extension RestAPI {
             try ex.locked { () throws(BitgetError) -> JSONValue in
                 let i = try ex.perp(request.query["symbol"], request.query["productType"])
                 guard case .perpetual(let pt, let coin) = i.kind else { throw .invalid("productType") }
-                return ex.mixAccountView(owner: owner, productType: pt, marginCoin: request.query["marginCoin"]?.uppercased() ?? coin)
+                return ex.mixAccountView(owner: owner, productType: pt, marginCoin: request.query["marginCoin"]?.uppercased() ?? coin,
+                                         instrumentKey: i.key)
             }
         }
         privateRoutes["GET /api/v2/mix/position/all-position"] = { [unowned self] request, owner in
