@@ -42,6 +42,8 @@ def rest():
     check("fetch_ohlcv", len(candles) > 0 and all(c[2] >= c[3] for c in candles), candles)
     usdt = ex.fetch_balance()["USDT"]["free"]
     check("fetch_balance", usdt > 0)
+    fee = ex.fetch_trading_fee("BTC/USDT")
+    check("fetch_trading_fee", fee["maker"] is not None and fee["taker"] is not None, fee)
 
     order = ex.create_order("BTC/USDT", "limit", "buy", 0.001, round(book["bids"][0][0] * 0.5, 2))
     check("create_order (limit, resting)", order["id"])
@@ -64,6 +66,10 @@ def rest():
     ex.create_order("BTC/USDT:USDT", "market", "buy", 0.01)
     positions = ex.fetch_positions(["BTC/USDT:USDT"])
     check("swap fetch_positions", any(p["side"] == "long" and p["contracts"] > 0 for p in positions), positions)
+    interest = ex.fetch_open_interest("BTC/USDT:USDT")
+    check("swap fetch_open_interest", interest["openInterestAmount"] >= 0.01, interest)
+    ex.close_position("BTC/USDT:USDT")
+    check("swap close_position", not any(p["contracts"] for p in ex.fetch_positions(["BTC/USDT:USDT"])))
     rate = ex.fetch_funding_rate("BTC/USDT:USDT")
     check("swap fetch_funding_rate", rate["fundingRate"] is not None and rate["fundingTimestamp"], rate)
 

@@ -42,6 +42,15 @@ import Testing
             #"{"symbol":"ETHUSDT","productType":"USDT-FUTURES","marginMode":"crossed","marginCoin":"USDT","size":"1","side":"sell","orderType":"market"}"#)
         #expect(short["code"] as? String == "00000")
 
+        // Open interest counts both positions (the other side of each is the simulator's own liquidity).
+        for (symbol, size) in [("BTCUSDT", "0.100"), ("ETHUSDT", "1.00")] {
+            let answer = try await client.get("/api/v2/mix/market/open-interest", "symbol=\(symbol)&productType=USDT-FUTURES")
+            let list = (answer["data"] as? [String: Any])?["openInterestList"] as? [[String: Any]]
+            #expect(list?.first?["size"] as? String == size, "\(symbol): \(answer)")
+        }
+        let fees = try await client.get("/api/v2/common/trade-rate", "symbol=BTCUSDT&businessType=mix", signed: true)
+        #expect((fees["data"] as? [String: Any])?["takerFeeRate"] as? String == "0.0006")
+
         // Isolated long: entry 6000 (0.1 × 60000), margin 600 (10x), mmr 0.004:
         // (6000 − 600) / (0.1 × 0.996) = 54216.867469… → rounded up at 5 places.
         let btc = try #require(try await FuturesRiskTests.position(client, "BTCUSDT"))

@@ -19,7 +19,7 @@ final class RateLimiter: @unchecked Sendable {
         "/api/v2/mix/position/single-position": 10, "/api/v2/mix/account/accounts": 10,
         "/api/v2/mix/account/account": 10, "/api/v2/mix/account/set-leverage": 5,
         "/api/v2/mix/account/set-margin-mode": 5, "/api/v2/mix/account/set-position-mode": 5,
-        "/api/v2/mix/account/bill": 10,
+        "/api/v2/mix/account/bill": 10, "/api/v2/common/trade-rate": 10,
     ]
 
     /// Counts one request of `who` on `path`; false when over the limit.

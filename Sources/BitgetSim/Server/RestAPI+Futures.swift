@@ -68,6 +68,21 @@ extension RestAPI {
                 })
             }
         }
+        // Open interest: the accounts' long or short positions in the contract, whichever side is
+        // larger (the simulator's own liquidity, its background agents', holds no positions).
+        publicRoutes["GET /api/v2/mix/market/open-interest"] = { request in
+            try ex.locked { () throws(BitgetError) -> JSONValue in
+                let i = try ex.perp(request.query["symbol"], request.query["productType"])
+                var long: Int64 = 0
+                var short: Int64 = 0
+                for account in ex.accounts {
+                    long += account.positions["\(i.key)|long"]?.lots ?? 0
+                    short += account.positions["\(i.key)|short"]?.lots ?? 0
+                }
+                return ["openInterestList": [["symbol": .string(i.symbol), "size": .string(i.sizeText(max(long, short)))]],
+                        "ts": .intString(WallClock.milliseconds())]
+            }
+        }
         publicRoutes["GET /api/v2/mix/market/funding-time"] = { request in
             try ex.locked { () throws(BitgetError) -> JSONValue in
                 let i = try ex.perp(request.query["symbol"], request.query["productType"])

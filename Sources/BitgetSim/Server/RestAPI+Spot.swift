@@ -124,6 +124,28 @@ extension RestAPI {
                 return .array(fills.map { Views.spotFill($0, ex.instruments[$0.instrumentKey]!, userId: account.userId) })
             }
         }
+        // The account's fee rates for a symbol: `businessType` spot (and margin, which trades the
+        // spot symbol) or mix (the symbol's contract, in whichever product type lists it).
+        privateRoutes["GET /api/v2/common/trade-rate"] = { request, _ in
+            try ex.locked { () throws(BitgetError) -> JSONValue in
+                guard let business = request.query["businessType"]?.lowercased(), !business.isEmpty else {
+                    throw .missing("businessType")
+                }
+                let instrument: Instrument
+                switch business {
+                case "spot", "margin":
+                    instrument = try ex.spot(request.query["symbol"])
+                case "mix":
+                    guard let symbol = request.query["symbol"]?.uppercased(), !symbol.isEmpty else { throw .missing("symbol") }
+                    guard let contract = ex.instrumentOrder.lazy.compactMap({ ex.instruments[$0] })
+                        .first(where: { $0.symbol == symbol && $0.kind != .spot }) else { throw .unknownSymbol(symbol) }
+                    instrument = contract
+                default:
+                    throw .invalid("businessType")
+                }
+                return ["makerFeeRate": .string(instrument.makerFeeRate.trimmed), "takerFeeRate": .string(instrument.takerFeeRate.trimmed)]
+            }
+        }
         privateRoutes["GET /api/v2/spot/account/assets"] = { request, owner in
             try ex.locked { () throws(BitgetError) -> JSONValue in
                 let account = ex.accounts[Int(owner)]
