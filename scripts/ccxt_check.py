@@ -66,6 +66,8 @@ def rest():
     ex.create_order("BTC/USDT:USDT", "market", "buy", 0.01)
     positions = ex.fetch_positions(["BTC/USDT:USDT"])
     check("swap fetch_positions", any(p["side"] == "long" and p["contracts"] > 0 for p in positions), positions)
+    tiers = ex.fetch_market_leverage_tiers("BTC/USDT:USDT")
+    check("swap fetch_market_leverage_tiers", tiers and tiers[0]["maxLeverage"] > 1, tiers)
     interest = ex.fetch_open_interest("BTC/USDT:USDT")
     check("swap fetch_open_interest", interest["openInterestAmount"] >= 0.01, interest)
     ex.close_position("BTC/USDT:USDT")

@@ -15,6 +15,29 @@ import Testing
                                      as: T.self, what: name).get()
     }
 
+    /// A WebSocket push: its `data` items.
+    struct Push<Item: Decodable>: Decodable { let data: [Item] }
+
+    /// The `data` items of a WebSocket push fixture.
+    func pushItems<T: Decodable>(_ name: String, as: T.Type) throws -> [T] {
+        try JSONDecoder().decode(Push<T>.self, from: Data(try SpotHarness.fixture("bitget/\(name)"))).data
+    }
+
+    @Test func accountAndPositionPushesReadAsTheirRESTCounterparts() throws {
+        // The push says `frozen` and `equity` where REST says `locked` and `accountEquity`.
+        let account = try #require(try pushItems("ws_mix_account.json", as: PerpPayloads.Account.self).first)
+        let balance = try PerpPayloads.balance(account)
+        #expect(balance.asset == "USDT" && balance.available == d("11490.16841069") && balance.locked == .zero
+                && balance.total == d("11489.96841069"))
+        // `instId` instead of `symbol`, a numeric leverage, no mark price.
+        let record = try #require(try pushItems("ws_positions.json", as: PerpPayloads.PositionRecord.self).first)
+        let position = try PerpPayloads.position(record)
+        #expect(position.symbol == "BTCUSDT" && position.position.side == .long && position.position.marginMode == .crossed)
+        #expect(position.position.size == d("0.001") && position.position.entryPrice == d("43849")
+                && position.position.leverage == d("20") && position.position.margin == d("2.19245"))
+        #expect(position.position.unrealizedPnL == d("-0.0032") && position.position.liquidationPrice == d("17629.684814834"))
+    }
+
     @Test func contractsBecomeRulesWithLeverageLimits() throws {
         let contract = try #require(try fixtureData("http_get_mix_contracts.json", as: [PerpPayloads.Contract].self).first)
         let rules = try PerpPayloads.instrument(contract)

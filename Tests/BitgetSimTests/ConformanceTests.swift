@@ -80,6 +80,8 @@ import Testing
               query: "productType=USDT-FUTURES"),
         .init(file: "http_get_mix_funding_time.json", path: "/api/v2/mix/market/funding-time",
               query: "symbol=BTCUSDT&productType=USDT-FUTURES"),
+        .init(file: "http_get_mix_query_position_lever.json", path: "/api/v2/mix/market/query-position-lever",
+              query: "symbol=BTCUSDT&productType=USDT-FUTURES"),
         .init(file: "http_get_mix_open_interest.json", path: "/api/v2/mix/market/open-interest",
               query: "symbol=BTCUSDT&productType=USDT-FUTURES"),
         .init(file: "http_get_common_trade_rate.json", path: "/api/v2/common/trade-rate",
@@ -108,6 +110,8 @@ import Testing
         var arg: String
         /// Compare the subscribe ack instead of the first push.
         var ack = false
+        /// A private channel: on the private endpoint, after login.
+        var isPrivate = false
     }
 
     static let wsCases: [WSCase] = [
@@ -115,6 +119,8 @@ import Testing
         .init(file: "ws_books5.json", arg: #"{"instType":"SPOT","channel":"books5","instId":"BTCUSDT"}"#),
         .init(file: "ws_ticker.json", arg: #"{"instType":"SPOT","channel":"ticker","instId":"BTCUSDT"}"#),
         .init(file: "ws_trade.json", arg: #"{"instType":"SPOT","channel":"trade","instId":"BTCUSDT"}"#),
+        .init(file: "ws_mix_account.json", arg: #"{"instType":"USDT-FUTURES","channel":"account","coin":"default"}"#, isPrivate: true),
+        .init(file: "ws_positions.json", arg: #"{"instType":"USDT-FUTURES","channel":"positions","instId":"default"}"#, isPrivate: true),
     ]
 
     /// A simulator with one of everything: resting orders, spot and futures fills, an open position.
@@ -159,7 +165,14 @@ import Testing
         defer { Task { await sim.shutdown() } }
         for c in ConformanceTests.wsCases {
             let fixture = try ConformanceTests.load(c.file)
-            let ws = try await WSTestClient.connect(sim.publicWebSocketURL)
+            let ws = try await WSTestClient.connect(c.isPrivate ? sim.privateWebSocketURL : sim.publicWebSocketURL)
+            if c.isPrivate {
+                let ts = String(Int(Date().timeIntervalSince1970))
+                let sign = TestSign.login(timestamp: ts, secret: "sim-secret")
+                ws.send(#"{"op":"login","args":[{"apiKey":"sim-key","passphrase":"sim-passphrase","timestamp":"\#(ts)","sign":"\#(sign)"}]}"#)
+                let answer = try await ws.next(where: { $0.event != nil })
+                #expect(answer.event == "login", "\(c.file)")
+            }
             ws.send(#"{"op":"subscribe","args":[\#(c.arg)]}"#)
             let text: String
             if c.ack {

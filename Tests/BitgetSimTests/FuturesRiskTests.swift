@@ -48,6 +48,10 @@ import Testing
             let list = (answer["data"] as? [String: Any])?["openInterestList"] as? [[String: Any]]
             #expect(list?.first?["size"] as? String == size, "\(symbol): \(answer)")
         }
+        // One position tier: the contract's maximum leverage at the maintenance rate liquidation uses.
+        let tiers = try await client.get("/api/v2/mix/market/query-position-lever", "symbol=BTCUSDT&productType=USDT-FUTURES")
+        let tier = try #require((tiers["data"] as? [[String: Any]])?.first)
+        #expect(tier["leverage"] as? String == "125" && tier["keepMarginRate"] as? String == "0.004", "\(tier)")
         let fees = try await client.get("/api/v2/common/trade-rate", "symbol=BTCUSDT&businessType=mix", signed: true)
         #expect((fees["data"] as? [String: Any])?["takerFeeRate"] as? String == "0.0006")
 

@@ -78,8 +78,9 @@ public final class BitgetPerpetualConnector: PerpetualConnectorPlugin, CoreBacke
     // MARK: lifecycle
 
     public func start() throws(PluginError) {
+        // The `account` channel names `coin`, the others `instId` (Bitget's subscription examples).
         try core.start(privateChannels: ["orders", "fill", "account", "positions"].map {
-            StreamSubscription(instType: productType, channel: $0, instId: "default")
+            StreamSubscription(instType: productType, channel: $0, instId: "default", idKey: $0 == "account" ? "coin" : "instId")
         }, onPrivateMessage: { [weak self] in self?.privateMessage($0) }, loadRules: { [weak self] in self?.loadContracts() })
         fundingTimer = try host.startTimer(after: fundingPoll, every: fundingPoll) { [weak self] _ in self?.pollFunding() }
     }

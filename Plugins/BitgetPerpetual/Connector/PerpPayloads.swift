@@ -270,11 +270,15 @@ public enum PerpPayloads {
     }
 
     /// `GET /api/v2/mix/account/accounts` element.
+    /// A futures account: REST (`locked`, `accountEquity`) or the `account` channel's push,
+    /// which names the same amounts `frozen` and `equity`.
     public struct Account: Decodable, Sendable {
         public let marginCoin: String
         public let locked: String?
+        public let frozen: String?
         public let available: String
         public let accountEquity: String?
+        public let equity: String?
         public let posMode: String?
         public let marginMode: String?
         public let crossedMarginLeverage: FlexibleString?
@@ -283,8 +287,8 @@ public enum PerpPayloads {
     /// The margin balance: total = equity, available, locked.
     public static func balance(_ a: Account) throws(PayloadError) -> Balance {
         let available = try Field.decimal(a.available, "available")
-        let locked = try Field.decimalOrZero(a.locked, "locked")
-        let equity = try Field.decimalOrZero(a.accountEquity, "accountEquity")
+        let locked = try Field.decimalOrZero(a.locked ?? a.frozen, a.locked == nil ? "frozen" : "locked")
+        let equity = try Field.decimalOrZero(a.accountEquity ?? a.equity, a.accountEquity == nil ? "equity" : "accountEquity")
         return Balance(asset: a.marginCoin.uppercased(), total: equity.isZero ? available : equity, available: available, locked: locked)
     }
 

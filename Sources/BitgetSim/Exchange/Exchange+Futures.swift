@@ -180,8 +180,7 @@ extension Exchange {
             balance.frozen = balance.frozen.minus(frozenPart)
             balance.available = balance.available.plus(frozenPart).minus(margin)
             record.frozen = record.frozen.minus(frozenPart)
-            var position = account.positions["\(instrument.key)|\(holdSide)"]
-                ?? Position(holdSide: holdSide, leverage: record.leverage, marginMode: record.marginMode, cTime: time, uTime: time)
+            var position = account.positions["\(instrument.key)|\(holdSide)"] ?? newPosition(holdSide, record, time: time)
             position.lots += remaining
             position.entryNotional += fill.price * remaining
             position.margin = position.margin.plus(margin)
@@ -273,14 +272,20 @@ extension Exchange {
         }
     }
 
+    private func newPosition(_ holdSide: String, _ record: OrderRecord, time: Int64) -> Position {
+        defer { nextPositionId += 1 }
+        return Position(id: nextPositionId, holdSide: holdSide, leverage: record.leverage, marginMode: record.marginMode,
+                        cTime: time, uTime: time)
+    }
+
     func pushPositions(owner: Int32, productType: String) {
-        let data = positionViews(owner: owner, productType: productType, symbol: nil)
+        let data = positionViews(owner: owner, productType: productType, symbol: nil, shape: .push)
         pending.append(StreamEvent(owner: owner, instType: productType, channel: "positions", instId: "default", data: data))
     }
 
     func pushMixAccount(owner: Int32, productType: String, marginCoin: String) {
         pending.append(StreamEvent(owner: owner, instType: productType, channel: "account", instId: "default",
-                                   data: [mixAccountView(owner: owner, productType: productType, marginCoin: marginCoin)]))
+                                   data: [mixAccountView(owner: owner, productType: productType, marginCoin: marginCoin, shape: .push)]))
     }
 
     /// Unrealized PnL of one position at the mark price.
@@ -333,23 +338,34 @@ extension Exchange {
         return (liquidation, ratio)
     }
 
-    func positionViews(owner: Int32, productType: String, symbol: String?) -> [JSONValue] {
+    /// The open positions of a product type (of one symbol, if given), as REST answers them or
+    /// as the `positions` channel pushes them.
+    func positionViews(owner: Int32, productType: String, symbol: String?, shape: Views.Shape = .rest) -> [JSONValue] {
         var out: [JSONValue] = []
         for (posKey, position) in accounts[Int(owner)].positions.sorted(by: { $0.key < $1.key }) where position.lots > 0 {
             let key = String(posKey.split(separator: "|")[0])
             guard let instrument = instruments[key], case .perpetual(let pt, let marginCoin) = instrument.kind,
                   pt == productType, symbol == nil || instrument.symbol == symbol?.uppercased() else { continue }
             let risk = riskView(owner: owner, posKey: posKey, position, instrument)
-            out.append(Views.position(position, instrument, marginCoin: marginCoin, mark: markTicks(key),
-                                      unrealized: unrealized(position, instrument), posMode: posMode(owner, pt),
-                                      liquidation: risk.liquidation, marginRatio: risk.marginRatio))
+            let pnl = unrealized(position, instrument)
+            switch shape {
+            case .rest:
+                out.append(Views.position(position, instrument, marginCoin: marginCoin, mark: markTicks(key),
+                                          unrealized: pnl, posMode: posMode(owner, pt),
+                                          liquidation: risk.liquidation, marginRatio: risk.marginRatio))
+            case .push:
+                out.append(Views.positionPush(position, instrument, marginCoin: marginCoin, unrealized: pnl, posMode: posMode(owner, pt),
+                                              liquidation: risk.liquidation, marginRatio: risk.marginRatio))
+            }
         }
         return out
     }
 
-    /// The account of `marginCoin`; with `instrumentKey`, the leverage and margin mode shown are
-    /// that symbol's (Bitget's single-account answer), else the defaults.
-    func mixAccountView(owner: Int32, productType: String, marginCoin: String, instrumentKey: String? = nil) -> JSONValue {
+    /// The account of `marginCoin`, as REST answers it or as the `account` channel pushes it;
+    /// with `instrumentKey`, the leverage and margin mode shown are that symbol's (Bitget's
+    /// single-account answer), else the defaults.
+    func mixAccountView(owner: Int32, productType: String, marginCoin: String, instrumentKey: String? = nil,
+                        shape: Views.Shape = .rest) -> JSONValue {
         let balance = accounts[Int(owner)].futures[marginCoin] ?? Balance()
         var margin = ExactDecimal.zero
         var crossedPnL = ExactDecimal.zero
@@ -367,6 +383,7 @@ extension Exchange {
         }
         let upl = crossedPnL.plus(isolatedPnL)
         let equity = balance.available.plus(balance.frozen).plus(margin).plus(upl)
+        if shape == .push { return Views.mixAccountPush(marginCoin: marginCoin, balance: balance, equity: equity) }
         return Views.mixAccount(marginCoin: marginCoin, balance: balance, equity: equity, crossedUnrealized: crossedPnL,
                                 isolatedUnrealized: isolatedPnL, posMode: posMode(owner, productType),
                                 leverage: instrumentKey.map { leverage(owner, $0) } ?? Exchange.defaultLeverage,

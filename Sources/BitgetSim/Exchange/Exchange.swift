@@ -36,6 +36,7 @@ final class Exchange: @unchecked Sendable {
     var nextOrderId: UInt64 = 1_200_000_000_000_000_001
     var nextTradeId: UInt64 = 1_300_000_000_000_000_001
     var nextBillId: UInt64 = 1_400_000_000_000_000_001
+    var nextPositionId: UInt64 = 1_500_000_000_000_000_001
     var pending: [StreamEvent] = []
     var candles: CandleStore
     var nextFundingTime: Int64

@@ -81,6 +81,8 @@ struct TradeRecord {
 
 /// A futures position (one per symbol in one-way mode, one per side in hedge mode).
 struct Position {
+    /// Bitget's `posId`, given when the position opens.
+    var id: UInt64
     var holdSide: String
     var lots: Int64 = 0
     /// Σ entry price × lots, tick×lot units, for the average entry.

@@ -84,6 +84,38 @@ extension Views {
         ]
     }
 
+    /// A position as the `positions` channel pushes it: `instId` and `posId`, a numeric
+    /// `leverage`, `frozen`, `unrealizedPLR` (PnL over margin) and `marginRate`, no mark price.
+    static func positionPush(_ position: Position, _ instrument: Instrument, marginCoin: String, unrealized: ExactDecimal,
+                             posMode: String, liquidation: ExactDecimal, marginRatio: ExactDecimal) -> JSONValue {
+        let avg = (try? ExactDecimal.dividing(instrument.notional(position.entryNotional), instrument.size(position.lots),
+                                              scale: instrument.pricePlace + 4, .towardZero)) ?? .zero
+        let returnOnMargin = position.margin.isZero ? .zero
+            : ((try? ExactDecimal.dividing(unrealized, position.margin, scale: 12, .towardZero)) ?? .zero)
+        return [
+            "posId": .string(String(position.id)), "instId": .string(instrument.symbol), "marginCoin": .string(marginCoin),
+            "marginSize": .string(position.margin.trimmed), "marginMode": .string(position.marginMode),
+            "holdSide": .string(position.holdSide), "posMode": .string(posMode),
+            "total": .string(instrument.sizeText(position.lots)), "available": .string(instrument.sizeText(position.lots)),
+            "frozen": "0", "openPriceAvg": .string(avg.trimmed), "leverage": .number(String(position.leverage)),
+            "achievedProfits": .string(position.achieved.trimmed), "unrealizedPL": .string(unrealized.trimmed),
+            "unrealizedPLR": .string(returnOnMargin.trimmed), "liquidationPrice": .string(liquidation.trimmed),
+            "keepMarginRate": .string(Exchange.keepMarginRate.trimmed), "marginRate": .string(marginRatio.trimmed),
+            "cTime": .string(String(position.cTime)), "uTime": .string(String(position.uTime)), "autoMargin": "off",
+        ]
+    }
+
+    /// A futures account as the `account` channel pushes it: `frozen` and `equity` where REST
+    /// says `locked` and `accountEquity`.
+    static func mixAccountPush(marginCoin: String, balance: Balance, equity: ExactDecimal) -> JSONValue {
+        [
+            "marginCoin": .string(marginCoin), "frozen": .string(balance.frozen.trimmed),
+            "available": .string(balance.available.trimmed), "maxOpenPosAvailable": .string(balance.available.trimmed),
+            "maxTransferOut": .string(balance.available.trimmed), "equity": .string(equity.trimmed),
+            "usdtEquity": .string(equity.trimmed),
+        ]
+    }
+
     /// A futures account; `leverage` and `marginMode` are those of the symbol asked about
     /// (`GET .../account?symbol=`), or the defaults for a listing.
     static func mixAccount(marginCoin: String, balance: Balance, equity: ExactDecimal, crossedUnrealized: ExactDecimal,

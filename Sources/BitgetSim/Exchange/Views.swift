@@ -2,6 +2,9 @@ import SwiftletCore
 
 /// JSON shapes of Bitget's payloads (field names and string types as in the fixtures).
 enum Views {
+    /// A REST answer's shape, or the one a private channel pushes (which names fields differently).
+    enum Shape { case rest, push }
+
     static func sideText(_ side: MatchingEngine.Side) -> String { side == .buy ? "buy" : "sell" }
 
     static func priceAvg(_ record: OrderRecord, _ instrument: Instrument) -> String {

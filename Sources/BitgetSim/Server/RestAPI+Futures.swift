@@ -19,6 +19,9 @@ extension RestAPI {
         return magnitude > standard ? magnitude : standard
     }
 
+    /// The upper bound (quote value) of the one position tier: far above any position here.
+    static let tierCeiling = "1000000000"
+
     func registerFutures() {
         let ex = exchange
         publicRoutes["GET /api/v2/mix/market/contracts"] = { [unowned self] request in
@@ -81,6 +84,15 @@ extension RestAPI {
                 }
                 return ["openInterestList": [["symbol": .string(i.symbol), "size": .string(i.sizeText(max(long, short)))]],
                         "ts": .intString(WallClock.milliseconds())]
+            }
+        }
+        // Position tiers: the simulator's risk model has one, up to the contract's maximum
+        // leverage at its one maintenance margin rate, with no upper bound of its own.
+        publicRoutes["GET /api/v2/mix/market/query-position-lever"] = { request in
+            try ex.locked { () throws(BitgetError) -> JSONValue in
+                let i = try ex.perp(request.query["symbol"], request.query["productType"])
+                return [["symbol": .string(i.symbol), "level": "1", "startUnit": "0", "endUnit": .string(RestAPI.tierCeiling),
+                         "leverage": .string(String(i.maxLever)), "keepMarginRate": .string(Exchange.keepMarginRate.trimmed)]]
             }
         }
         publicRoutes["GET /api/v2/mix/market/funding-time"] = { request in

@@ -108,7 +108,8 @@ extension StreamHub {
             switch sub.channel {
             case "positions":
                 return StreamHub.push(action: "snapshot", arg: sub.arg,
-                                      data: exchange.positionViews(owner: owner, productType: instType, symbol: nil), ts: now)
+                                      data: exchange.positionViews(owner: owner, productType: instType, symbol: nil, shape: .push),
+                                      ts: now)
             case "account" where instType == "SPOT":
                 let balances = exchange.accounts[Int(owner)].spot
                 let coins = sub.instId.lowercased() == "default" ? balances.keys.sorted() : [sub.instId.uppercased()]
@@ -122,7 +123,7 @@ extension StreamHub {
                     }
                 }
                 return StreamHub.push(action: "snapshot", arg: sub.arg,
-                                      data: coins.map { exchange.mixAccountView(owner: owner, productType: instType, marginCoin: $0) },
+                                      data: coins.map { exchange.mixAccountView(owner: owner, productType: instType, marginCoin: $0, shape: .push) },
                                       ts: now)
             default:
                 return nil
