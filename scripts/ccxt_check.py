@@ -91,6 +91,17 @@ async def websocket():
         await ex.cancel_order(order["id"], "BTC/USDT")
         balance = await asyncio.wait_for(ex.watch_balance(), 15)
         check("watch_balance", balance["USDT"]["total"] > 0, balance)
+        swap = "BTC/USDT:USDT"
+        await asyncio.wait_for(ex.watch_positions([swap]), 15)  # ccxt's first answer: the REST snapshot
+        watching = asyncio.ensure_future(ex.watch_positions([swap]))
+        margin = asyncio.ensure_future(ex.watch_balance({"type": "swap"}))
+        await asyncio.sleep(2)
+        await ex.create_order(swap, "market", "buy", 0.01)
+        pushed = await asyncio.wait_for(watching, 15)
+        check("watch_positions (push)", any(p["side"] == "long" and p["contracts"] > 0 and p["leverage"] for p in pushed), pushed)
+        futures = await asyncio.wait_for(margin, 15)
+        check("watch_balance swap (push)", futures["USDT"]["total"] > 0 and futures["USDT"]["free"] is not None, futures.get("USDT"))
+        await ex.close_position(swap)
     finally:
         await ex.close()
 
