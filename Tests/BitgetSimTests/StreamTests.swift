@@ -282,7 +282,8 @@ import Testing
         #expect(o["status"] as? String == "filled")
         #expect(o["accBaseVolume"] as? String == "0.100000")
         #expect(o["fillPrice"] as? String == "60000.00")
-        #expect(o["tradeScope"] as? String == "taker")
+        // The orders channel abbreviates the liquidity side (Bitget's example), the fill channel does not.
+        #expect(o["tradeScope"] as? String == "T")
 
         let f = try #require(pushes["fill"]?.dataList.first)
         #expect(f["orderId"] as? String == orderId)
@@ -292,6 +293,7 @@ import Testing
         let fee = (f["feeDetail"] as? [[String: Any]])?.first
         #expect(fee?["feeCoin"] as? String == "BTC")
         #expect(fee?["totalFee"] as? String == "-0.0001")
+        #expect(f["tradeScope"] as? String == "taker")
 
         // Balances after: +0.1 BTC − 0.0001 fee; −6000 USDT (the 10 USDT price improvement is refunded).
         let account = try #require(pushes["account"])

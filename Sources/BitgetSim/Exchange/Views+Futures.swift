@@ -32,7 +32,7 @@ extension Views {
                         ("fillNotionalUsd", .string(instrument.notional(fill.priceTicks * fill.lots).description)),
                         ("fillPrice", .string(instrument.priceText(fill.priceTicks))),
                         ("baseVolume", .string(instrument.sizeText(fill.lots))), ("fillTime", .intString(fill.time)),
-                        ("tradeId", .string(String(fill.tradeId))), ("tradeScope", .string(fill.isMaker ? "maker" : "taker"))]
+                        ("tradeId", .string(String(fill.tradeId))), ("tradeScope", .string(fill.isMaker ? "M" : "T"))]
         }
         members += [
             ("force", .string(record.force)), ("instId", .string(record.symbol)), ("leverage", .string(String(record.leverage))),

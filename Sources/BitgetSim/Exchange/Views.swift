@@ -80,7 +80,7 @@ enum Views {
             members += [("fillPrice", .string(instrument.priceText(fill.priceTicks))), ("tradeId", .string(String(fill.tradeId))),
                         ("baseVolume", .string(instrument.sizeText(fill.lots))), ("fillTime", .intString(fill.time)),
                         ("fillFee", .string(fill.fee.trimmed)), ("fillFeeCoin", .string(fill.feeCoin)),
-                        ("tradeScope", .string(fill.isMaker ? "maker" : "taker"))]
+                        ("tradeScope", .string(fill.isMaker ? "M" : "T"))]
         }
         members += [
             ("accBaseVolume", .string(instrument.sizeText(record.filledLots))), ("priceAvg", .string(priceAvg(record, instrument))),
