@@ -22,7 +22,7 @@ enum HTTPBridge {
         var headers = try headers(r.headers, r.header_count)
         if size >= credentialEnd, r.credential.len > 0 {
             let credential = try HostTable.allowedCredential(r.credential, context)
-            for index in headers.indices {
+            for index in headers.indices where headers[index].value.utf8.contains(UInt8(ascii: "{")) {
                 headers[index].value = try HostTable.filled(headers[index].value, credential: credential, for: .headerValue, context)
             }
         }

@@ -15,6 +15,15 @@ extension CredentialStore {
     public func fillingPlaceholders(in text: String, credential name: String,
                                     for setting: PlaceholderSetting) throws(TransportError) -> String {
         guard text.utf8.contains(UInt8(ascii: "{")) else { return text }
+        // The usual case, a header that is the placeholder alone, without building the text anew.
+        if setting == .headerValue, text == "{{passphrase}}" || text == "{{api_key}}" {
+            let credential = try lookup(name)
+            let value = text == "{{passphrase}}" ? credential.passphrase : credential.apiKey
+            guard !value.utf8.contains(where: { $0 == 0x0D || $0 == 0x0A || $0 == 0 }) else {
+                throw TransportError(.invalidRequest, "the credential's \(text.dropFirst(2).dropLast(2)) contains CR, LF or NUL and cannot go in a header")
+            }
+            return value
+        }
         let bytes = Array(text.utf8)
         var filled: [UInt8] = []
         filled.reserveCapacity(bytes.count + 32)
