@@ -77,11 +77,11 @@ public final class PluginHost: @unchecked Sendable {
     }
 
     /// Sends an HTTP request; `completion` runs once, later, on the instance's context.
-    @discardableResult
     ///
     /// With `credential`, the host writes that credential's fields into the header values
     /// in place of `{{api_key}}` and `{{passphrase}}` (ABI 1.2): how a signed request
     /// carries a passphrase the plugin never reads. An older host is refused up front.
+    @discardableResult
     public func request(method: String = "GET", url: String, headers: [(String, String)] = [],
                         body: String = "", timeout: Duration = .seconds(10), credential: String? = nil,
                         completion: @escaping (Result<HTTPResponse, PluginError>) -> Void) throws(PluginError) -> UInt64 {

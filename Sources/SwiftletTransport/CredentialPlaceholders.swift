@@ -15,16 +15,13 @@ extension CredentialStore {
     public func fillingPlaceholders(in text: String, credential name: String,
                                     for setting: PlaceholderSetting) throws(TransportError) -> String {
         guard text.utf8.contains(UInt8(ascii: "{")) else { return text }
-        // The usual case, a header that is the placeholder alone, without building the text anew.
-        if setting == .headerValue, text == "{{passphrase}}" || text == "{{api_key}}" {
-            let credential = try lookup(name)
-            let value = text == "{{passphrase}}" ? credential.passphrase : credential.apiKey
-            guard !value.utf8.contains(where: { $0 == 0x0D || $0 == 0x0A || $0 == 0 }) else {
-                throw TransportError(.invalidRequest, "the credential's \(text.dropFirst(2).dropLast(2)) contains CR, LF or NUL and cannot go in a header")
-            }
+        let bytes = Array(text.utf8)
+        // The usual case, a header that is the placeholder alone: its value as it is, not rebuilt.
+        if setting == .headerValue, let (placeholder, end) = Self.placeholder(in: bytes, at: 0), end == bytes.count {
+            let value = try Self.field(placeholder, of: try lookup(name))
+            try Self.checkHeaderValue(value, field: placeholder)
             return value
         }
-        let bytes = Array(text.utf8)
         var filled: [UInt8] = []
         filled.reserveCapacity(bytes.count + 32)
         var index = 0
@@ -36,15 +33,7 @@ extension CredentialStore {
                 continue
             }
             if credential == nil { credential = try lookup(name) }
-            let value: String
-            switch placeholder {
-            case "api_key": value = credential!.apiKey
-            case "passphrase": value = credential!.passphrase
-            default:
-                throw TransportError(.invalidRequest,
-                                     "unknown credential placeholder {{\(placeholder)}}: only {{api_key}} and {{passphrase}} are filled in")
-            }
-            try Self.append(value, for: setting, field: placeholder, to: &filled)
+            try Self.append(try Self.field(placeholder, of: credential!), for: setting, field: placeholder, to: &filled)
             index = end
         }
         return String(decoding: filled, as: UTF8.self)
@@ -61,6 +50,23 @@ extension CredentialStore {
         return (String(decoding: bytes[(start + 2)..<index], as: UTF8.self), index + 2)
     }
 
+    /// The credential's field a placeholder names; any other name is refused.
+    private static func field(_ placeholder: String, of credential: Credential) throws(TransportError) -> String {
+        switch placeholder {
+        case "api_key": return credential.apiKey
+        case "passphrase": return credential.passphrase
+        default:
+            throw TransportError(.invalidRequest,
+                                 "unknown credential placeholder {{\(placeholder)}}: only {{api_key}} and {{passphrase}} are filled in")
+        }
+    }
+
+    private static func checkHeaderValue(_ value: String, field: String) throws(TransportError) {
+        guard Validation.isHeaderValue(value) else {
+            throw TransportError(.invalidRequest, "the credential's \(field) contains CR, LF or NUL and cannot go in a header")
+        }
+    }
+
     private static func isNameByte(_ byte: UInt8) -> Bool {
         switch byte {
         case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
@@ -73,12 +79,8 @@ extension CredentialStore {
                                to out: inout [UInt8]) throws(TransportError) {
         switch setting {
         case .headerValue:
-            for byte in value.utf8 {
-                guard byte != 0x0D, byte != 0x0A, byte != 0 else {
-                    throw TransportError(.invalidRequest, "the credential's \(field) contains CR, LF or NUL and cannot go in a header")
-                }
-                out.append(byte)
-            }
+            try checkHeaderValue(value, field: field)
+            out += value.utf8
         case .jsonString:
             let hex = Array("0123456789abcdef".utf8)
             for byte in value.utf8 {

@@ -269,9 +269,9 @@ public enum PerpPayloads {
         }
     }
 
-    /// `GET /api/v2/mix/account/accounts` element.
-    /// A futures account: REST (`locked`, `accountEquity`) or the `account` channel's push,
-    /// which names the same amounts `frozen` and `equity`.
+    /// A futures account: a `GET /api/v2/mix/account/accounts` element (`locked`,
+    /// `accountEquity`) or the `account` channel's push, which names the same amounts `frozen`
+    /// and `equity`.
     public struct Account: Decodable, Sendable {
         public let marginCoin: String
         public let locked: String?

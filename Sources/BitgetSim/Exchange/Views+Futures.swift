@@ -67,8 +67,7 @@ extension Views {
 
     static func position(_ position: Position, _ instrument: Instrument, marginCoin: String, mark: Int64,
                          unrealized: ExactDecimal, posMode: String, liquidation: ExactDecimal, marginRatio: ExactDecimal) -> JSONValue {
-        let avg = (try? ExactDecimal.dividing(instrument.notional(position.entryNotional), instrument.size(position.lots),
-                                              scale: instrument.pricePlace + 4, .towardZero)) ?? .zero
+        let avg = entryPrice(position, instrument)
         return [
             "marginCoin": .string(marginCoin), "symbol": .string(instrument.symbol), "holdSide": .string(position.holdSide),
             "openDelegateSize": "0", "marginSize": .string(position.margin.trimmed),
@@ -84,12 +83,17 @@ extension Views {
         ]
     }
 
+    /// A position's average entry price.
+    static func entryPrice(_ position: Position, _ instrument: Instrument) -> ExactDecimal {
+        (try? ExactDecimal.dividing(instrument.notional(position.entryNotional), instrument.size(position.lots),
+                                    scale: instrument.pricePlace + 4, .towardZero)) ?? .zero
+    }
+
     /// A position as the `positions` channel pushes it: `instId` and `posId`, a numeric
     /// `leverage`, `frozen`, `unrealizedPLR` (PnL over margin) and `marginRate`, no mark price.
     static func positionPush(_ position: Position, _ instrument: Instrument, marginCoin: String, unrealized: ExactDecimal,
                              posMode: String, liquidation: ExactDecimal, marginRatio: ExactDecimal) -> JSONValue {
-        let avg = (try? ExactDecimal.dividing(instrument.notional(position.entryNotional), instrument.size(position.lots),
-                                              scale: instrument.pricePlace + 4, .towardZero)) ?? .zero
+        let avg = entryPrice(position, instrument)
         let returnOnMargin = position.margin.isZero ? .zero
             : ((try? ExactDecimal.dividing(unrealized, position.margin, scale: 12, .towardZero)) ?? .zero)
         return [
@@ -97,11 +101,11 @@ extension Views {
             "marginSize": .string(position.margin.trimmed), "marginMode": .string(position.marginMode),
             "holdSide": .string(position.holdSide), "posMode": .string(posMode),
             "total": .string(instrument.sizeText(position.lots)), "available": .string(instrument.sizeText(position.lots)),
-            "frozen": "0", "openPriceAvg": .string(avg.trimmed), "leverage": .number(String(position.leverage)),
+            "frozen": "0", "openPriceAvg": .string(avg.trimmed), "leverage": .int(position.leverage),
             "achievedProfits": .string(position.achieved.trimmed), "unrealizedPL": .string(unrealized.trimmed),
             "unrealizedPLR": .string(returnOnMargin.trimmed), "liquidationPrice": .string(liquidation.trimmed),
             "keepMarginRate": .string(Exchange.keepMarginRate.trimmed), "marginRate": .string(marginRatio.trimmed),
-            "cTime": .string(String(position.cTime)), "uTime": .string(String(position.uTime)), "autoMargin": "off",
+            "cTime": .intString(position.cTime), "uTime": .intString(position.uTime), "autoMargin": "off",
         ]
     }
 

@@ -15,8 +15,12 @@ extension RestAPI {
     /// widened to the configured rate if that is larger.
     static func fundingRateBound(_ rate: ExactDecimal) -> ExactDecimal {
         let standard = try! ExactDecimal("0.003")
-        let magnitude = rate < .zero ? rate.negated : rate
-        return magnitude > standard ? magnitude : standard
+        return max(rate < .zero ? rate.negated : rate, standard)
+    }
+
+    /// The funding settlement period in whole hours, as Bitget states it (at least 1).
+    static func fundingPeriodHours(_ config: SimConfig) -> String {
+        String(max(1, config.fundingIntervalSeconds / 3600))
     }
 
     /// The upper bound (quote value) of the one position tier: far above any position here.
@@ -65,7 +69,7 @@ extension RestAPI {
                 let bound = RestAPI.fundingRateBound(ex.config.fundingRate)
                 return .array(instruments.map { i in
                     ["symbol": .string(i.symbol), "fundingRate": .string(ex.config.fundingRate.trimmed),
-                     "fundingRateInterval": .string(String(max(1, ex.config.fundingIntervalSeconds / 3600))),
+                     "fundingRateInterval": .string(RestAPI.fundingPeriodHours(ex.config)),
                      "nextUpdate": .intString(ex.nextFundingTime),
                      "minFundingRate": .string(bound.negated.trimmed), "maxFundingRate": .string(bound.trimmed)]
                 })
@@ -99,7 +103,7 @@ extension RestAPI {
             try ex.locked { () throws(BitgetError) -> JSONValue in
                 let i = try ex.perp(request.query["symbol"], request.query["productType"])
                 return [["symbol": .string(i.symbol), "nextFundingTime": .intString(ex.nextFundingTime),
-                         "ratePeriod": .string(String(max(1, ex.config.fundingIntervalSeconds / 3600)))]]
+                         "ratePeriod": .string(RestAPI.fundingPeriodHours(ex.config))]]
             }
         }
         publicRoutes["GET /api/v2/mix/market/history-fund-rate"] = { request in
