@@ -297,6 +297,7 @@ let package = Package(
             dependencies: [
                 "SwiftletHost", "SwiftletCore", "SwiftletABI", "SwiftletTransport", "SwiftletSystem", "SwiftletPersistence", "CSwiftletSDK",
                 "ServerTestSupport", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "InMemoryLogging", package: "swift-log"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),

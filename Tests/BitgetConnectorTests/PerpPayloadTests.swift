@@ -29,6 +29,10 @@ import Testing
         let balance = try PerpPayloads.balance(account)
         #expect(balance.asset == "USDT" && balance.available == d("11490.16841069") && balance.locked == .zero
                 && balance.total == d("11489.96841069"))
+        // Margin held by orders comes as `frozen` (a push recorded in ccxt's Bitget client, handle_balance).
+        let held = #"{"marginCoin":"USDT","frozen":"5.36581500","available":"26.14309528","equity":"26.14309528"}"#
+        #expect(try PerpPayloads.balance(JSONDecoder().decode(PerpPayloads.Account.self, from: Data(held.utf8))).locked
+                == d("5.365815"))
         // `instId` instead of `symbol`, a numeric leverage, no mark price.
         let record = try #require(try pushItems("ws_positions.json", as: PerpPayloads.PositionRecord.self).first)
         let position = try PerpPayloads.position(record)

@@ -103,12 +103,21 @@ enum FakeCHost {
             FakeCHost.puts.append("deferred \((try? ABIValue.string(key, field: "key")) ?? "?") \(value.len)")
             return swl_status_t(SWL_OK)
         }
+        host.pointee.http_request = { _, request, _, _, _, _ in
+            FakeCHost.credentialedSends.append("http \(request?.pointee.header_count ?? 0)")
+            return swl_status_t(SWL_OK)
+        }
+        host.pointee.ws_send_with_credential = { _, id, credential, data, _ in
+            FakeCHost.credentialedSends.append("\(id) \((try? ABIValue.string(credential, field: "c")) ?? "?") \(data.len)")
+            return swl_status_t(SWL_OK)
+        }
         return host
     }()
 
     /// The key-value puts made, in order: which function, the key, the value's length.
     nonisolated(unsafe) static var puts: [String] = []
     nonisolated(unsafe) static var credentialFieldCalls = 0
+    nonisolated(unsafe) static var credentialedSends: [String] = []
     static let longAPIKey = String(repeating: "k", count: 299) + "é"
 
     static func reset() {
@@ -118,6 +127,7 @@ enum FakeCHost {
         table.pointee.struct_size = UInt32(MemoryLayout<swl_host_trading_t>.size)
         host.pointee.struct_size = UInt32(MemoryLayout<swl_host_t>.size)
         puts = []
+        credentialedSends = []
     }
 }
 
@@ -141,6 +151,24 @@ enum FakeCHost {
         try host.storeLater([3], forKey: "state")
         try host.store([4, 5, 6], forKey: "other")
         #expect(FakeCHost.puts == ["deferred state 2", "direct state 1", "direct other 3"])
+    }
+
+    /// Placeholders a host older than ABI 1.2 would send as they are are refused before
+    /// anything is sent.
+    @Test func credentialPlaceholdersNeedAnABI1Point2Host() throws {
+        // The fake host says ABI 1.0 (abi_minor 0): it would ignore swl_http_request_t.credential.
+        let request = #expect(throws: PluginError.self) {
+            _ = try host.request(method: "POST", url: "http://127.0.0.1:9/", credential: "bitget") { _ in }
+        }
+        #expect(request?.status == swl_status_t(SWL_ERR_UNSUPPORTED))
+        #expect(FakeCHost.credentialedSends.isEmpty)
+        try host.send(7, text: #"{"passphrase":"{{passphrase}}"}"#, credential: "bitget")
+        #expect(FakeCHost.credentialedSends == ["7 bitget 31"])
+        // A table that ends before ws_send_with_credential.
+        FakeCHost.host.pointee.struct_size = UInt32(MemoryLayout<swl_host_t>.offset(of: \.ws_send_with_credential)!)
+        let send = #expect(throws: PluginError.self) { try host.send(8, text: "{}", credential: "bitget") }
+        #expect(send?.status == swl_status_t(SWL_ERR_UNSUPPORTED))
+        #expect(FakeCHost.credentialedSends == ["7 bitget 31"])
     }
 
     @Test func aTableSmallerThanTheABIIsRefused() {

@@ -1,6 +1,8 @@
 import CSwiftletSDK
 import Foundation
 import GRDB
+import InMemoryLogging
+import Logging
 import SwiftletABI
 @testable import SwiftletHost
 import SwiftletCore
@@ -85,7 +87,8 @@ import Testing
     }
 
     @Test func aPluginBuiltForABI1Point1MayStillReadThePassphrase() throws {
-        let runtime = try HostRuntime()
+        let log = InMemoryLogHandler()
+        let runtime = try HostRuntime(logger: Logger(label: "test") { _ in log })
         runtime.credentials.add(Credential(name: "main", apiKey: "bg_key", secret: "s3cret", passphrase: "phrase"))
         let output = try TestSupport.temporaryDirectory().appendingPathComponent("older.so")
         try TestSupport.compileCPlugin(TestSupport.fixture("plugins/misbehaving.c"), defines: ["ABI_MINOR=1"], output: output)
@@ -103,6 +106,14 @@ import Testing
         }
         #expect(status == SWL_OK)
         #expect(String(decoding: buffer.prefix(length).map { UInt8(bitPattern: $0) }, as: UTF8.self) == "phrase")
+        // Deprecated: said once per instance, however often it reads.
+        _ = str("main") { credential in
+            str("passphrase") { name in
+                buffer.withUnsafeMutableBufferPointer { host.pointee.credential_field!(host, credential, name, $0.baseAddress, 64, &length, &record) }
+            }
+        }
+        let warnings = log.entries.filter { $0.level == .warning }.map { "\($0.message)" }
+        #expect(warnings.filter { $0.contains("deprecated since ABI 1.2") }.count == 1, "\(warnings)")
         older.destroy()
     }
 
@@ -322,3 +333,4 @@ import Testing
         await runtime.shutdown()
     }
 }
+
