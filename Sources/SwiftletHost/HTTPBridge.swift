@@ -33,6 +33,32 @@ enum HTTPBridge {
                            timeout: timeout)
     }
 
+    /// The transport template for a plugin's `swl_http_template_t` (ABI 1.3), with the
+    /// credential placeholders in its header values filled in.
+    static func template(_ spec: UnsafePointer<swl_http_template_t>, context: InstanceContext) throws(ABIError) -> SignedRequestTemplate {
+        let size = Int(spec.pointee.struct_size)
+        guard size >= MemoryLayout<swl_http_template_t>.size else {
+            throw ABIError(SWL_ERR_ABI, "swl_http_template_t struct_size \(size) is too small")
+        }
+        let t = spec.pointee
+        let credential = try HostTable.allowedCredential(t.credential, context)
+        var headers = try headers(t.headers, t.header_count)
+        for index in headers.indices where headers[index].value.utf8.contains(UInt8(ascii: "{")) {
+            headers[index].value = try HostTable.filled(headers[index].value, credential: credential, for: .headerValue, context)
+        }
+        let signing = SignedRequestTemplate.Signing(
+            credential: credential, algorithm: try HostTable.signatureAlgorithm(t.algorithm),
+            timestampHeader: try ABIValue.string(t.timestamp_header, field: "timestamp_header"),
+            signatureHeader: try ABIValue.string(t.signature_header, field: "signature_header"),
+            infix: try ABIValue.string(t.signed_infix, field: "signed_infix"))
+        let method = try ABIValue.string(t.method, field: "method")
+        let url = try ABIValue.string(t.url, field: "url")
+        return try HostTable.mapTransport { () throws(TransportError) in
+            try context.runtime.http.template(method: method, url: url, headers: headers, signing: signing,
+                                              timeout: t.timeout > 0 ? .nanoseconds(t.timeout) : .seconds(10))
+        }
+    }
+
     static func headers(_ pointer: UnsafePointer<swl_http_header_t>?, _ count: Int) throws(ABIError) -> [HTTPHeader] {
         guard count > 0 else { return [] }
         guard let pointer else { throw ABIError(SWL_ERR_INVALID_ARGUMENT, "headers is NULL with count \(count)") }

@@ -110,12 +110,7 @@ enum HostTable {
         table.sign = { host, credential, algorithm, payload, out, capacity, outLength, error in
             HostTable.call(host, error) { context throws(ABIError) in
                 let name = try HostTable.allowedCredential(credential, context)
-                let method: SignatureAlgorithm
-                switch Int(algorithm) {
-                case Int(SWL_SIGN_HMAC_SHA256_BASE64): method = .hmacSHA256Base64
-                case Int(SWL_SIGN_HMAC_SHA256_HEX): method = .hmacSHA256Hex
-                default: throw ABIError(SWL_ERR_INVALID_ARGUMENT, "unknown signature algorithm \(algorithm)")
-                }
+                let method = try HostTable.signatureAlgorithm(algorithm)
                 let data = try HostTable.bytes(of: payload, field: "payload")
                 let signature = try HostTable.mapTransport { () throws(TransportError) in
                     try context.runtime.credentials.sign(credential: name, algorithm: method, payload: data)
@@ -130,6 +125,38 @@ enum HostTable {
                 if fieldName == "passphrase" { try HostTable.passphraseRead(by: context) }
                 let value = try HostTable.mapTransport { () throws(TransportError) in try context.runtime.credentials.field(credential: name, named: fieldName) }
                 try ABIValue.writeOutput(value, to: out, capacity: capacity, length: outLength)
+            }
+        }
+        table.http_template_create = { host, spec, outID, error in
+            HostTable.call(host, error) { context throws(ABIError) in
+                guard let spec else { throw ABIError(SWL_ERR_INVALID_ARGUMENT, "template is NULL") }
+                let template = try HTTPBridge.template(spec, context: context)
+                let id = context.adoptTemplate(template)
+                outID?.pointee = id
+            }
+        }
+        table.http_template_send = { host, templateID, timestamp, body, callback, user, outID, error in
+            HostTable.call(host, error) { context throws(ABIError) in
+                guard let callback else { throw ABIError(SWL_ERR_INVALID_ARGUMENT, "HTTP callback is NULL") }
+                guard let template = context.template(templateID) else {
+                    throw ABIError(SWL_ERR_NOT_FOUND, "no request template \(templateID)")
+                }
+                let bytes = try HostTable.bytes(of: body, field: "body")
+                let target = Unchecked((callback, user))
+                let id = try HostTable.mapTransport { () throws(TransportError) in
+                    try context.runtime.http.execute(template, timestamp: timestamp, body: bytes,
+                                                     credentials: context.runtime.credentials) { [weak context] result in
+                        context?.deliver { HTTPBridge.complete(result, target: target) }
+                    }
+                }
+                outID?.pointee = id
+            }
+        }
+        table.http_template_release = { host, templateID, error in
+            HostTable.call(host, error) { context throws(ABIError) in
+                guard context.releaseTemplate(templateID) else {
+                    throw ABIError(SWL_ERR_NOT_FOUND, "no request template \(templateID)")
+                }
             }
         }
         table.kv_put = { host, key, value, error in
@@ -245,6 +272,14 @@ enum HostTable {
             throw ABIError(SWL_ERR_INVALID_ARGUMENT, "key must be 1...256 bytes")
         }
         return text
+    }
+
+    static func signatureAlgorithm(_ algorithm: swl_sign_algorithm_t) throws(ABIError) -> SignatureAlgorithm {
+        switch Int(algorithm) {
+        case Int(SWL_SIGN_HMAC_SHA256_BASE64): .hmacSHA256Base64
+        case Int(SWL_SIGN_HMAC_SHA256_HEX): .hmacSHA256Hex
+        default: throw ABIError(SWL_ERR_INVALID_ARGUMENT, "unknown signature algorithm \(algorithm)")
+        }
     }
 
     static func allowedCredential(_ credential: swl_str_t, _ context: InstanceContext) throws(ABIError) -> String {

@@ -6,6 +6,7 @@ import NIOCore
 import NIOPosix
 import SwiftletABI
 import SwiftletCore
+import SwiftletTransport
 import Synchronization
 
 /// Everything the host keeps per plugin instance: its host table, its serial context,
@@ -48,6 +49,8 @@ final class InstanceContext: @unchecked Sendable {
     private let mailbox = Mutex(Mailbox())
     private let active = Atomic<Bool>(true)
     private let owned = Mutex<(timers: Set<UInt64>, sockets: Set<UInt64>)>(([], []))
+    /// The signed request templates the plugin made (`http_template_create`), by id.
+    private let templates = Mutex<(byID: [UInt64: SignedRequestTemplate], lastID: UInt64)>(([:], 0))
     private let hostNameStorage: UnsafeMutablePointer<CChar>
     private let hostNameLength: Int
 
@@ -205,6 +208,7 @@ final class InstanceContext: @unchecked Sendable {
         }
         for timer in leftovers.timers { runtime.timers.cancel(timer) }
         for socket in leftovers.sockets { try? runtime.webSockets.close(socket) }
+        templates.withLock { $0.byID = [:] }
     }
 
     /// Waits until every queued callback has run or been dropped. Not from a thread that
@@ -226,6 +230,16 @@ final class InstanceContext: @unchecked Sendable {
     func adoptSocket(_ id: UInt64) { _ = owned.withLock { $0.sockets.insert(id) } }
     func releaseSocket(_ id: UInt64) { _ = owned.withLock { $0.sockets.remove(id) } }
     func ownsSocket(_ id: UInt64) -> Bool { owned.withLock { $0.sockets.contains(id) } }
+    /// Keeps a template for the plugin; returns its id (never reused by the instance).
+    func adoptTemplate(_ template: SignedRequestTemplate) -> UInt64 {
+        templates.withLock { templates in
+            templates.lastID += 1
+            templates.byID[templates.lastID] = template
+            return templates.lastID
+        }
+    }
+    func template(_ id: UInt64) -> SignedRequestTemplate? { templates.withLock { $0.byID[id] } }
+    func releaseTemplate(_ id: UInt64) -> Bool { templates.withLock { $0.byID.removeValue(forKey: id) != nil } }
 }
 
 /// An instance's pending callbacks, first in first out.

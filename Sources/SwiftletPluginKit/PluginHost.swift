@@ -118,6 +118,95 @@ public final class PluginHost: @unchecked Sendable {
         return id
     }
 
+    /// What a signed request template (ABI 1.3) signs with and where the signature goes:
+    /// each send signs the decimal timestamp, then `infix`, then the body.
+    public struct RequestSigning: Sendable {
+        public var credential: String
+        /// `SWL_SIGN_HMAC_SHA256_BASE64` or `SWL_SIGN_HMAC_SHA256_HEX`.
+        public var algorithm: Int32
+        public var timestampHeader: String
+        public var signatureHeader: String
+        public var infix: String
+
+        public init(credential: String, algorithm: Int32 = Int32(SWL_SIGN_HMAC_SHA256_BASE64),
+                    timestampHeader: String, signatureHeader: String, infix: String) {
+            self.credential = credential
+            self.algorithm = algorithm
+            self.timestampHeader = timestampHeader
+            self.signatureHeader = signatureHeader
+            self.infix = infix
+        }
+    }
+
+    /// Whether the host keeps signed request templates (`http_template_*`, ABI 1.3).
+    public var hasRequestTemplates: Bool {
+        let end = MemoryLayout<swl_host_t>.offset(of: \.http_template_release)! + MemoryLayout<UnsafeRawPointer>.size
+        return Int(raw.pointee.struct_size) >= end && raw.pointee.http_template_release != nil
+    }
+
+    /// Has the host check and keep a signed request whose method, URL and fields are fixed
+    /// (`http_template_create`); `{{api_key}}`/`{{passphrase}}` in the field values are filled
+    /// from the signing credential once. Returns the template's id for ``send(template:timestamp:body:completion:)``.
+    /// An older host is refused with `SWL_ERR_UNSUPPORTED`.
+    public func makeRequestTemplate(method: String, url: String, headers: [(String, String)], signing: RequestSigning,
+                                    timeout: Duration = .seconds(10)) throws(PluginError) -> UInt64 {
+        guard hasRequestTemplates, let create = raw.pointee.http_template_create else {
+            throw PluginError(SWL_ERR_UNSUPPORTED, "the host (ABI 1.\(raw.pointee.abi_minor)) has no request templates: they need ABI 1.3")
+        }
+        let storage = CStorage()
+        let cHeaders = headers.map { swl_http_header_t(name: storage.string($0.0), value: storage.string($0.1)) }
+        var template = swl_http_template_t()
+        template.struct_size = UInt32(MemoryLayout<swl_http_template_t>.size)
+        template.method = storage.string(method)
+        template.url = storage.string(url)
+        template.headers = storage.array(cHeaders)
+        template.header_count = cHeaders.count
+        template.timeout = timeout.nanoseconds
+        template.credential = storage.string(signing.credential)
+        template.algorithm = swl_sign_algorithm_t(signing.algorithm)
+        template.timestamp_header = storage.string(signing.timestampHeader)
+        template.signature_header = storage.string(signing.signatureHeader)
+        template.signed_infix = storage.string(signing.infix)
+        var id: UInt64 = 0
+        try check { error in withExtendedLifetime(storage) { create(raw, &template, &id, error) } }
+        return id
+    }
+
+    /// Sends a template made by ``makeRequestTemplate(method:url:headers:signing:timeout:)``
+    /// with `body`; the host signs it over `timestamp` and writes the timestamp and the
+    /// signature into their fields. `completion` runs once, later, on the instance's context.
+    @discardableResult
+    public func send(template: UInt64, timestamp: Int64, body: String,
+                     completion: @escaping (Result<HTTPResponse, PluginError>) -> Void) throws(PluginError) -> UInt64 {
+        guard hasRequestTemplates, let send = raw.pointee.http_template_send else {
+            throw PluginError(SWL_ERR_UNSUPPORTED, "the host has no request templates: they need ABI 1.3")
+        }
+        let box = Unmanaged.passRetained(CompletionBox(completion))
+        var id: UInt64 = 0
+        do throws(PluginError) {
+            try check { error in
+                ABIValue.withCString(body) { text in
+                    send(raw, template, timestamp, text, { user, response in
+                        guard let user else { return }
+                        Unmanaged<CompletionBox>.fromOpaque(user).takeRetainedValue().complete(PluginHost.decode(response))
+                    }, box.toOpaque(), &id, error)
+                }
+            }
+        } catch {
+            box.release()
+            throw error
+        }
+        return id
+    }
+
+    /// Forgets a request template (`http_template_release`).
+    public func releaseRequestTemplate(_ id: UInt64) throws(PluginError) {
+        guard hasRequestTemplates, let release = raw.pointee.http_template_release else {
+            throw PluginError(SWL_ERR_UNSUPPORTED, "the host has no request templates: they need ABI 1.3")
+        }
+        try check { release(raw, id, $0) }
+    }
+
     private static func decode(_ response: UnsafePointer<swl_http_response_t>?) -> Result<HTTPResponse, PluginError> {
         guard let response else { return .failure(PluginError(SWL_ERR_INTERNAL, "no response")) }
         let r = response.pointee

@@ -17,6 +17,12 @@ struct DirectRequest {
     /// The whole request as sent.
     let bytes: ByteBuffer
 
+    /// A request serialized elsewhere (``SignedRequestTemplate``).
+    init(head: HTTPRequestHead, bytes: ByteBuffer) {
+        self.head = head
+        self.bytes = bytes
+    }
+
     /// Serializes `request` to `target`, adding Host and, for a body or a POST/PUT,
     /// Content-Length; nil for a request the direct path does not carry: a HEAD (whose
     /// response has no body) or one that sets Host or frames its own body.

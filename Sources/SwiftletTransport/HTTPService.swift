@@ -104,20 +104,20 @@ public final class HTTPService: Sendable {
         completion: @escaping @Sendable (Result<HTTPResponse, TransportError>) -> Void
     ) throws(TransportError) -> UInt64 {
         let target = try target(of: request)
-        let id = nextID.withLock { value -> UInt64 in
-            value += 1
-            return value
-        }
+        let id = newRequestID()
         let deadline = NIODeadline.now() + .nanoseconds(request.timeout.clampedNanoseconds)
         if let connection = direct.idleConnection(to: target.origin),
            let serialized = DirectRequest(request, target: target, allocator: Self.allocator) {
-            probe?.requestStarted(request: id)
-            directRequests.add(1, ordering: .relaxed)
-            let probe = self.probe
-            connection.send(serialized, deadline: deadline, written: { probe?.requestWritten(request: id) },
-                            completion: completion)
+            send(serialized, id: id, on: connection, deadline: deadline, completion: completion)
             return id
         }
+        try sendThroughClient(request, id: id, deadline: deadline, completion: completion)
+        return id
+    }
+
+    /// Sends a checked request through AsyncHTTPClient.
+    private func sendThroughClient(_ request: HTTPRequest, id: UInt64, deadline: NIODeadline,
+                                   completion: @escaping @Sendable (Result<HTTPResponse, TransportError>) -> Void) throws(TransportError) {
         let prepared = try Self.clientRequest(request)
         let accumulator = ResponseAccumulator(request: prepared, maxBodySize: maxResponseSize)
         let delegate = ProbedDelegate(accumulator, id: id, probe: probe)
@@ -131,6 +131,40 @@ public final class HTTPService: Sendable {
             case .failure(let error):
                 completion(.failure(Self.transportError(error)))
             }
+        }
+    }
+
+    /// Checks a signed request's fixed parts once (method, URL, fields, timeout, as
+    /// ``execute(_:completion:)`` does, and the two fields a send adds) and serializes them.
+    /// The fields may not set Host, Content-Length or Transfer-Encoding; a HEAD is refused.
+    public func template(method: String, url: String, headers: [HTTPHeader], signing: SignedRequestTemplate.Signing,
+                         timeout: Duration = .seconds(10)) throws(TransportError) -> SignedRequestTemplate {
+        let request = HTTPRequest(method: method, url: url, headers: headers, timeout: timeout)
+        return try SignedRequestTemplate(request: request, target: try target(of: request), signing: signing)
+    }
+
+    /// Sends `template` with `body`, signed with its credential from `credentials` over the
+    /// decimal `timestamp`, the template's infix and `body`; the timestamp and the signature
+    /// go in the template's two fields. Like ``execute(_:completion:)`` otherwise: on one of
+    /// the service's event loops with an idle direct connection the request is written before
+    /// this returns. An unknown credential throws `.unknownCredential` and sends nothing.
+    @discardableResult
+    public func execute(
+        _ template: SignedRequestTemplate, timestamp: Int64, body: [UInt8], credentials: CredentialStore,
+        completion: @escaping @Sendable (Result<HTTPResponse, TransportError>) -> Void
+    ) throws(TransportError) -> UInt64 {
+        let time = String(timestamp)
+        let signature = try credentials.sign(credential: template.signing.credential, algorithm: template.signing.algorithm,
+                                             payload: template.signedText(timestamp: time, body: body))
+        let id = newRequestID()
+        let deadline = NIODeadline.now() + .nanoseconds(template.request.timeout.clampedNanoseconds)
+        if let connection = direct.idleConnection(to: template.origin) {
+            send(template.serialized(timestamp: time, signature: signature, body: body, allocator: Self.allocator),
+                 id: id, on: connection, deadline: deadline, completion: completion)
+        } else {
+            // The two fields added are a token's name and digits or Base64/hex: still a checked request.
+            try sendThroughClient(template.request(timestamp: time, signature: signature, body: body), id: id,
+                                  deadline: deadline, completion: completion)
         }
         return id
     }
@@ -156,6 +190,23 @@ public final class HTTPService: Sendable {
     }
 
     // MARK: - private
+
+    private func newRequestID() -> UInt64 {
+        nextID.withLock { value -> UInt64 in
+            value += 1
+            return value
+        }
+    }
+
+    /// Writes a serialized request on an idle direct connection (before returning).
+    private func send(_ serialized: DirectRequest, id: UInt64, on connection: DirectConnection, deadline: NIODeadline,
+                      completion: @escaping @Sendable (Result<HTTPResponse, TransportError>) -> Void) {
+        probe?.requestStarted(request: id)
+        directRequests.add(1, ordering: .relaxed)
+        let probe = self.probe
+        connection.send(serialized, deadline: deadline, written: { probe?.requestWritten(request: id) },
+                        completion: completion)
+    }
 
     /// Where a checked request goes.
     struct Target {

@@ -1,6 +1,7 @@
 import Foundation
 import SwiftletCore
-import SwiftletHost
+import CSwiftletSDK
+@testable import SwiftletHost
 import Testing
 
 /// The spot connector as a host sees it: loaded from its .so, trading on bitget-sim.
@@ -87,6 +88,25 @@ import Testing
         #expect(try h.trading.openOrders().isEmpty)
         #expect(throws: (any Error).self) { try h.trading.cancelOrder(symbol: Self.btc, clientOrderID: id) }
         #expect(throws: (any Error).self) { try h.trading.cancelOrder(symbol: Self.btc, clientOrderID: "never-placed") }
+        await h.stop()
+    }
+
+    /// On an ABI 1.3 host an order goes out through a request template the connector made
+    /// at its first signed POST; on an older host, field by field. bitget-sim checks the
+    /// key, the passphrase and the signature of both.
+    @Test(arguments: [true, false])
+    func ordersAreSignedThroughATemplateOrFieldByFieldOnAnOlderHost(templates: Bool) async throws {
+        let h = try await SpotHarness.create()
+        if !templates {
+            // An ABI 1.2 host's table ends before http_template_create.
+            h.instance.context.hostTable.pointee.struct_size = UInt32(MemoryLayout<swl_host_t>.offset(of: \.http_template_create)!)
+        }
+        try await h.startConnector()
+        let id = try h.trading.placeOrder(OrderRequest(side: .sell, symbol: Self.btc, price: d("90000"), size: d("0.01")))
+        #expect(await h.waitFor(id, .open), "updates: \(h.orderUpdates(id)) errors: \(h.errors)")
+        try h.trading.cancelOrder(symbol: Self.btc, clientOrderID: id)
+        #expect(await h.waitFor(id, .cancelled))
+        #expect((h.instance.context.template(1) != nil) == templates)
         await h.stop()
     }
 

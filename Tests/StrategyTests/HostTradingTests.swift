@@ -171,6 +171,23 @@ enum FakeCHost {
         #expect(FakeCHost.credentialedSends == ["7 bitget 31"])
     }
 
+    /// A host without request templates (older than ABI 1.3) is told apart before any call,
+    /// so a connector can sign field by field instead.
+    @Test func requestTemplatesNeedAnABI1Point3Host() {
+        #expect(!host.hasRequestTemplates)  // the fake host leaves the template services NULL
+        let signing = PluginHost.RequestSigning(credential: "bitget", timestampHeader: "ACCESS-TIMESTAMP",
+                                                signatureHeader: "ACCESS-SIGN", infix: "POST/x")
+        let made = #expect(throws: PluginError.self) {
+            _ = try host.makeRequestTemplate(method: "POST", url: "http://127.0.0.1:9/x", headers: [], signing: signing)
+        }
+        #expect(made?.status == swl_status_t(SWL_ERR_UNSUPPORTED))
+        #expect(made?.message.contains("ABI 1.3") == true)
+        let sent = #expect(throws: PluginError.self) {
+            _ = try host.send(template: 1, timestamp: 0, body: "{}") { _ in Issue.record("a refused send completed") }
+        }
+        #expect(sent?.status == swl_status_t(SWL_ERR_UNSUPPORTED))
+    }
+
     @Test func aTableSmallerThanTheABIIsRefused() {
         FakeCHost.table.pointee.struct_size = 16
         let error = #expect(throws: PluginError.self) { _ = try host.trading() }

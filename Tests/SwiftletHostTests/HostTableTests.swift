@@ -7,7 +7,7 @@ import SwiftletABI
 @testable import SwiftletHost
 import SwiftletCore
 @testable import SwiftletPersistence
-import SwiftletTransport
+@testable import SwiftletTransport
 import Synchronization
 import Testing
 
@@ -176,6 +176,100 @@ import Testing
         guard case .failure(let error) = small else { Issue.record("a struct smaller than ABI 1.0's was accepted"); return }
         #expect(error.status == SWL_ERR_ABI)
         instance.destroy()
+    }
+
+    /// Calls `http_template_create` as a plugin does; the template's id, or the refusal.
+    private func makeTemplate(_ instance: PluginInstance, method: String = "POST", header: String = "{{api_key}}/{{passphrase}}",
+                              credential: String = "main", algorithm: Int32 = Int32(SWL_SIGN_HMAC_SHA256_BASE64),
+                              size: Int = MemoryLayout<swl_http_template_t>.size) -> Result<UInt64, ABIError> {
+        let host = UnsafePointer(instance.context.hostTable)
+        return str("X-Auth") { name in
+            str(header) { value in
+                str(method) { method in
+                    str("http://127.0.0.1:9/api/v2/spot/trade/place-order") { url in
+                        str(credential) { credential in
+                            str("ACCESS-TIMESTAMP") { timestampHeader in
+                                str("ACCESS-SIGN") { signatureHeader in
+                                    str("POST/api/v2/spot/trade/place-order") { infix in
+                                        var field = swl_http_header_t(name: name, value: value)
+                                        var template = swl_http_template_t()
+                                        template.struct_size = UInt32(size)
+                                        template.method = method
+                                        template.url = url
+                                        template.header_count = 1
+                                        template.credential = credential
+                                        template.algorithm = swl_sign_algorithm_t(algorithm)
+                                        template.timestamp_header = timestampHeader
+                                        template.signature_header = signatureHeader
+                                        template.signed_infix = infix
+                                        var id: UInt64 = 0
+                                        var record = ABIError.emptyRecord()
+                                        let status = withUnsafePointer(to: &field) { fields in
+                                            template.headers = fields
+                                            return host.pointee.http_template_create!(host, &template, &id, &record)
+                                        }
+                                        return status == SWL_OK ? .success(id) : .failure(ABIError.read(record, status: status))
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Calls `http_template_send` for `id` as a plugin does (the callback is never expected:
+    /// the sends here are refused); the status and message.
+    private func sendTemplate(_ instance: PluginInstance, _ id: UInt64) -> (swl_status_t, String) {
+        let host = UnsafePointer(instance.context.hostTable)
+        var record = ABIError.emptyRecord()
+        let status = str("{}") { body in
+            host.pointee.http_template_send!(host, id, 1_700_000_000_000, body, { _, _ in }, nil, nil, &record)
+        }
+        return (status, status == SWL_OK ? "" : ABIError.read(record, status: status).message)
+    }
+
+    @Test func aRequestTemplateIsCheckedWhenMadeAndSentOnlyByItsInstanceUntilReleased() throws {
+        let runtime = try HostRuntime()
+        runtime.credentials.add(Credential(name: "main", apiKey: "bg_key", secret: "s3cret", passphrase: "pp-value-77"))
+        runtime.credentials.add(Credential(name: "other", apiKey: "k", secret: "s", passphrase: "p"))
+        let instance = try vessel(runtime, credentials: ["main"])
+        let stranger = try vessel(runtime, credentials: ["main"])
+        let id = try makeTemplate(instance).get()
+        // The placeholders were filled once, from the signing credential.
+        let kept = try #require(instance.context.template(id))
+        #expect(kept.request.headers == [HTTPHeader(name: "X-Auth", value: "bg_key/pp-value-77")])
+        #expect(kept.signing.credential == "main" && kept.signing.infix == "POST/api/v2/spot/trade/place-order")
+        #expect(try makeTemplate(instance).get() != id)
+        let refusals: [(Result<UInt64, ABIError>, swl_status_t, String)] = [
+            (makeTemplate(instance, credential: "other"), swl_status_t(SWL_ERR_NOT_FOUND), "not granted"),
+            (makeTemplate(instance, header: "{{secret}}"), swl_status_t(SWL_ERR_INVALID_ARGUMENT), "{{secret}}"),
+            (makeTemplate(instance, algorithm: 9), swl_status_t(SWL_ERR_INVALID_ARGUMENT), "signature algorithm 9"),
+            (makeTemplate(instance, method: "HEAD"), swl_status_t(SWL_ERR_INVALID_ARGUMENT), "HEAD"),
+            (makeTemplate(instance, size: MemoryLayout<swl_http_template_t>.size - 8), swl_status_t(SWL_ERR_ABI), "too small"),
+        ]
+        for (result, status, message) in refusals {
+            guard case .failure(let error) = result else { Issue.record("accepted, expected \(message)"); continue }
+            #expect(error.status == status)
+            #expect(error.message.contains(message), "\(error.message)")
+            #expect(!error.message.contains("s3cret") && !error.message.contains("pp-value-77"))
+        }
+        // Another instance cannot send it; after release, neither can its own.
+        #expect(sendTemplate(stranger, id) == (swl_status_t(SWL_ERR_NOT_FOUND), "no request template \(id)"))
+        let host = UnsafePointer(instance.context.hostTable)
+        var record = ABIError.emptyRecord()
+        #expect(host.pointee.http_template_release!(host, id, &record) == SWL_OK)
+        #expect(host.pointee.http_template_release!(host, id, &record) == SWL_ERR_NOT_FOUND)
+        #expect(sendTemplate(instance, id) == (swl_status_t(SWL_ERR_NOT_FOUND), "no request template \(id)"))
+        // A credential removed since the template was made: refused, nothing sent.
+        let second = try makeTemplate(instance).get()
+        runtime.credentials.remove(named: "main")
+        let (status, message) = sendTemplate(instance, second)
+        #expect(status == SWL_ERR_NOT_FOUND && message.contains("no credential named"), "\(message)")
+        instance.destroy()
+        stranger.destroy()
+        #expect(instance.context.template(second) == nil)
     }
 
     @Test func keyValueStateIsNamespacedByPluginAndSurvivesANewRuntime() throws {

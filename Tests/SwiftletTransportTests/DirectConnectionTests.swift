@@ -33,8 +33,16 @@ import Testing
                     directIdleTimeout: idleTimeout)
     }
 
+    /// A call that hands the service a request (`execute` of a request or of a template).
+    typealias Start = @Sendable (@escaping @Sendable (Result<SwiftletTransport.HTTPResponse, TransportError>) -> Void) throws -> UInt64
+
     /// Calls `execute` on the test's event loop and waits for the result.
     func send(_ service: HTTPService, _ request: SwiftletTransport.HTTPRequest) async throws -> Outcome {
+        try await send(service) { completion in try service.execute(request, completion: completion) }
+    }
+
+    /// Runs `start` on the test's event loop and waits for the result.
+    func send(_ service: HTTPService, _ start: @escaping Start) async throws -> Outcome {
         let log = self.log
         return try await withCheckedThrowingContinuation { continuation in
             loop.execute {
@@ -47,7 +55,7 @@ import Testing
                 }
                 do {
                     let directBefore = service.directRequests.load(ordering: .relaxed)
-                    let id = try service.execute(request) { value in
+                    let id = try start { value in
                         result.withLock { $0 = value }
                         resumeIfDone()
                     }
@@ -64,8 +72,13 @@ import Testing
     /// Sends `request` until one goes out on the direct connection (the first on a loop
     /// opens it), at most 100 times; returns that one, or nil if none did.
     func sendDirect(_ service: HTTPService, _ request: SwiftletTransport.HTTPRequest) async throws -> Outcome? {
+        try await sendDirect(service) { completion in try service.execute(request, completion: completion) }
+    }
+
+    /// Runs `start` until its request goes out on the direct connection, at most 100 times.
+    func sendDirect(_ service: HTTPService, _ start: @escaping Start) async throws -> Outcome? {
         for _ in 0..<100 {
-            let outcome = try await send(service, request)
+            let outcome = try await send(service, start)
             if outcome.wentDirect {
                 #expect(outcome.writtenBeforeReturn)
                 return outcome

@@ -130,6 +130,33 @@ enum {
     SWL_SIGN_HMAC_SHA256_HEX = 2
 };
 
+/* ---- signed request templates (since ABI 1.3) ---------------------------------- */
+
+/* A signed request whose fixed parts the host checks and serializes once
+ * (http_template_create); each http_template_send adds a body, a timestamp and the
+ * signature the host computes over them: the order path of exchanges that sign
+ * "timestamp + fixed text + body" (Bitget: timestamp + METHOD + requestPath + body).
+ * Everything is BORROWED for the duration of http_template_create. */
+typedef struct swl_http_template {
+    uint32_t struct_size;
+    uint32_t reserved;
+    swl_str_t method;                 /* "POST", "GET", ... (not "HEAD") */
+    swl_str_t url;                    /* absolute, path and query included: fixed */
+    const swl_http_header_t *headers; /* fixed fields; may be NULL when header_count is 0.
+                                       * {{api_key}} and {{passphrase}} in their values are
+                                       * filled from `credential` once, here. Host,
+                                       * Content-Length and Transfer-Encoding are the host's. */
+    size_t header_count;
+    swl_time_ns_t timeout;            /* whole-request deadline of each send; 0 = 10 s */
+    swl_str_t credential;             /* signs each send: granted to the instance */
+    swl_sign_algorithm_t algorithm;   /* SWL_SIGN_HMAC_SHA256_BASE64 or _HEX */
+    int32_t reserved2;
+    swl_str_t timestamp_header;       /* carries the decimal timestamp, e.g. "ACCESS-TIMESTAMP" */
+    swl_str_t signature_header;       /* carries the signature, e.g. "ACCESS-SIGN" */
+    swl_str_t signed_infix;           /* signed text = decimal timestamp + signed_infix + body,
+                                       * e.g. "POST/api/v2/spot/trade/place-order" */
+} swl_http_template_t;
+
 /* ---- the table ---------------------------------------------------------------- */
 
 typedef struct swl_host {
@@ -235,6 +262,28 @@ typedef struct swl_host {
      * SWL_ERR_INVALID_ARGUMENT and nothing is sent. */
     swl_status_t (*ws_send_with_credential)(const struct swl_host *host, uint64_t connection_id,
                                             swl_str_t credential, swl_str_t data, swl_error_t *error);
+
+    /* Since ABI 1.3 (check SWL_HAS_MEMBER(swl_host_t, host, http_template_release)):
+     * checks a signed request template as http_request checks a request (plus the two
+     * header names), fills its credential placeholders and keeps it for the instance;
+     * writes its id into *out_template_id. Refused up front with SWL_ERR_INVALID_ARGUMENT
+     * (bad method, URL, field or algorithm; HEAD; a Host, Content-Length or
+     * Transfer-Encoding field) or SWL_ERR_NOT_FOUND (credential not granted). */
+    swl_status_t (*http_template_create)(const struct swl_host *host, const swl_http_template_t *request,
+                                         uint64_t *out_template_id, swl_error_t *error);
+    /* Sends a template with `body` (copied): signs decimal(timestamp) + signed_infix +
+     * body with the template's credential and puts the timestamp and the signature in
+     * their fields. Otherwise as http_request: returns at once, `callback` is called
+     * exactly once; *out_request_id (may be NULL) gets the request id. SWL_ERR_NOT_FOUND
+     * for an id this instance does not hold, or a credential since removed (nothing sent). */
+    swl_status_t (*http_template_send)(const struct swl_host *host, uint64_t template_id,
+                                       int64_t timestamp, swl_str_t body,
+                                       swl_http_callback_t callback, void *user,
+                                       uint64_t *out_request_id, swl_error_t *error);
+    /* Forgets a template (requests already sent complete as usual). The host forgets an
+     * instance's templates when it is destroyed. SWL_ERR_NOT_FOUND for an unknown id. */
+    swl_status_t (*http_template_release)(const struct swl_host *host, uint64_t template_id,
+                                          swl_error_t *error);
 } swl_host_t;
 
 SWL_EXTERN_C_END

@@ -14,6 +14,6 @@
 #define SWIFTLET_VERSION_H
 
 #define SWL_ABI_MAJOR 1
-#define SWL_ABI_MINOR 2
+#define SWL_ABI_MINOR 3
 
 #endif /* SWIFTLET_VERSION_H */

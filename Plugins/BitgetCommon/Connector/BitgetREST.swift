@@ -25,6 +25,8 @@ public final class BitgetREST {
     /// at each. The secret and the passphrase stay in the host, which signs and writes the
     /// passphrase into the request (`{{passphrase}}`).
     private var apiKey: String?
+    /// The host's signed request templates, by "METHOD path" (``template(_:_:)``).
+    private var templates: [String: UInt64] = [:]
     /// Requests sent whose answer has not come back yet.
     public private(set) var inFlight = 0
     /// Requests accepted whose outcome is not known yet: unsent, or sent and unanswered.
@@ -141,28 +143,70 @@ public final class BitgetREST {
                                                         completion: completion) }
             return
         }
+        let answered: (Result<PluginHost.HTTPResponse, PluginError>) -> Void = { [weak self] result in
+            let decoded = Self.decode(result, as: type, what: "\(method) \(path)")
+            guard let self else { return completion(decoded) }
+            self.inFlight -= 1
+            self.whenReleased { completion(decoded) }
+        }
         let queryText = query.map { "\(Self.encode($0.0))=\(Self.encode($0.1))" }.joined(separator: "&")
         let requestPath = queryText.isEmpty ? path : "\(path)?\(queryText)"
-        var headers: [(String, String)] = [("Content-Type", "application/json"), ("locale", "en-US")] + extraHeaders
-        if signed {
-            do {
-                headers += try authHeaders(method: method, requestPath: requestPath, body: body)
-            } catch {
-                return completion(.failure(error))
+        do throws(BitgetAPIError) {
+            if signed, queryText.isEmpty, host.hasRequestTemplates {
+                let template = try template(method, path)
+                inFlight += 1
+                try transport(method, path) { () throws(PluginError) in
+                    try host.send(template: template, timestamp: exchangeNowMs, body: body, completion: answered)
+                }
+                return
             }
-        }
-        inFlight += 1
-        do {
-            try host.request(method: method, url: baseURL + requestPath, headers: headers, body: body,
-                             credential: signed ? credential : nil) { [weak self] result in
-                let decoded = Self.decode(result, as: type, what: "\(method) \(path)")
-                guard let self else { return completion(decoded) }
-                self.inFlight -= 1
-                self.whenReleased { completion(decoded) }
+            var headers = fixedHeaders
+            if signed { headers += try authHeaders(method: method, requestPath: requestPath, body: body) }
+            inFlight += 1
+            try transport(method, path) { () throws(PluginError) in
+                try host.request(method: method, url: baseURL + requestPath, headers: headers, body: body,
+                                 credential: signed ? credential : nil, completion: answered)
             }
         } catch {
+            completion(.failure(error))
+        }
+    }
+
+    /// The fields every request carries.
+    private var fixedHeaders: [(String, String)] {
+        [("Content-Type", "application/json"), ("locale", "en-US")] + extraHeaders
+    }
+
+    /// Hands a request to the host; a refusal leaves nothing in flight and is a transport error.
+    private func transport(_ method: String, _ path: String, _ start: () throws(PluginError) -> Void) throws(BitgetAPIError) {
+        do {
+            try start()
+        } catch {
             inFlight -= 1
-            completion(.failure(BitgetAPIError(kind: .transport, message: "\(method) \(path): \(error.message)")))
+            throw BitgetAPIError(kind: .transport, message: "\(method) \(path): \(error.message)")
+        }
+    }
+
+    /// The host's template for signed `method` requests to `path` without a query, made at
+    /// the first (ABI 1.3 hosts): the host keeps the fixed fields, the key and passphrase
+    /// included, and signs each send, so an order crosses to the host as its body alone.
+    private func template(_ method: String, _ path: String) throws(BitgetAPIError) -> UInt64 {
+        let key = method + " " + path
+        if let known = templates[key] { return known }
+        guard let credential else {
+            throw BitgetAPIError(kind: .invalidKey, message: "no credential configured for private requests")
+        }
+        do {
+            let signing = PluginHost.RequestSigning(credential: credential, timestampHeader: "ACCESS-TIMESTAMP",
+                                                    signatureHeader: "ACCESS-SIGN", infix: method.uppercased() + path)
+            let made = try host.makeRequestTemplate(
+                method: method, url: baseURL + path,
+                headers: fixedHeaders + [("ACCESS-KEY", "{{api_key}}"), ("ACCESS-PASSPHRASE", "{{passphrase}}")],
+                signing: signing)
+            templates[key] = made
+            return made
+        } catch {
+            throw BitgetAPIError(kind: .invalidKey, message: "credential \(credential): \(error.message)")
         }
     }
 
