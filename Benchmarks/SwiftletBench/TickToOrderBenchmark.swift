@@ -157,7 +157,10 @@ final class LatencyProbe: TransportProbe {
         var armed = false
         var keep = false
         var arrival: Int64 = 0
-        var marks: [Stage: Int64] = [:]
+        /// The time each stage was reached in the armed round (0: not yet), by `Stage.rawValue`:
+        /// a fixed array reset in place, so a mark on the measured path never allocates (a
+        /// dictionary filled afresh each round cost the path an allocation and a resize).
+        var marks = [Int64](repeating: 0, count: Stage.allCases.count)
         var samples: [Int64] = []
         var stages: [[Int64]] = []
     }
@@ -168,7 +171,7 @@ final class LatencyProbe: TransportProbe {
             $0.armed = true
             $0.keep = keep
             $0.arrival = 0
-            $0.marks = [:]
+            for index in $0.marks.indices { $0.marks[index] = 0 }
         }
     }
 
@@ -176,7 +179,7 @@ final class LatencyProbe: TransportProbe {
     func mark(_ stage: Stage) {
         let now = Clocks.monotonicNanoseconds()
         state.withLock { state in
-            if state.armed, state.arrival != 0, state.marks[stage] == nil { state.marks[stage] = now }
+            if state.armed, state.arrival != 0, state.marks[stage.rawValue] == 0 { state.marks[stage.rawValue] = now }
         }
     }
 
@@ -234,7 +237,8 @@ final class LatencyProbe: TransportProbe {
                 var previous = state.arrival
                 var stages: [Int64] = []
                 for stage in Stage.allCases {
-                    guard let at = state.marks[stage] else { break }
+                    let at = state.marks[stage.rawValue]
+                    guard at != 0 else { break }
                     stages.append(at - previous)
                     previous = at
                 }
