@@ -12,8 +12,9 @@ import NIOHTTP1
 /// (docs/strategies.md#signed-request-templates).
 ///
 /// Make one with ``HTTPService/template(method:url:headers:signing:timeout:)``; send it with
-/// ``HTTPService/execute(_:timestamp:body:credentials:completion:)``.
-public struct SignedRequestTemplate: Sendable {
+/// ``HTTPService/execute(_:timestamp:body:credentials:completion:)``. A class, so that
+/// handing it to a send retains it once rather than copying each of its members.
+public final class SignedRequestTemplate: Sendable {
     /// How each send is signed and where the timestamp and the signature go.
     public struct Signing: Sendable {
         /// The credential whose secret signs (by name, looked up in the store at each send).

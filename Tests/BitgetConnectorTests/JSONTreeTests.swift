@@ -46,6 +46,18 @@ struct JSONTreeTests {
         #expect(try fields.array("list") == [.bool(true), .number(String(UInt64.max))])
     }
 
+    /// Request bodies are signed as sent, so their exact text matters: members in the order
+    /// given, strings escaped as `JSONText.string` escapes them, no spaces.
+    @Test func requestBodiesAreWrittenExactlyInTheOrderGiven() {
+        #expect(JSONText.object([("symbol", "BTCUSDT"), ("side", "buy"), ("clientOid", "a\"b\\c\n")])
+                == #"{"symbol":"BTCUSDT","side":"buy","clientOid":"a\"b\\c\n"}"#)
+        #expect(JSONText.object([]) == "{}")
+        let batch = JSONText.rawObject([("symbol", JSONText.string("BTCUSDT")),
+                                        ("orderList", JSONText.array([JSONText.object([("clientOid", "x")]), "{}"]))])
+        #expect(batch == #"{"symbol":"BTCUSDT","orderList":[{"clientOid":"x"},{}]}"#)
+        #expect(JSONText.rawObject([]) == "{}")
+    }
+
     @Test func refusesMalformedText() {
         let cases = [
             "", "{", #"{"a"}"#, #"{"a":}"#, #"{"a":1,}"#, "[1,]", "[1 2]", #"{"a":1}x"#, "01", "1.", "-", "1e", "tru",

@@ -25,8 +25,12 @@ public final class BitgetREST {
     /// at each. The secret and the passphrase stay in the host, which signs and writes the
     /// passphrase into the request (`{{passphrase}}`).
     private var apiKey: String?
-    /// The host's signed request templates, by "METHOD path" (``template(_:_:)``).
-    private var templates: [String: UInt64] = [:]
+    /// The host's signed request templates, by method and path (``template(_:_:)``).
+    private var templates: [TemplateKey: UInt64] = [:]
+    private struct TemplateKey: Hashable {
+        let method: String
+        let path: String
+    }
     /// Requests sent whose answer has not come back yet.
     public private(set) var inFlight = 0
     /// Requests accepted whose outcome is not known yet: unsent, or sent and unanswered.
@@ -191,7 +195,7 @@ public final class BitgetREST {
     /// the first (ABI 1.3 hosts): the host keeps the fixed fields, the key and passphrase
     /// included, and signs each send, so an order crosses to the host as its body alone.
     private func template(_ method: String, _ path: String) throws(BitgetAPIError) -> UInt64 {
-        let key = method + " " + path
+        let key = TemplateKey(method: method, path: path)
         if let known = templates[key] { return known }
         guard let credential else {
             throw BitgetAPIError(kind: .invalidKey, message: "no credential configured for private requests")

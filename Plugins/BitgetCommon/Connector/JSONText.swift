@@ -12,14 +12,27 @@ public enum JSONText {
         return writer.text
     }
 
-    /// An object whose members are all strings, in the order given.
+    /// An object whose members are all strings, in the order given. Written into one
+    /// buffer: it is every order's body, and a string per member and per quote, joined,
+    /// was 8% of a strategy's order on the tick-to-order path.
     public static func object(_ members: [(String, String)]) -> String {
-        "{" + members.map { "\(string($0.0)):\(string($0.1))" }.joined(separator: ",") + "}"
+        var writer = JSONWriter(capacity: members.reduce(2) { $0 + $1.0.utf8.count + $1.1.utf8.count + 6 })
+        writer.openObject()
+        for (name, value) in members { writer.member(name, value) }
+        writer.closeObject()
+        return writer.text
     }
 
     /// An object whose member values are already JSON text, in the order given.
     public static func rawObject(_ members: [(String, String)]) -> String {
-        "{" + members.map { "\(string($0.0)):\($0.1)" }.joined(separator: ",") + "}"
+        var writer = JSONWriter(capacity: members.reduce(2) { $0 + $1.0.utf8.count + $1.1.utf8.count + 4 })
+        writer.openObject()
+        for (name, value) in members {
+            writer.key(name)
+            writer.encodedValue(Array(value.utf8))
+        }
+        writer.closeObject()
+        return writer.text
     }
 
     /// An array of JSON texts.
