@@ -88,8 +88,6 @@ public final class PluginHost: @unchecked Sendable {
         if credential != nil, raw.pointee.abi_minor < 2 {
             throw PluginError(SWL_ERR_UNSUPPORTED, "the host (ABI 1.\(raw.pointee.abi_minor)) cannot fill credential placeholders: it needs ABI 1.2")
         }
-        let box = Unmanaged.passRetained(CompletionBox(completion))
-        var id: UInt64 = 0
         let storage = CStorage()
         let cHeaders = headers.map { swl_http_header_t(name: storage.string($0.0), value: storage.string($0.1)) }
         var request = swl_http_request_t()
@@ -101,15 +99,24 @@ public final class PluginHost: @unchecked Sendable {
         request.body = storage.string(body)
         request.timeout = timeout.nanoseconds
         if let credential { request.credential = storage.string(credential) }
+        return try start(completion) { callback, user, id, error in
+            withExtendedLifetime(storage) { raw.pointee.http_request!(raw, &request, callback, user, id, error) }
+        }
+    }
+
+    /// Starts an HTTP request with `call` (`http_request` or `http_template_send`), handing it
+    /// the callback and a retained box for `completion`, released if the host refuses.
+    private func start(_ completion: @escaping (Result<HTTPResponse, PluginError>) -> Void,
+                       _ call: (swl_http_callback_t, UnsafeMutableRawPointer, UnsafeMutablePointer<UInt64>,
+                                UnsafeMutablePointer<swl_error_t>) -> swl_status_t) throws(PluginError) -> UInt64 {
+        let box = Unmanaged.passRetained(CompletionBox(completion))
+        var id: UInt64 = 0
         do throws(PluginError) {
             try check { error in
-                withExtendedLifetime(storage) {
-                    raw.pointee.http_request!(raw, &request, { user, response in
-                        guard let user else { return }
-                        let box = Unmanaged<CompletionBox>.fromOpaque(user).takeRetainedValue()
-                        box.complete(PluginHost.decode(response))
-                    }, box.toOpaque(), &id, error)
-                }
+                call({ user, response in
+                    guard let user else { return }
+                    Unmanaged<CompletionBox>.fromOpaque(user).takeRetainedValue().complete(PluginHost.decode(response))
+                }, box.toOpaque(), &id, error)
             }
         } catch {
             box.release()
@@ -181,22 +188,9 @@ public final class PluginHost: @unchecked Sendable {
         guard hasRequestTemplates, let send = raw.pointee.http_template_send else {
             throw PluginError(SWL_ERR_UNSUPPORTED, "the host has no request templates: they need ABI 1.3")
         }
-        let box = Unmanaged.passRetained(CompletionBox(completion))
-        var id: UInt64 = 0
-        do throws(PluginError) {
-            try check { error in
-                ABIValue.withCString(body) { text in
-                    send(raw, template, timestamp, text, { user, response in
-                        guard let user else { return }
-                        Unmanaged<CompletionBox>.fromOpaque(user).takeRetainedValue().complete(PluginHost.decode(response))
-                    }, box.toOpaque(), &id, error)
-                }
-            }
-        } catch {
-            box.release()
-            throw error
+        return try start(completion) { callback, user, id, error in
+            ABIValue.withCString(body) { send(raw, template, timestamp, $0, callback, user, id, error) }
         }
-        return id
     }
 
     /// Forgets a request template (`http_template_release`).

@@ -183,40 +183,27 @@ import Testing
                               credential: String = "main", algorithm: Int32 = Int32(SWL_SIGN_HMAC_SHA256_BASE64),
                               size: Int = MemoryLayout<swl_http_template_t>.size) -> Result<UInt64, ABIError> {
         let host = UnsafePointer(instance.context.hostTable)
-        return str("X-Auth") { name in
-            str(header) { value in
-                str(method) { method in
-                    str("http://127.0.0.1:9/api/v2/spot/trade/place-order") { url in
-                        str(credential) { credential in
-                            str("ACCESS-TIMESTAMP") { timestampHeader in
-                                str("ACCESS-SIGN") { signatureHeader in
-                                    str("POST/api/v2/spot/trade/place-order") { infix in
-                                        var field = swl_http_header_t(name: name, value: value)
-                                        var template = swl_http_template_t()
-                                        template.struct_size = UInt32(size)
-                                        template.method = method
-                                        template.url = url
-                                        template.header_count = 1
-                                        template.credential = credential
-                                        template.algorithm = swl_sign_algorithm_t(algorithm)
-                                        template.timestamp_header = timestampHeader
-                                        template.signature_header = signatureHeader
-                                        template.signed_infix = infix
-                                        var id: UInt64 = 0
-                                        var record = ABIError.emptyRecord()
-                                        let status = withUnsafePointer(to: &field) { fields in
-                                            template.headers = fields
-                                            return host.pointee.http_template_create!(host, &template, &id, &record)
-                                        }
-                                        return status == SWL_OK ? .success(id) : .failure(ABIError.read(record, status: status))
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
+        let storage = CStorage()
+        var field = swl_http_header_t(name: storage.string("X-Auth"), value: storage.string(header))
+        var template = swl_http_template_t()
+        template.struct_size = UInt32(size)
+        template.method = storage.string(method)
+        template.url = storage.string("http://127.0.0.1:9/api/v2/spot/trade/place-order")
+        template.header_count = 1
+        template.credential = storage.string(credential)
+        template.algorithm = swl_sign_algorithm_t(algorithm)
+        template.timestamp_header = storage.string("ACCESS-TIMESTAMP")
+        template.signature_header = storage.string("ACCESS-SIGN")
+        template.signed_infix = storage.string("POST/api/v2/spot/trade/place-order")
+        var id: UInt64 = 0
+        var record = ABIError.emptyRecord()
+        let status = withExtendedLifetime(storage) {
+            withUnsafePointer(to: &field) { fields in
+                template.headers = fields
+                return host.pointee.http_template_create!(host, &template, &id, &record)
             }
         }
+        return status == SWL_OK ? .success(id) : .failure(ABIError.read(record, status: status))
     }
 
     /// Calls `http_template_send` for `id` as a plugin does (the callback is never expected:
