@@ -52,7 +52,17 @@ struct Demo: AsyncParsableCommand {
         try await runAgainstSimulator(report.loaded, registry: registry, pluginDirectory: directory)
     }
 
+    /// The bot's durable state and trade database; the demo starts both afresh.
+    static let statePath = ".swiftlet/demo-state.sqlite"
+    static let tradesPath = ".swiftlet/demo-trades.sqlite"
+
     private func runAgainstSimulator(_ libraries: [PluginLibrary], registry: PluginRegistry, pluginDirectory: String) async throws {
+        // Each run's simulator is a new exchange: the orders, fills and balances a previous
+        // run recorded never happened on it, so the bot does not resume them. (That run's
+        // history stays readable with `swiftlet history` until the next demo.)
+        for database in [Self.statePath, Self.tradesPath] {
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: database + suffix) }
+        }
         let sim = try await BitgetSimulator.start(SimConfig())
         print("bitget-sim listening on \(sim.baseURL)")
         let logPath = FileManager.default.currentDirectoryPath + "/.swiftlet/demo.log"
@@ -60,7 +70,7 @@ struct Demo: AsyncParsableCommand {
         defer { fileLog.flush() }
         let endpoints = #"{"rest_url":"\#(sim.baseURL)","ws_public_url":"\#(sim.publicWebSocketURL)","ws_private_url":"\#(sim.privateWebSocketURL)"}"#
         let config = BotConfig(
-            database: ".swiftlet/demo-trades.sqlite",
+            database: Self.tradesPath,
             controlSocket: ".swiftlet/demo-control.sock",
             connectors: [
                 // 1.0.0: the build also holds bitget 1.1.0, to hot-swap to (docs/hot-swap.md).
@@ -83,7 +93,7 @@ struct Demo: AsyncParsableCommand {
         let running = try await RunningBot.start(
             config, registry: registry, pluginDirectory: pluginDirectory,
             credentials: [Credential(name: "sim", apiKey: "sim-key", secret: "sim-secret", passphrase: "sim-passphrase")],
-            statePath: ".swiftlet/demo-state.sqlite", logger: fileLog.logger())
+            statePath: Self.statePath, logger: fileLog.logger())
         print("market making \(symbol) on bitget spot, trend following on bitget perpetual; logs in \(logPath)")
         try await serve(running, socket: config.controlSocket!, quiet: false, seconds: seconds)
         await sim.shutdown()

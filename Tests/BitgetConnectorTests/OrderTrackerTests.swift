@@ -43,6 +43,24 @@ import Testing
         #expect(tracker.openOrders().isEmpty)
     }
 
+    /// An accepted order the exchange no longer knows ends as CANCELLED, keeping what filled;
+    /// one never accepted is not "vanished" (it fails instead), and a final one stays final.
+    @Test func anAcceptedOrderTheExchangeNoLongerKnowsEndsCancelled() {
+        var tracker = OrderTracker()
+        _ = tracker.addPending(pending("c1"))
+        _ = tracker.accepted("c1", exchangeID: "e-c1", time: 1)
+        _ = tracker.apply(report(.partiallyFilled, filled: "0.4", id: "c1"))
+        _ = tracker.cancelRequested("c1")
+        let update = tracker.vanished("c1", reason: "gone", time: 5)
+        #expect(update?.state == .cancelled && update?.filledSize == d("0.4") && update?.reason == "gone")
+        #expect(tracker.reported("c1")?.state == .cancelled)
+        #expect(tracker.openOrders().isEmpty)
+        #expect(tracker.vanished("c1", reason: "again", time: 6) == nil)
+        _ = tracker.addPending(pending("c2"))
+        #expect(tracker.vanished("c2", reason: "gone", time: 5) == nil)
+        #expect(tracker.reported("c2")?.state == .pendingCreate)
+    }
+
     @Test func eachTradeIdCountsOnceAndMemoryIsBounded() {
         var tracker = OrderTracker(tradeMemory: 3)
         _ = tracker.addPending(pending())

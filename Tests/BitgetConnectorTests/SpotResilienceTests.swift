@@ -136,6 +136,30 @@ import Testing
         await h.stop()
     }
 
+    /// A bot restarted against an exchange that no longer knows its orders (a reset
+    /// simulator here; a reset demo account, or history past Bitget's retention) does not
+    /// keep them open for ever: reconciliation finds each absent and ends it.
+    @Test func restoredOrdersTheExchangeNoLongerKnowsEndCancelledAtRestart() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("swiftlet-reset-\(UUID().uuidString.prefix(8))")
+        let first = try await SpotHarness.start(stateDirectory: directory)
+        let resting = try first.trading.placeOrder(OrderRequest(side: .buy, symbol: Self.btc, price: d("50000"), size: d("0.02")))
+        let selling = try first.trading.placeOrder(OrderRequest(side: .sell, symbol: Self.btc, price: d("90000"), size: d("0.01")))
+        #expect(await first.waitFor(resting, .open))
+        #expect(await first.waitFor(selling, .open))
+        try first.instance.stop()
+        first.instance.destroy()
+        await first.runtime.shutdown()
+        await first.sim.shutdown()
+
+        let second = try await SpotHarness.start(stateDirectory: directory)
+        for id in [resting, selling] {
+            #expect(await second.waitFor(id, .cancelled), "\(id): \(second.orderUpdates(id)) errors: \(second.errors)")
+            #expect(second.orderUpdates(id).last?.reason.contains("no longer known to the exchange") == true)
+        }
+        #expect(try second.trading.openOrders().isEmpty)
+        await second.stop()
+    }
+
     @Test func restOutageWhilePlacingEndsInFailedOnlyAfterChecking() async throws {
         let h = try await SpotHarness.start()
         h.sim.failREST(seconds: 1)

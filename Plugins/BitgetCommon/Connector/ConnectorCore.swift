@@ -800,7 +800,9 @@ public final class ConnectorCore {
     }
 
     /// Asks the exchange for one order's state and applies it. An order the exchange has
-    /// never heard of, still pending create, has failed.
+    /// never heard of, still pending create, has failed; one it accepted before but no longer
+    /// knows (a restart against a reset exchange or account, or history past the exchange's
+    /// retention) has ended there, and is CANCELLED rather than left open for ever.
     public func verify(_ clientID: String, attempt: Int = 0) {
         guard started, let entry = orders.entry(clientID), !entry.snapshot.state.isFinal, let gateway else { return }
         gateway.fetchOrder(clientID: clientID, symbol: entry.snapshot.symbol) { [weak self] result in
@@ -828,9 +830,11 @@ public final class ConnectorCore {
     }
 
     private func notFoundAtExchange(_ clientID: String, _ entry: OrderTracker.Entry) {
-        guard entry.snapshot.state == .pendingCreate else { return }
-        emitOrder(orders.failed(clientID, reason: "not accepted by the exchange (order detail: not found)", time: host.now),
-                  symbol: entry.snapshot.symbol)
+        let update = entry.snapshot.state == .pendingCreate
+            ? orders.failed(clientID, reason: "not accepted by the exchange (order detail: not found)", time: host.now)
+            : orders.vanished(clientID, reason: "no longer known to the exchange (order detail: not found), so not open there",
+                              time: host.now)
+        emitOrder(update, symbol: entry.snapshot.symbol)
     }
 
     /// Verifies an order a little later if nothing has finished it by then.

@@ -126,6 +126,21 @@ public struct OrderTracker: Sendable {
         return update(for: clientOrderID)
     }
 
+    /// An order the exchange accepted but no longer knows (its order detail answers "not
+    /// found"), so it is not open there: it has ended, as CANCELLED with `reason`. Fills
+    /// are counted from the exchange's fill history, not here. Nil for an order still
+    /// pending create (``failed(_:reason:time:)`` is its end) or already final.
+    public mutating func vanished(_ clientOrderID: String, reason: String, time: Int64) -> OrderUpdate? {
+        guard var entry = entries[clientOrderID], !entry.snapshot.state.isFinal,
+              entry.snapshot.state != .pendingCreate else { return nil }
+        entry.snapshot.state = .cancelled
+        entry.snapshot.updatedTime = time
+        entry.reason = reason
+        entry.cancelRequested = false
+        entries[clientOrderID] = entry
+        return update(for: clientOrderID)
+    }
+
     /// A cancel was sent. Returns the PENDING_CANCEL update, or nil if the order is final.
     public mutating func cancelRequested(_ clientOrderID: String) -> OrderUpdate? {
         guard var entry = entries[clientOrderID], !entry.snapshot.state.isFinal, !entry.cancelRequested else { return nil }
