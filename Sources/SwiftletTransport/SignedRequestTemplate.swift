@@ -68,6 +68,11 @@ public final class SignedRequestTemplate: Sendable {
         if let framing = named.first(where: DirectRequest.isFramingHeader) {
             throw TransportError(.invalidRequest, "a signed request template cannot set \(framing): the service writes it")
         }
+        // Each send writes the timestamp and the signature fields: not twice, and not two in one.
+        let lowercased = named.map { $0.lowercased() }
+        if let twice = lowercased.indices.first(where: { lowercased[..<$0].contains(lowercased[$0]) }) {
+            throw TransportError(.invalidRequest, "a signed request template names field \(named[twice]) twice")
+        }
         self.request = request
         self.signing = signing
         origin = target.origin

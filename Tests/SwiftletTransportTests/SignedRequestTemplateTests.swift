@@ -124,6 +124,9 @@ import Testing
                                                              signatureHeader: "ACCESS-SIGN", infix: ""), "header name"),
             ("POST", url, [], SignedRequestTemplate.Signing(credential: "main", algorithm: .hmacSHA256Base64, timestampHeader: "ACCESS-TIMESTAMP",
                                                              signatureHeader: "Transfer-Encoding", infix: ""), "Transfer-Encoding"),
+            ("POST", url, [HTTPHeader(name: "access-sign", value: "x")], Self.signing(), "ACCESS-SIGN twice"),
+            ("POST", url, [], SignedRequestTemplate.Signing(credential: "main", algorithm: .hmacSHA256Base64, timestampHeader: "X-Both",
+                                                             signatureHeader: "x-both", infix: ""), "x-both twice"),
         ]
         for (method, url, headers, signing, named) in refused {
             do throws(TransportError) {

@@ -268,7 +268,8 @@ typedef struct swl_host {
      * header names), fills its credential placeholders and keeps it for the instance;
      * writes its id into *out_template_id. Refused up front with SWL_ERR_INVALID_ARGUMENT
      * (bad method, URL, field or algorithm; HEAD; a Host, Content-Length or
-     * Transfer-Encoding field) or SWL_ERR_NOT_FOUND (credential not granted). */
+     * Transfer-Encoding field; a field named twice, the timestamp and signature fields
+     * included) or SWL_ERR_NOT_FOUND (credential not granted). */
     swl_status_t (*http_template_create)(const struct swl_host *host, const swl_http_template_t *request,
                                          uint64_t *out_template_id, swl_error_t *error);
     /* Sends a template with `body` (copied): signs decimal(timestamp) + signed_infix +
