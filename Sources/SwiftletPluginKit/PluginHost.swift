@@ -128,13 +128,18 @@ public final class PluginHost: @unchecked Sendable {
     /// What a signed request template (ABI 1.3) signs with and where the signature goes:
     /// each send signs the decimal timestamp, then `infix`, then the body.
     public struct RequestSigning: Sendable {
+        /// The credential, granted to the instance, whose secret signs each send.
         public var credential: String
         /// `SWL_SIGN_HMAC_SHA256_BASE64` or `SWL_SIGN_HMAC_SHA256_HEX`.
         public var algorithm: Int32
+        /// The field the host writes the decimal timestamp into (Bitget: `ACCESS-TIMESTAMP`).
         public var timestampHeader: String
+        /// The field the host writes the signature into (Bitget: `ACCESS-SIGN`).
         public var signatureHeader: String
+        /// What is signed between the timestamp and the body (Bitget: `POST/api/v2/...`).
         public var infix: String
 
+        /// Makes a signing description; Base64 HMAC-SHA256 unless `algorithm` says otherwise.
         public init(credential: String, algorithm: Int32 = Int32(SWL_SIGN_HMAC_SHA256_BASE64),
                     timestampHeader: String, signatureHeader: String, infix: String) {
             self.credential = credential
