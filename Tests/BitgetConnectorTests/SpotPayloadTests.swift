@@ -51,6 +51,17 @@ import Testing
         #expect(!fill.isMaker) // tradeScope "taker"
     }
 
+    /// The spot `fill` push reports the fee paid POSITIVE (a live push, and Bitget's example),
+    /// where REST fills report it negative: both come out as the same fee paid.
+    @Test func aSpotFillPushKeepsItsPositiveFee() throws {
+        let push = try decodePayload(MarketPayloads.Push<SpotPayloads.FillRecord>.self,
+                                     from: try SpotHarness.fixture("bitget/ws_spot_fill.json"), what: "fill")
+        let fill = try SpotPayloads.fill(try #require(push.data.first), clientOrderID: "", pushed: true)
+        #expect(fill.tradeID == "1169142457636958209" && fill.exchangeOrderID == "1169142457356959747")
+        #expect(fill.size == d("0.074") && fill.price == d("81.069") && !fill.isMaker && fill.side == .buy)
+        #expect(fill.fee == d("0.000074") && fill.feeAsset == "LTC")
+    }
+
     @Test func assetsBecomeBalances() throws {
         let assets = try fixtureData("http_get_assets.json", as: [SpotPayloads.Asset].self)
         let balance = try SpotPayloads.balance(try #require(assets.first))

@@ -112,6 +112,8 @@ import Testing
         var ack = false
         /// A private channel: on the private endpoint, after login.
         var isPrivate = false
+        /// A signed spot order placed once subscribed, for a channel that pushes only on a fill.
+        var orderAfterSubscribing: String?
     }
 
     static let wsCases: [WSCase] = [
@@ -121,6 +123,9 @@ import Testing
         .init(file: "ws_trade.json", arg: #"{"instType":"SPOT","channel":"trade","instId":"BTCUSDT"}"#),
         .init(file: "ws_mix_account.json", arg: #"{"instType":"USDT-FUTURES","channel":"account","coin":"default"}"#, isPrivate: true),
         .init(file: "ws_positions.json", arg: #"{"instType":"USDT-FUTURES","channel":"positions","instId":"default"}"#, isPrivate: true),
+        // A taker buy into the ask populatedSim left at 61000.
+        .init(file: "ws_spot_fill.json", arg: #"{"instType":"SPOT","channel":"fill","instId":"default"}"#, isPrivate: true,
+              orderAfterSubscribing: #"{"symbol":"BTCUSDT","side":"buy","orderType":"limit","force":"gtc","price":"61000.00","size":"0.01","clientOid":"conf-fill"}"#),
     ]
 
     /// A simulator with one of everything: resting orders, spot and futures fills, an open position.
@@ -174,6 +179,11 @@ import Testing
                 #expect(answer.event == "login", "\(c.file)")
             }
             ws.send(#"{"op":"subscribe","args":[\#(c.arg)]}"#)
+            if let order = c.orderAfterSubscribing {
+                _ = try await ws.next(where: { $0.event == "subscribe" })
+                let placed = try await RestClient(base: sim.baseURL).post("/api/v2/spot/trade/place-order", order)
+                #expect(placed["code"] as? String == "00000", "\(c.file): \(placed)")
+            }
             let text: String
             if c.ack {
                 text = try await ws.nextText(where: { $0.event == "subscribe" })

@@ -292,7 +292,8 @@ import Testing
         #expect(try ExactDecimal(f["amount"] as? String ?? "") == ExactDecimal(6000))
         let fee = (f["feeDetail"] as? [[String: Any]])?.first
         #expect(fee?["feeCoin"] as? String == "BTC")
-        #expect(fee?["totalFee"] as? String == "-0.0001")
+        // Unlike REST fills, the spot fill push gives the fee paid as a positive number (ws_spot_fill.json).
+        #expect(fee?["totalFee"] as? String == "0.0001")
         #expect(f["tradeScope"] as? String == "taker")
 
         // Balances after: +0.1 BTC − 0.0001 fee; −6000 USDT (the 10 USDT price improvement is refunded).

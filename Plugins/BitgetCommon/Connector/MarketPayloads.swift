@@ -106,12 +106,22 @@ public enum MarketPayloads {
         public let totalFee: String?
     }
 
-    /// The fee PAID in a fee list, positive (Bitget reports it negative), and its coin.
-    public static func feePaid(_ details: [FeeDetail]) throws(PayloadError) -> (ExactDecimal, String) {
+    /// How a payload signs the fee paid in its `totalFee`.
+    public enum FeeSign: Sendable {
+        /// Negative: REST fills and the futures `fill` push (`"totalFee": "-0.0048522"`).
+        case paidNegative
+        /// Positive: the spot `fill` push (`"totalFee": "0.000074"` for a taker buy of 0.074 LTC,
+        /// in Bitget's example and in live pushes; Tests/Fixtures/bitget/ws_spot_fill.json).
+        case paidPositive
+    }
+
+    /// The fee PAID in a fee list, positive, and its coin; `sign` says how the payload signs it.
+    public static func feePaid(_ details: [FeeDetail], sign: FeeSign = .paidNegative) throws(PayloadError) -> (ExactDecimal, String) {
         var fee = ExactDecimal.zero
         var asset = ""
         for detail in details {
-            let paid = try Field.decimalOrZero(detail.totalFee, "feeDetail.totalFee").negated
+            let reported = try Field.decimalOrZero(detail.totalFee, "feeDetail.totalFee")
+            let paid = sign == .paidNegative ? reported.negated : reported
             do { fee = try fee + paid } catch { throw PayloadError("feeDetail.totalFee overflows") }
             if asset.isEmpty { asset = detail.feeCoin ?? "" }
         }

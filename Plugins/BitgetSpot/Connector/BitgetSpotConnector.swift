@@ -95,7 +95,7 @@ public final class BitgetSpotConnector: CoreBackedConnector, OrderGateway {
                 }
             case "fill":
                 for item in try ConnectorCore.items(SpotPayloads.FillRecord.self, in: data, channel: channel) {
-                    core.fill(try SpotPayloads.fill(item, clientOrderID: ""), symbol: item.symbol,
+                    core.fill(try SpotPayloads.fill(item, clientOrderID: "", pushed: true), symbol: item.symbol,
                               time: try Field.milliseconds(item.cTime?.text, "cTime"))
                 }
             case "account":

@@ -198,9 +198,10 @@ public enum SpotPayloads {
         }
     }
 
-    /// A fill as a normalized fill (fee flipped to "paid is positive").
-    public static func fill(_ f: FillRecord, clientOrderID: String) throws(PayloadError) -> Fill {
-        let (fee, asset) = try MarketPayloads.feePaid(f.feeDetail)
+    /// A fill as a normalized fill, its fee paid positive: a REST fill reports it negative
+    /// (flipped here), a `fill` push positive (`pushed`, kept).
+    public static func fill(_ f: FillRecord, clientOrderID: String, pushed: Bool = false) throws(PayloadError) -> Fill {
+        let (fee, asset) = try MarketPayloads.feePaid(f.feeDetail, sign: pushed ? .paidPositive : .paidNegative)
         return Fill(tradeID: try Field.text(f.tradeId, "tradeId"), clientOrderID: clientOrderID,
                     exchangeOrderID: try Field.text(f.orderId, "orderId"), side: try MarketPayloads.side(f.side),
                     isMaker: MarketPayloads.isMaker(f.tradeScope), price: try Field.decimal(f.priceAvg, "priceAvg"),

@@ -91,7 +91,9 @@ enum Views {
         return .object(members)
     }
 
-    /// Spot WebSocket `fill` push element.
+    /// Spot WebSocket `fill` push element. Unlike REST fills and the futures push, its
+    /// `totalFee` is the fee paid as a positive number (Bitget's example and live pushes:
+    /// Tests/Fixtures/bitget/ws_spot_fill.json).
     static func spotFillPush(_ fill: FillRecord, _ instrument: Instrument) -> JSONValue {
         [
             "orderId": .string(String(fill.orderId)), "tradeId": .string(String(fill.tradeId)), "symbol": .string(fill.symbol),
@@ -100,7 +102,7 @@ enum Views {
             "amount": .string(instrument.notional(fill.priceTicks * fill.lots).description),
             "tradeScope": .string(fill.isMaker ? "maker" : "taker"),
             "feeDetail": [["feeCoin": .string(fill.feeCoin), "deduction": "no", "totalDeductionFee": "0",
-                           "totalFee": .string(fill.fee.trimmed)]],
+                           "totalFee": .string(fill.fee.negated.trimmed)]],
             "cTime": .intString(fill.time), "uTime": .intString(fill.time),
         ]
     }
