@@ -23,6 +23,15 @@ import Testing
         try JSONDecoder().decode(Push<T>.self, from: Data(try SpotHarness.fixture("bitget/\(name)"))).data
     }
 
+    /// The futures `fill` push reports the fee paid negative, as REST does (unlike the spot push).
+    @Test func aFuturesFillPushFlipsItsNegativeFee() throws {
+        let record = try #require(try pushItems("ws_mix_fill.json", as: PerpPayloads.FillRecord.self).first)
+        let fill = try PerpPayloads.fill(record, clientOrderID: "")
+        #expect(fill.tradeID == "1169142761312637004" && fill.exchangeOrderID == "1169142761031114781")
+        #expect(fill.price == d("80.87") && fill.size == d("0.1") && fill.side == .buy && !fill.isMaker)
+        #expect(fill.fee == d("0.0048522") && fill.feeAsset == "USDT")
+    }
+
     @Test func accountAndPositionPushesReadAsTheirRESTCounterparts() throws {
         // The push says `frozen` and `equity` where REST says `locked` and `accountEquity`.
         let account = try #require(try pushItems("ws_mix_account.json", as: PerpPayloads.Account.self).first)

@@ -112,8 +112,8 @@ import Testing
         var ack = false
         /// A private channel: on the private endpoint, after login.
         var isPrivate = false
-        /// A signed spot order placed once subscribed, for a channel that pushes only on a fill.
-        var orderAfterSubscribing: String?
+        /// A signed order (path, body) placed once subscribed, for a channel that pushes only on a fill.
+        var orderAfterSubscribing: (path: String, body: String)?
     }
 
     static let wsCases: [WSCase] = [
@@ -125,7 +125,12 @@ import Testing
         .init(file: "ws_positions.json", arg: #"{"instType":"USDT-FUTURES","channel":"positions","instId":"default"}"#, isPrivate: true),
         // A taker buy into the ask populatedSim left at 61000.
         .init(file: "ws_spot_fill.json", arg: #"{"instType":"SPOT","channel":"fill","instId":"default"}"#, isPrivate: true,
-              orderAfterSubscribing: #"{"symbol":"BTCUSDT","side":"buy","orderType":"limit","force":"gtc","price":"61000.00","size":"0.01","clientOid":"conf-fill"}"#),
+              orderAfterSubscribing: ("/api/v2/spot/trade/place-order",
+                                      #"{"symbol":"BTCUSDT","side":"buy","orderType":"limit","force":"gtc","price":"61000.00","size":"0.01","clientOid":"conf-fill"}"#)),
+        // A market buy into the futures ask populatedSim left at 60000.
+        .init(file: "ws_mix_fill.json", arg: #"{"instType":"USDT-FUTURES","channel":"fill","instId":"default"}"#, isPrivate: true,
+              orderAfterSubscribing: ("/api/v2/mix/order/place-order",
+                                      #"{"symbol":"BTCUSDT","productType":"USDT-FUTURES","marginMode":"crossed","marginCoin":"USDT","size":"0.01","side":"buy","orderType":"market"}"#)),
     ]
 
     /// A simulator with one of everything: resting orders, spot and futures fills, an open position.
@@ -181,7 +186,7 @@ import Testing
             ws.send(#"{"op":"subscribe","args":[\#(c.arg)]}"#)
             if let order = c.orderAfterSubscribing {
                 _ = try await ws.next(where: { $0.event == "subscribe" })
-                let placed = try await RestClient(base: sim.baseURL).post("/api/v2/spot/trade/place-order", order)
+                let placed = try await RestClient(base: sim.baseURL).post(order.path, order.body)
                 #expect(placed["code"] as? String == "00000", "\(c.file): \(placed)")
             }
             let text: String

@@ -216,7 +216,7 @@ extension Exchange {
         fillLog[owner].append(fillRecord)
         orders[orderId] = record
         pending.append(StreamEvent(owner: record.owner, instType: productType, channel: "fill", instId: instrument.symbol,
-                                   data: [Views.mixFill(fillRecord, instrument)]))
+                                   data: [Views.mixFill(fillRecord, instrument, shape: .push)]))
         pushPositions(owner: record.owner, productType: productType)
         if isMaker {
             pushOrder(record, instrument, fill: fillRecord)

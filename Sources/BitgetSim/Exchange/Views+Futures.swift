@@ -50,19 +50,25 @@ extension Views {
         return .object(members)
     }
 
-    /// `/api/v2/mix/order/fills` element and WebSocket futures `fill` element.
-    static func mixFill(_ fill: FillRecord, _ instrument: Instrument) -> JSONValue {
-        [
-            "tradeId": .string(String(fill.tradeId)), "symbol": .string(fill.symbol), "orderId": .string(String(fill.orderId)),
-            "price": .string(instrument.priceText(fill.priceTicks)), "baseVolume": .string(instrument.sizeText(fill.lots)),
-            "feeDetail": [["deduction": "no", "feeCoin": .string(fill.feeCoin), "totalDeductionFee": "0",
-                           "totalFee": .string(fill.fee.trimmed)]],
-            "side": .string(sideText(fill.side)),
-            "quoteVolume": .string(instrument.notional(fill.priceTicks * fill.lots).description),
-            "profit": .string(fill.profit.trimmed), "enterPointSource": "api", "tradeSide": .string(fill.tradeSide),
-            "posMode": .string(fill.posMode), "tradeScope": .string(fill.isMaker ? "maker" : "taker"),
-            "cTime": .intString(fill.time),
+    /// `/api/v2/mix/order/fills` element, or WebSocket futures `fill` element: the push adds
+    /// `orderType` and `uTime` and has no `enterPointSource` (ws_mix_fill.json).
+    static func mixFill(_ fill: FillRecord, _ instrument: Instrument, shape: Shape = .rest) -> JSONValue {
+        var members: [(String, JSONValue)] = [
+            ("tradeId", .string(String(fill.tradeId))), ("symbol", .string(fill.symbol)), ("orderId", .string(String(fill.orderId))),
+            ("price", .string(instrument.priceText(fill.priceTicks))), ("baseVolume", .string(instrument.sizeText(fill.lots))),
+            ("feeDetail", [["deduction": "no", "feeCoin": .string(fill.feeCoin), "totalDeductionFee": "0",
+                            "totalFee": .string(fill.fee.trimmed)]]),
+            ("side", .string(sideText(fill.side))),
+            ("quoteVolume", .string(instrument.notional(fill.priceTicks * fill.lots).description)),
+            ("profit", .string(fill.profit.trimmed)), ("tradeSide", .string(fill.tradeSide)),
+            ("posMode", .string(fill.posMode)), ("tradeScope", .string(fill.isMaker ? "maker" : "taker")),
+            ("cTime", .intString(fill.time)),
         ]
+        switch shape {
+        case .rest: members.append(("enterPointSource", "api"))
+        case .push: members += [("orderType", .string(fill.isMarket ? "market" : "limit")), ("uTime", .intString(fill.time))]
+        }
+        return .object(members)
     }
 
     static func position(_ position: Position, _ instrument: Instrument, marginCoin: String, mark: Int64,
