@@ -116,14 +116,8 @@ public struct OrderTracker: Sendable {
 
     /// The order ended without reaching the book (refused by the exchange or locally).
     public mutating func failed(_ clientOrderID: String, reason: String, time: Int64) -> OrderUpdate? {
-        guard var entry = entries[clientOrderID], !entry.snapshot.state.isFinal else { return nil }
-        guard entry.snapshot.state == .pendingCreate else { return nil }
-        entry.snapshot.state = .failed
-        entry.snapshot.updatedTime = time
-        entry.reason = reason
-        entry.cancelRequested = false
-        entries[clientOrderID] = entry
-        return update(for: clientOrderID)
+        guard entries[clientOrderID]?.snapshot.state == .pendingCreate else { return nil }
+        return end(clientOrderID, as: .failed, reason: reason, time: time)
     }
 
     /// An order the exchange accepted but no longer knows (its order detail answers "not
@@ -131,9 +125,14 @@ public struct OrderTracker: Sendable {
     /// are counted from the exchange's fill history, not here. Nil for an order still
     /// pending create (``failed(_:reason:time:)`` is its end) or already final.
     public mutating func vanished(_ clientOrderID: String, reason: String, time: Int64) -> OrderUpdate? {
-        guard var entry = entries[clientOrderID], !entry.snapshot.state.isFinal,
-              entry.snapshot.state != .pendingCreate else { return nil }
-        entry.snapshot.state = .cancelled
+        guard let state = entries[clientOrderID]?.snapshot.state, !state.isFinal, state != .pendingCreate else { return nil }
+        return end(clientOrderID, as: .cancelled, reason: reason, time: time)
+    }
+
+    /// Puts a known order in the final `state` with `reason`; its update.
+    private mutating func end(_ clientOrderID: String, as state: OrderState, reason: String, time: Int64) -> OrderUpdate? {
+        guard var entry = entries[clientOrderID] else { return nil }
+        entry.snapshot.state = state
         entry.snapshot.updatedTime = time
         entry.reason = reason
         entry.cancelRequested = false
