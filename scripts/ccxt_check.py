@@ -89,18 +89,28 @@ async def websocket():
         pushed = await asyncio.wait_for(watching, 15)
         check("watch_orders (login)", order["id"] in [o["id"] for o in pushed], pushed)
         await ex.cancel_order(order["id"], "BTC/USDT")
+        fills = asyncio.ensure_future(ex.watch_my_trades("BTC/USDT"))
+        await asyncio.sleep(2)
+        taker = await ex.create_order("BTC/USDT", "limit", "buy", 0.001, round(book["asks"][0][0] * 1.01, 2))
+        mine = await asyncio.wait_for(fills, 15)
+        check("watch_my_trades (fill push)", any(t["order"] == taker["id"] and t["amount"] == 0.001 and t["fee"]["cost"] > 0
+                                                 and t["fee"]["currency"] == "BTC" for t in mine), mine)
         balance = await asyncio.wait_for(ex.watch_balance(), 15)
         check("watch_balance", balance["USDT"]["total"] > 0, balance)
         swap = "BTC/USDT:USDT"
         await asyncio.wait_for(ex.watch_positions([swap]), 15)  # ccxt's first answer: the REST snapshot
         watching = asyncio.ensure_future(ex.watch_positions([swap]))
         margin = asyncio.ensure_future(ex.watch_balance({"type": "swap"}))
+        fills = asyncio.ensure_future(ex.watch_my_trades(swap))
         await asyncio.sleep(2)
-        await ex.create_order(swap, "market", "buy", 0.01)
+        opened = await ex.create_order(swap, "market", "buy", 0.01)
         pushed = await asyncio.wait_for(watching, 15)
         check("watch_positions (push)", any(p["side"] == "long" and p["contracts"] > 0 and p["leverage"] for p in pushed), pushed)
         futures = await asyncio.wait_for(margin, 15)
         check("watch_balance swap (push)", futures["USDT"]["total"] > 0 and futures["USDT"]["free"] is not None, futures.get("USDT"))
+        mine = await asyncio.wait_for(fills, 15)
+        check("watch_my_trades swap (fill push)", any(t["order"] == opened["id"] and t["amount"] == 0.01 and t["fee"]["cost"] > 0
+                                                      and t["fee"]["currency"] == "USDT" for t in mine), mine)
         await ex.close_position(swap)
     finally:
         await ex.close()
