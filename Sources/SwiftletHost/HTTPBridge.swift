@@ -18,19 +18,29 @@ enum HTTPBridge {
         // Copy only the members the plugin's struct has: a 1.0/1.1 one ends before `credential`.
         var r = swl_http_request_t()
         withUnsafeMutableBytes(of: &r) { $0.copyMemory(from: UnsafeRawBufferPointer(start: request, count: min(size, $0.count))) }
-        let timeout: Duration = r.timeout > 0 ? .nanoseconds(r.timeout) : .seconds(10)
         var headers = try headers(r.headers, r.header_count)
         if size >= credentialEnd, r.credential.len > 0 {
-            let credential = try HostTable.allowedCredential(r.credential, context)
-            for index in headers.indices where headers[index].value.utf8.contains(UInt8(ascii: "{")) {
-                headers[index].value = try HostTable.filled(headers[index].value, credential: credential, for: .headerValue, context)
-            }
+            try fillPlaceholders(in: &headers, credential: try HostTable.allowedCredential(r.credential, context), context)
         }
         return HTTPRequest(method: try ABIValue.string(r.method, field: "method"),
                            url: try ABIValue.string(r.url, field: "url"),
                            headers: headers,
                            body: try HostTable.bytes(of: r.body, field: "body"),
-                           timeout: timeout)
+                           timeout: timeout(r.timeout))
+    }
+
+    /// A request's deadline: `nanoseconds`, or the host's 10 s for 0 (or less).
+    private static func timeout(_ nanoseconds: swl_time_ns_t) -> Duration {
+        nanoseconds > 0 ? .nanoseconds(nanoseconds) : .seconds(10)
+    }
+
+    /// Fills the `{{api_key}}`/`{{passphrase}}` placeholders of the header values (only those
+    /// with a '{' are looked at) from a credential granted to the instance.
+    private static func fillPlaceholders(in headers: inout [HTTPHeader], credential: String,
+                                         _ context: InstanceContext) throws(ABIError) {
+        for index in headers.indices where headers[index].value.utf8.contains(UInt8(ascii: "{")) {
+            headers[index].value = try HostTable.filled(headers[index].value, credential: credential, for: .headerValue, context)
+        }
     }
 
     /// The transport template for a plugin's `swl_http_template_t` (ABI 1.3), with the
@@ -43,9 +53,7 @@ enum HTTPBridge {
         let t = spec.pointee
         let credential = try HostTable.allowedCredential(t.credential, context)
         var headers = try headers(t.headers, t.header_count)
-        for index in headers.indices where headers[index].value.utf8.contains(UInt8(ascii: "{")) {
-            headers[index].value = try HostTable.filled(headers[index].value, credential: credential, for: .headerValue, context)
-        }
+        try fillPlaceholders(in: &headers, credential: credential, context)
         let signing = SignedRequestTemplate.Signing(
             credential: credential, algorithm: try HostTable.signatureAlgorithm(t.algorithm),
             timestampHeader: try ABIValue.string(t.timestamp_header, field: "timestamp_header"),
@@ -55,7 +63,7 @@ enum HTTPBridge {
         let url = try ABIValue.string(t.url, field: "url")
         return try HostTable.mapTransport { () throws(TransportError) in
             try context.runtime.http.template(method: method, url: url, headers: headers, signing: signing,
-                                              timeout: t.timeout > 0 ? .nanoseconds(t.timeout) : .seconds(10))
+                                              timeout: timeout(t.timeout))
         }
     }
 

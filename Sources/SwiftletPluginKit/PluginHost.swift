@@ -89,19 +89,23 @@ public final class PluginHost: @unchecked Sendable {
             throw PluginError(SWL_ERR_UNSUPPORTED, "the host (ABI 1.\(raw.pointee.abi_minor)) cannot fill credential placeholders: it needs ABI 1.2")
         }
         let storage = CStorage()
-        let cHeaders = headers.map { swl_http_header_t(name: storage.string($0.0), value: storage.string($0.1)) }
+        let cHeaders = Self.cHeaders(headers, in: storage)
         var request = swl_http_request_t()
         request.struct_size = UInt32(MemoryLayout<swl_http_request_t>.size)
         request.method = storage.string(method)
         request.url = storage.string(url)
-        request.headers = storage.array(cHeaders)
-        request.header_count = cHeaders.count
+        (request.headers, request.header_count) = cHeaders
         request.body = storage.string(body)
         request.timeout = timeout.nanoseconds
         if let credential { request.credential = storage.string(credential) }
         return try start(completion) { callback, user, id, error in
             withExtendedLifetime(storage) { raw.pointee.http_request!(raw, &request, callback, user, id, error) }
         }
+    }
+
+    /// `headers` as a C array of `swl_http_header_t` copied into `storage`, and its count.
+    private static func cHeaders(_ headers: [(String, String)], in storage: CStorage) -> (UnsafePointer<swl_http_header_t>?, Int) {
+        (storage.array(headers.map { swl_http_header_t(name: storage.string($0.0), value: storage.string($0.1)) }), headers.count)
     }
 
     /// Starts an HTTP request with `call` (`http_request` or `http_template_send`), handing it
@@ -151,9 +155,14 @@ public final class PluginHost: @unchecked Sendable {
     }
 
     /// Whether the host keeps signed request templates (`http_template_*`, ABI 1.3).
-    public var hasRequestTemplates: Bool {
-        let end = MemoryLayout<swl_host_t>.offset(of: \.http_template_release)! + MemoryLayout<UnsafeRawPointer>.size
-        return Int(raw.pointee.struct_size) >= end && raw.pointee.http_template_release != nil
+    public var hasRequestTemplates: Bool { member(\.http_template_release) != nil }
+
+    /// A service added to the host table after 1.0: the function if the host's table is large
+    /// enough to hold it and sets it, else nil (`SWL_HAS_MEMBER`).
+    private func member<Function>(_ service: KeyPath<swl_host_t, Function?>) -> Function? {
+        guard let offset = MemoryLayout<swl_host_t>.offset(of: service),
+              Int(raw.pointee.struct_size) >= offset + MemoryLayout<Function?>.size else { return nil }
+        return raw.pointee[keyPath: service]
     }
 
     /// Has the host check and keep a signed request whose method, URL and fields are fixed
@@ -162,17 +171,16 @@ public final class PluginHost: @unchecked Sendable {
     /// An older host is refused with `SWL_ERR_UNSUPPORTED`.
     public func makeRequestTemplate(method: String, url: String, headers: [(String, String)], signing: RequestSigning,
                                     timeout: Duration = .seconds(10)) throws(PluginError) -> UInt64 {
-        guard hasRequestTemplates, let create = raw.pointee.http_template_create else {
+        guard hasRequestTemplates, let create = member(\.http_template_create) else {
             throw PluginError(SWL_ERR_UNSUPPORTED, "the host (ABI 1.\(raw.pointee.abi_minor)) has no request templates: they need ABI 1.3")
         }
         let storage = CStorage()
-        let cHeaders = headers.map { swl_http_header_t(name: storage.string($0.0), value: storage.string($0.1)) }
+        let cHeaders = Self.cHeaders(headers, in: storage)
         var template = swl_http_template_t()
         template.struct_size = UInt32(MemoryLayout<swl_http_template_t>.size)
         template.method = storage.string(method)
         template.url = storage.string(url)
-        template.headers = storage.array(cHeaders)
-        template.header_count = cHeaders.count
+        (template.headers, template.header_count) = cHeaders
         template.timeout = timeout.nanoseconds
         template.credential = storage.string(signing.credential)
         template.algorithm = swl_sign_algorithm_t(signing.algorithm)
@@ -190,7 +198,7 @@ public final class PluginHost: @unchecked Sendable {
     @discardableResult
     public func send(template: UInt64, timestamp: Int64, body: String,
                      completion: @escaping (Result<HTTPResponse, PluginError>) -> Void) throws(PluginError) -> UInt64 {
-        guard hasRequestTemplates, let send = raw.pointee.http_template_send else {
+        guard hasRequestTemplates, let send = member(\.http_template_send) else {
             throw PluginError(SWL_ERR_UNSUPPORTED, "the host has no request templates: they need ABI 1.3")
         }
         return try start(completion) { callback, user, id, error in
@@ -237,12 +245,11 @@ public final class PluginHost: @unchecked Sendable {
                               onState: @escaping (SocketState) -> Void) throws(PluginError) -> UInt64 {
         let box = SocketBox(onMessage: onMessage, onState: onState)
         let storage = CStorage()
-        let cHeaders = headers.map { swl_http_header_t(name: storage.string($0.0), value: storage.string($0.1)) }
+        let cHeaders = Self.cHeaders(headers, in: storage)
         var params = swl_ws_open_params_t()
         params.struct_size = UInt32(MemoryLayout<swl_ws_open_params_t>.size)
         params.url = storage.string(url)
-        params.headers = storage.array(cHeaders)
-        params.header_count = cHeaders.count
+        (params.headers, params.header_count) = cHeaders
         params.callbacks = Self.callbacks(box)
         var id: UInt64 = 0
         try check { error in withExtendedLifetime(storage) { raw.pointee.ws_open!(raw, &params, &id, error) } }
@@ -312,8 +319,7 @@ public final class PluginHost: @unchecked Sendable {
     /// JSON-escaped, in place of `{{api_key}}` and `{{passphrase}}` (`ws_send_with_credential`,
     /// ABI 1.2): a login message carrying a passphrase the plugin never reads.
     public func send(_ id: UInt64, text: String, credential: String) throws(PluginError) {
-        let end = MemoryLayout<swl_host_t>.offset(of: \.ws_send_with_credential)! + MemoryLayout<UnsafeRawPointer>.size
-        guard Int(raw.pointee.struct_size) >= end, let sendFilled = raw.pointee.ws_send_with_credential else {
+        guard let sendFilled = member(\.ws_send_with_credential) else {
             throw PluginError(SWL_ERR_UNSUPPORTED, "the host cannot fill credential placeholders (ws_send_with_credential): it needs ABI 1.2")
         }
         try check { error in
@@ -363,8 +369,7 @@ public final class PluginHost: @unchecked Sendable {
     /// at once, written shortly by the host, lost in a crash before that. A host older than
     /// ABI 1.1 has no such service: then this is ``store(_:forKey:)``.
     public func storeLater(_ value: [UInt8], forKey key: String) throws(PluginError) {
-        let end = MemoryLayout<swl_host_t>.offset(of: \.kv_put_deferred)! + MemoryLayout<UnsafeRawPointer>.size
-        guard Int(raw.pointee.struct_size) >= end, let putDeferred = raw.pointee.kv_put_deferred else {
+        guard let putDeferred = member(\.kv_put_deferred) else {
             return try store(value, forKey: key)
         }
         try put(value, forKey: key, with: putDeferred)

@@ -153,10 +153,8 @@ public final class BitgetREST {
             self.inFlight -= 1
             self.whenReleased { completion(decoded) }
         }
-        let queryText = query.map { "\(Self.encode($0.0))=\(Self.encode($0.1))" }.joined(separator: "&")
-        let requestPath = queryText.isEmpty ? path : "\(path)?\(queryText)"
         do throws(BitgetAPIError) {
-            if signed, queryText.isEmpty, host.hasRequestTemplates {
+            if signed, query.isEmpty, host.hasRequestTemplates {
                 let template = try template(method, path)
                 inFlight += 1
                 try transport(method, path) { () throws(PluginError) in
@@ -164,6 +162,8 @@ public final class BitgetREST {
                 }
                 return
             }
+            let queryText = query.map { "\(Self.encode($0.0))=\(Self.encode($0.1))" }.joined(separator: "&")
+            let requestPath = queryText.isEmpty ? path : "\(path)?\(queryText)"
             var headers = fixedHeaders
             if signed { headers += try authHeaders(method: method, requestPath: requestPath, body: body) }
             inFlight += 1
