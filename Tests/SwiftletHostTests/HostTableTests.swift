@@ -259,6 +259,30 @@ import Testing
         #expect(instance.context.template(second) == nil)
     }
 
+    /// NULL where a template or a callback belongs, or a body pointer missing for its length,
+    /// is refused with a message, as for `http_request`; nothing is kept or sent.
+    @Test func requestTemplateServicesRefuseNullArguments() throws {
+        let runtime = try HostRuntime()
+        runtime.credentials.add(Credential(name: "main", apiKey: "k", secret: "s", passphrase: "p"))
+        let instance = try vessel(runtime, credentials: ["main"])
+        let host = UnsafePointer(instance.context.hostTable)
+        var record = ABIError.emptyRecord()
+        var id: UInt64 = 0
+        #expect(host.pointee.http_template_create!(host, nil, &id, &record) == SWL_ERR_INVALID_ARGUMENT)
+        #expect(ABIError.read(record, status: swl_status_t(SWL_ERR_INVALID_ARGUMENT)).message == "template is NULL")
+        #expect(instance.context.template(1) == nil)
+        let made = try makeTemplate(instance).get()
+        record = ABIError.emptyRecord()
+        let noCallback = str("{}") { host.pointee.http_template_send!(host, made, 1, $0, nil, nil, nil, &record) }
+        #expect(noCallback == SWL_ERR_INVALID_ARGUMENT)
+        #expect(ABIError.read(record, status: noCallback).message == "HTTP callback is NULL")
+        record = ABIError.emptyRecord()
+        let noBody = host.pointee.http_template_send!(host, made, 1, swl_str_t(ptr: nil, len: 2), { _, _ in }, nil, nil, &record)
+        #expect(noBody == SWL_ERR_INVALID_ARGUMENT)
+        #expect(ABIError.read(record, status: noBody).message.contains("body: NULL pointer with length 2"))
+        instance.destroy()
+    }
+
     @Test func keyValueStateIsNamespacedByPluginAndSurvivesANewRuntime() throws {
         let directory = try TestSupport.temporaryDirectory()
         let database = directory.appendingPathComponent("state.sqlite").path

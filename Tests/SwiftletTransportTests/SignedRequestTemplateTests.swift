@@ -94,6 +94,31 @@ import Testing
         await server.stop()
     }
 
+    /// A signed order whose connection drops before the answer fails with `.io` (its outcome
+    /// is for the caller to find out), and the next send goes out on a new connection.
+    @Test func aSendWhoseConnectionDropsBeforeTheAnswerIsIOAndTheNextOneWorks() async throws {
+        let server = try await ScriptedHTTPServer.start()
+        let connections = DirectConnectionTests()
+        let service = try connections.service()
+        let credentials = Self.credentials()
+        let template = try service.template(method: "POST", url: server.base + Self.path, headers: [], signing: Self.signing())
+        let start: DirectConnectionTests.Start = { completion in
+            try service.execute(template, timestamp: 7, body: Array("{}".utf8), credentials: credentials, completion: completion)
+        }
+        _ = try #require(try await connections.sendDirect(service, start))
+        server.answer(with: .drop)
+        let dropped = try await connections.send(service, start)
+        let droppedConnection = server.received.last?.connection
+        #expect(dropped.wentDirect && dropped.writtenBeforeReturn)
+        #expect(dropped.error?.kind == .io, "\(dropped.result)")
+        server.answer(with: .echo)
+        let next = try #require(try await connections.sendDirect(service, start))
+        #expect(next.response?.body == Array("{}".utf8))
+        #expect(server.received.last?.connection != droppedConnection)
+        try await service.shutdown()
+        await server.stop()
+    }
+
     @Test func aSendWithAnUnknownCredentialThrowsAndSendsNothing() async throws {
         let server = try await ScriptedHTTPServer.start()
         let service = try DirectConnectionTests().service()
