@@ -162,7 +162,7 @@ public final class PluginHost: @unchecked Sendable {
     private func member<Function>(_ service: KeyPath<swl_host_t, Function?>) -> Function? {
         guard let offset = MemoryLayout<swl_host_t>.offset(of: service),
               Int(raw.pointee.struct_size) >= offset + MemoryLayout<Function?>.size else { return nil }
-        return raw.pointee[keyPath: service]
+        return UnsafeRawPointer(raw).load(fromByteOffset: offset, as: Function?.self)
     }
 
     /// Has the host check and keep a signed request whose method, URL and fields are fixed
