@@ -4,28 +4,57 @@ public import SwiftletCore
 /// Encodes an `Event` as the C event struct of its kind (events.h), for delivery to a
 /// plugin or for emitting from Swift. Pointers inside are valid only inside `body`.
 public enum EventEncoding {
-    public static func withCEvent<R>(_ event: Event,
-                                     _ body: (UnsafePointer<swl_event_header_t>) throws -> R) rethrows -> R {
-        let storage = CStorage()
-        defer { withExtendedLifetime(storage) {} }
+    public static func withCEvent<R, E: Error>(_ event: Event,
+                                               _ body: (UnsafePointer<swl_event_header_t>) throws(E) -> R) throws(E) -> R {
+        // The header's strings point into the event's own; a book's levels go on the stack.
+        // Book events reach every strategy, and copying them to the heap (the levels mapped
+        // into two arrays, a storage with a block of its own) took five allocations each.
+        var source = event.context.source, symbol = event.context.symbol
+        return try source.withUTF8 { source in
+            symbol.withUTF8 { symbol in
+                Result { () throws(E) -> R in
+                    try encode(event, source: ABIValue.cString(source), symbol: ABIValue.cString(symbol), body)
+                }
+            }
+        }.get()
+    }
+
+    private static func encode<R, E: Error>(_ event: Event, source: swl_str_t, symbol: swl_str_t,
+                                            _ body: (UnsafePointer<swl_event_header_t>) throws(E) -> R) throws(E) -> R {
         let context = event.context
         func header<T>(_ kind: Int32, _ type: T.Type) -> swl_event_header_t {
             swl_event_header_t(struct_size: UInt32(MemoryLayout<T>.size), kind: swl_event_kind_t(kind),
                                exchange_time: context.exchangeTime, local_time: context.localTime,
-                               source: storage.string(context.source), symbol: storage.string(context.symbol))
+                               source: source, symbol: symbol)
         }
         func d(_ value: ExactDecimal) -> swl_decimal_t { ABIValue.cDecimal(value) }
-        func s(_ text: String) -> swl_str_t { storage.string(text) }
+        // Made at the first string of a kind that has strings of its own (a book has none),
+        // and kept until `body` has returned.
+        var storage: CStorage?
+        defer { withExtendedLifetime(storage) {} }
+        func s(_ text: String) -> swl_str_t {
+            if storage == nil { storage = CStorage() }
+            return storage!.string(text)
+        }
 
         switch event.payload {
         case .book(let book):
             let kind = book.isSnapshot ? SWL_EVENT_BOOK_SNAPSHOT : SWL_EVENT_BOOK_DELTA
-            let bids = book.bids.map { swl_level_t(price: d($0.price), size: d($0.size)) }
-            let asks = book.asks.map { swl_level_t(price: d($0.price), size: d($0.size)) }
-            var e = swl_book_event_t(header: header(Int32(kind), swl_book_event_t.self),
-                                     bids: storage.array(bids), bid_count: bids.count,
-                                     asks: storage.array(asks), ask_count: asks.count, sequence: book.sequence)
-            return try pass(&e, body)
+            return try withUnsafeTemporaryAllocation(of: swl_level_t.self, capacity: max(book.bids.count + book.asks.count, 1)) {
+                levels throws(E) in
+                for (index, level) in book.bids.enumerated() {
+                    levels.initializeElement(at: index, to: swl_level_t(price: d(level.price), size: d(level.size)))
+                }
+                for (index, level) in book.asks.enumerated() {
+                    levels.initializeElement(at: book.bids.count + index, to: swl_level_t(price: d(level.price), size: d(level.size)))
+                }
+                let base = UnsafePointer(levels.baseAddress!)
+                var e = swl_book_event_t(header: header(Int32(kind), swl_book_event_t.self),
+                                         bids: book.bids.isEmpty ? nil : base, bid_count: book.bids.count,
+                                         asks: book.asks.isEmpty ? nil : base + book.bids.count, ask_count: book.asks.count,
+                                         sequence: book.sequence)
+                return try pass(&e, body)
+            }
         case .bookResync(let reason):
             var e = swl_book_resync_event_t(header: header(Int32(SWL_EVENT_BOOK_RESYNC), swl_book_resync_event_t.self),
                                             reason: s(reason))
@@ -102,10 +131,10 @@ public enum EventEncoding {
         }
     }
 
-    private static func pass<T, R>(_ event: inout T,
-                                   _ body: (UnsafePointer<swl_event_header_t>) throws -> R) rethrows -> R {
-        try withUnsafePointer(to: &event) { pointer in
-            try pointer.withMemoryRebound(to: swl_event_header_t.self, capacity: 1) { try body($0) }
+    private static func pass<T, R, E: Error>(_ event: inout T,
+                                             _ body: (UnsafePointer<swl_event_header_t>) throws(E) -> R) throws(E) -> R {
+        try withUnsafePointer(to: &event) { pointer throws(E) in
+            try pointer.withMemoryRebound(to: swl_event_header_t.self, capacity: 1) { header throws(E) in try body(header) }
         }
     }
 

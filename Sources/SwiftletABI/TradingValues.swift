@@ -46,11 +46,15 @@ public enum TradingValues {
 
     /// `request` as a C struct whose strings live in `storage`.
     public static func cOrderRequest(_ request: OrderRequest, storage: CStorage) -> swl_order_request_t {
+        cOrderRequest(request, symbol: storage.string(request.symbol), clientOrderID: storage.string(request.clientOrderID))
+    }
+
+    private static func cOrderRequest(_ request: OrderRequest, symbol: swl_str_t, clientOrderID: swl_str_t) -> swl_order_request_t {
         var c = swl_order_request_t()
         c.struct_size = UInt32(MemoryLayout<swl_order_request_t>.size)
         c.side = request.side.rawValue
-        c.symbol = storage.string(request.symbol)
-        c.client_order_id = storage.string(request.clientOrderID)
+        c.symbol = symbol
+        c.client_order_id = clientOrderID
         c.type = request.type.rawValue
         c.time_in_force = request.timeInForce.rawValue
         c.price = ABIValue.cDecimal(request.price)
@@ -59,6 +63,23 @@ public enum TradingValues {
         c.position_side = request.positionSide.rawValue
         c.reduce_only = request.reduceOnly ? 1 : 0
         return c
+    }
+
+    /// Calls `body` with `request` as a C order request whose strings point into the
+    /// request's own strings: valid only inside `body`, and nothing allocated (one order
+    /// crosses to its connector this way on the order path).
+    public static func withCOrderRequest<R, E: Error>(
+        _ request: OrderRequest, _ body: (UnsafeMutablePointer<swl_order_request_t>) throws(E) -> R
+    ) throws(E) -> R {
+        var symbol = request.symbol, clientOrderID = request.clientOrderID
+        return try symbol.withUTF8 { symbolBytes in
+            clientOrderID.withUTF8 { idBytes in
+                Result { () throws(E) -> R in
+                    var c = cOrderRequest(request, symbol: ABIValue.cString(symbolBytes), clientOrderID: ABIValue.cString(idBytes))
+                    return try body(&c)
+                }
+            }
+        }.get()
     }
 
     /// A borrowed C order request as Swift; refuses unknown enum values.

@@ -141,7 +141,8 @@ enum HostTable {
                 guard let template = context.template(templateID) else {
                     throw ABIError(SWL_ERR_NOT_FOUND, "no request template \(templateID)")
                 }
-                let bytes = try HostTable.bytes(of: body, field: "body")
+                // Borrowed for the call, which copies it into the request (no copy of its own).
+                let bytes = try HostTable.borrowedBytes(of: body, field: "body")
                 let target = Unchecked((callback, user))
                 let id = try HostTable.mapTransport { () throws(TransportError) in
                     try context.runtime.http.execute(template, timestamp: timestamp, body: bytes,
@@ -247,11 +248,16 @@ enum HostTable {
     }
 
     static func bytes(of value: swl_str_t, field: StaticString) throws(ABIError) -> [UInt8] {
-        if value.len == 0 { return [] }
+        Array(try borrowedBytes(of: value, field: field))
+    }
+
+    /// The bytes of `value`, borrowed: valid only while the call that passed them runs.
+    static func borrowedBytes(of value: swl_str_t, field: StaticString) throws(ABIError) -> UnsafeRawBufferPointer {
+        if value.len == 0 { return UnsafeRawBufferPointer(start: nil, count: 0) }
         guard let pointer = value.ptr else {
             throw ABIError(SWL_ERR_INVALID_ARGUMENT, "\(field): NULL pointer with length \(value.len)")
         }
-        return Array(UnsafeRawBufferPointer(start: pointer, count: value.len))
+        return UnsafeRawBufferPointer(start: pointer, count: value.len)
     }
 
     /// `kv_put` and `kv_put_deferred`: checks the key and value, then `write`s them in the

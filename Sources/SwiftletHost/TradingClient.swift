@@ -65,11 +65,9 @@ public final class TradingClient: @unchecked Sendable {
 
     /// Places an order; returns its client order id.
     public func placeOrder(_ request: OrderRequest) throws(ABIError) -> String {
-        let storage = CStorage()
-        var cRequest = TradingValues.cOrderRequest(request, storage: storage)
-        return try ABIValue.readOrderID { out throws(ABIError) in
-            try instance.callExtension { plugin, error in
-                withExtendedLifetime(storage) { table.pointee.place_order(plugin, &cRequest, &out, error) }
+        try TradingValues.withCOrderRequest(request) { cRequest throws(ABIError) in
+            try ABIValue.readOrderID { out throws(ABIError) in
+                try instance.callExtension { plugin, error in table.pointee.place_order(plugin, cRequest, &out, error) }
             }
         }
     }

@@ -63,19 +63,40 @@ public final class CredentialStore: Sendable {
 
     /// Signs `payload` with the named credential's secret. Unknown name → `.unknownCredential`.
     public func sign(credential name: String, algorithm: SignatureAlgorithm, payload: [UInt8]) throws(TransportError) -> String {
-        let mac = try lookup(name).signer.mac(payload)
-        switch algorithm {
-        case .hmacSHA256Base64:
-            return Base64.encode(mac)
-        case .hmacSHA256Hex:
-            let digits = Array("0123456789abcdef".utf8)
-            var hex = [UInt8]()
-            hex.reserveCapacity(mac.count * 2)
-            for byte in mac {
-                hex.append(digits[Int(byte >> 4)])
-                hex.append(digits[Int(byte & 0x0F)])
+        try payload.withUnsafeBytes { payload in
+            Result { () throws(TransportError) in
+                try withSignature(credential: name, algorithm: algorithm, payload: payload) { String(decoding: $0, as: UTF8.self) }
             }
-            return String(decoding: hex, as: UTF8.self)
+        }.get()
+    }
+
+    /// Calls `body` with the signature of `payload` as ``sign(credential:algorithm:payload:)``
+    /// writes it, in a buffer on the stack: the order path signs every request and allocates
+    /// nothing for it.
+    func withSignature<R>(credential name: String, algorithm: SignatureAlgorithm, payload: UnsafeRawBufferPointer,
+                          _ body: (UnsafeRawBufferPointer) throws(TransportError) -> R) throws(TransportError) -> R {
+        let signer = try lookup(name).signer
+        let room = HMACSHA256Signer.macSize + Base64.encodedCount(HMACSHA256Signer.macSize)
+        return try withUnsafeTemporaryAllocation(byteCount: room, alignment: 1) {
+            scratch throws(TransportError) in
+            let mac = UnsafeMutableRawBufferPointer(rebasing: scratch[..<HMACSHA256Signer.macSize])
+            signer.mac(payload, into: mac)
+            // The text goes after the MAC when Base64 (44 bytes), over it when hex (64 bytes,
+            // written from the last byte down, so each byte is read before its digits overwrite it).
+            switch algorithm {
+            case .hmacSHA256Base64:
+                let text = UnsafeMutableRawBufferPointer(rebasing: scratch[HMACSHA256Signer.macSize...])
+                let count = Base64.encode(UnsafeRawBufferPointer(mac), into: text)
+                return try body(UnsafeRawBufferPointer(rebasing: text[..<count]))
+            case .hmacSHA256Hex:
+                let digits: InlineArray<16, UInt8> = [48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 97, 98, 99, 100, 101, 102]
+                for index in (0..<HMACSHA256Signer.macSize).reversed() {
+                    let byte = scratch[index]
+                    scratch[2 * index] = digits[Int(byte >> 4)]
+                    scratch[2 * index + 1] = digits[Int(byte & 0x0F)]
+                }
+                return try body(UnsafeRawBufferPointer(rebasing: scratch[..<(2 * HMACSHA256Signer.macSize)]))
+            }
         }
     }
 

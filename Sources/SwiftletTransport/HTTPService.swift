@@ -153,20 +153,40 @@ public final class HTTPService: Sendable {
         _ template: SignedRequestTemplate, timestamp: Int64, body: [UInt8], credentials: CredentialStore,
         completion: @escaping @Sendable (Result<HTTPResponse, TransportError>) -> Void
     ) throws(TransportError) -> UInt64 {
-        let time = String(timestamp)
-        let signature = try credentials.sign(credential: template.signing.credential, algorithm: template.signing.algorithm,
-                                             payload: template.signedText(timestamp: time, body: body))
-        let id = newRequestID()
-        let deadline = NIODeadline.now() + .nanoseconds(template.request.timeout.clampedNanoseconds)
-        if let connection = direct.idleConnection(to: template.origin) {
-            send(template.serialized(timestamp: time, signature: signature, body: body, allocator: Self.allocator),
-                 id: id, on: connection, deadline: deadline, completion: completion)
-        } else {
-            // The two fields added are a token's name and digits or Base64/hex: still a checked request.
-            try sendThroughClient(template.request(timestamp: time, signature: signature, body: body), id: id,
-                                  deadline: deadline, completion: completion)
+        try body.withUnsafeBytes { body in
+            Result { () throws(TransportError) in
+                try execute(template, timestamp: timestamp, body: body, credentials: credentials, completion: completion)
+            }
+        }.get()
+    }
+
+    /// ``execute(_:timestamp:body:credentials:completion:)`` with a body borrowed for the
+    /// call. On the direct path nothing is allocated but the request's buffer: the digits,
+    /// the signed text and the signature are on the stack.
+    @discardableResult
+    public func execute(
+        _ template: SignedRequestTemplate, timestamp: Int64, body: UnsafeRawBufferPointer, credentials: CredentialStore,
+        completion: @escaping @Sendable (Result<HTTPResponse, TransportError>) -> Void
+    ) throws(TransportError) -> UInt64 {
+        try DecimalDigits.with(timestamp) { time throws(TransportError) in
+            try template.withSignedText(timestamp: time, body: body) { text throws(TransportError) in
+                try credentials.withSignature(credential: template.signing.credential, algorithm: template.signing.algorithm,
+                                              payload: text) { signature throws(TransportError) in
+                    let id = newRequestID()
+                    let deadline = NIODeadline.now() + .nanoseconds(template.request.timeout.clampedNanoseconds)
+                    if let connection = direct.idleConnection(to: template.origin) {
+                        send(template.serialized(timestamp: time, signature: signature, body: body, allocator: Self.allocator),
+                             id: id, on: connection, deadline: deadline, completion: completion)
+                    } else {
+                        // The two fields added are a token's name and digits or Base64/hex: still a checked request.
+                        let request = template.request(timestamp: String(decoding: time, as: UTF8.self),
+                                                       signature: String(decoding: signature, as: UTF8.self), body: Array(body))
+                        try sendThroughClient(request, id: id, deadline: deadline, completion: completion)
+                    }
+                    return id
+                }
+            }
         }
-        return id
     }
 
     deinit {

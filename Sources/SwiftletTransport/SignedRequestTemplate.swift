@@ -87,26 +87,30 @@ public final class SignedRequestTemplate: Sendable {
         self.head = head
     }
 
-    /// The text a send signs: the timestamp, the infix, the body.
-    func signedText(timestamp: String, body: [UInt8]) -> [UInt8] {
-        var text = [UInt8]()
-        text.reserveCapacity(timestamp.utf8.count + infix.count + body.count)
-        text.append(contentsOf: timestamp.utf8)
-        text.append(contentsOf: infix)
-        text.append(contentsOf: body)
-        return text
+    /// Calls `body` with the text a send signs: the timestamp's digits, the infix, the body
+    /// (on the stack unless it is large).
+    func withSignedText<R>(timestamp: UnsafeRawBufferPointer, body: UnsafeRawBufferPointer,
+                           _ use: (UnsafeRawBufferPointer) throws(TransportError) -> R) throws(TransportError) -> R {
+        let count = timestamp.count + infix.count + body.count
+        return try withUnsafeTemporaryAllocation(byteCount: count, alignment: 1) { text throws(TransportError) in
+            text.copyMemory(from: timestamp)
+            infix.withUnsafeBytes { UnsafeMutableRawBufferPointer(rebasing: text[timestamp.count...]).copyMemory(from: $0) }
+            UnsafeMutableRawBufferPointer(rebasing: text[(timestamp.count + infix.count)...]).copyMemory(from: body)
+            return try use(UnsafeRawBufferPointer(text))
+        }
     }
 
     /// The whole request for one send, as ``DirectConnection`` writes it.
-    func serialized(timestamp: String, signature: String, body: [UInt8], allocator: ByteBufferAllocator) -> DirectRequest {
+    func serialized(timestamp: UnsafeRawBufferPointer, signature: UnsafeRawBufferPointer, body: UnsafeRawBufferPointer,
+                    allocator: ByteBufferAllocator) -> DirectRequest {
         var buffer = allocator.buffer(capacity: head.readableBytes + signatureField.count + 96 + body.count)
         buffer.writeImmutableBuffer(head)
-        buffer.writeString(timestamp)
+        buffer.writeBytes(timestamp)
         buffer.writeBytes(signatureField)
-        buffer.writeString(signature)
+        buffer.writeBytes(signature)
         if !body.isEmpty || alwaysSendsLength {
             buffer.writeStaticString("\r\nContent-Length: ")
-            buffer.writeString(String(body.count))
+            DecimalDigits.with(Int64(body.count)) { _ = buffer.writeBytes($0) }
         }
         buffer.writeStaticString("\r\n\r\n")
         buffer.writeBytes(body)
@@ -120,5 +124,27 @@ public final class SignedRequestTemplate: Sendable {
         request.headers.append(HTTPHeader(name: signing.signatureHeader, value: signature))
         request.body = body
         return request
+    }
+}
+
+/// The decimal digits of an integer, written on the stack (a send writes two: the timestamp
+/// and the Content-Length).
+enum DecimalDigits {
+    /// Calls `body` with the ASCII decimal digits of `value`, with a "-" if negative.
+    static func with<R, E: Error>(_ value: Int64, _ body: (UnsafeRawBufferPointer) throws(E) -> R) throws(E) -> R {
+        try withUnsafeTemporaryAllocation(byteCount: 20, alignment: 1) { digits throws(E) in
+            var start = digits.count
+            var rest = value.magnitude
+            repeat {
+                start -= 1
+                digits[start] = UInt8(ascii: "0") + UInt8(rest % 10)
+                rest /= 10
+            } while rest > 0
+            if value < 0 {
+                start -= 1
+                digits[start] = UInt8(ascii: "-")
+            }
+            return try body(UnsafeRawBufferPointer(rebasing: digits[start...]))
+        }
     }
 }

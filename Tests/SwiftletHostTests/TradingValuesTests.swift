@@ -24,6 +24,17 @@ import Testing
         #expect(throws: ABIError.self) { try TradingValues.orderRequest(&badScale) }
     }
 
+    @Test func anOrderRequestLentWithoutStorageRoundTrips() throws {
+        let request = OrderRequest(side: .buy, symbol: "ETHUSDT", clientOrderID: "swl0xsessionx1z", type: .market,
+                                   timeInForce: .ioc, price: .zero, size: try ExactDecimal("0.5"),
+                                   quoteSize: try ExactDecimal("1500.25"))
+        #expect(try TradingValues.withCOrderRequest(request) { c throws(ABIError) in try TradingValues.orderRequest(c) } == request)
+        var noID = request
+        noID.clientOrderID = ""
+        #expect(try TradingValues.withCOrderRequest(noID) { c throws(ABIError) in try TradingValues.orderRequest(c) } == noID)
+        #expect(TradingValues.withCOrderRequest(noID) { $0.pointee.client_order_id.len } == 0)
+    }
+
     @Test func positionsAndFundingRoundTrip() throws {
         let storage = CStorage()
         let position = PositionSnapshot(symbol: "ETHUSDT", position: Position(

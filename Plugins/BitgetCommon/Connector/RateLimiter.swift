@@ -31,17 +31,21 @@ public struct RateLimiter: Sendable {
     /// really leaves, so a delayed retry counts where it lands in the window.
     public mutating func reserve(_ path: String, now: Int64, notBefore: Int64 = .min) -> Int64 {
         let limit = max(1, self.limit(for: path))
-        var times = sent[path, default: []]
-        times.removeAll { $0 <= now - Self.windowNs }
+        // Changed in place: a copy taken out and stored back would be copied again, and
+        // allocated, at every request.
+        return Self.book(&sent[path, default: []], limit: limit, now: now, notBefore: notBefore)
+    }
+
+    private static func book(_ times: inout [Int64], limit: Int, now: Int64, notBefore: Int64) -> Int64 {
+        times.removeAll { $0 <= now - windowNs }
         // Never ahead of a request already waiting: requests leave in the order they came
         // (a retry backing off holds the path's later requests behind it).
         var at = max(now, notBefore, times.last ?? now)
         if times.count >= limit {
             // The slot frees when the request `limit` places back leaves the window.
-            at = max(at, times[times.count - limit] + Self.windowNs)
+            at = max(at, times[times.count - limit] + windowNs)
         }
         times.append(at)
-        sent[path] = times
         return at - now
     }
 

@@ -1,0 +1,41 @@
+import CSwiftletSDK
+import SwiftletABI
+import Testing
+
+/// `swl_str_t` read into Swift: ASCII, other valid UTF-8, and what is refused.
+@Suite struct ABIStringTests {
+    private func read(_ bytes: [UInt8]) throws(ABIError) -> String {
+        try bytes.withUnsafeBufferPointer { buffer throws(ABIError) in
+            let pointer = UnsafeRawPointer(buffer.baseAddress!).assumingMemoryBound(to: CChar.self)
+            return try ABIValue.string(swl_str_t(ptr: pointer, len: buffer.count), field: "text")
+        }
+    }
+
+    @Test func asciiAndOtherValidUTF8AreReadExactly() throws {
+        #expect(try read(Array("BTCUSDT".utf8)) == "BTCUSDT")
+        #expect(try read(Array("\u{0}\u{7F}".utf8)) == "\u{0}\u{7F}")
+        #expect(try read(Array("BTC€ 😀 é".utf8)) == "BTC€ 😀 é")
+        #expect(try ABIValue.string(swl_str_t(ptr: nil, len: 0), field: "text") == "")
+    }
+
+    @Test func invalidUTF8AndANullPointerWithALengthAreRefused() {
+        let invalid: [[UInt8]] = [
+            [0xFF, 0xFE],              // never valid
+            [0x42, 0x80],              // a continuation byte alone
+            [0xC0, 0xAF],              // an overlong "/"
+            [0xED, 0xA0, 0x80],        // a UTF-16 surrogate
+            [0x41, 0xE2, 0x82],        // cut short
+        ]
+        for bytes in invalid {
+            #expect(throws: ABIError.self, "\(bytes)") { try read(bytes) }
+            #expect((try? read(bytes)) == nil)
+        }
+        do {
+            _ = try read([0x42, 0x80])
+        } catch {
+            #expect(error.status == swl_status_t(SWL_ERR_INVALID_ARGUMENT))
+            #expect(error.message == "text: not valid UTF-8")
+        }
+        #expect(throws: ABIError.self) { try ABIValue.string(swl_str_t(ptr: nil, len: 3), field: "text") }
+    }
+}
