@@ -101,6 +101,18 @@ import Testing
         #expect(throws: PayloadError.self) { try PerpPayloads.positionMode("both_ways") }
     }
 
+    /// A live futures `orders` push (ws_mix_orders.json): a hedge-mode long opened by a limit buy,
+    /// then canceled (spelled with one "l" here).
+    @Test func aLiveFuturesOrdersPushReadsAsACancelledOpeningBuy() throws {
+        let push = try #require(try pushItems("ws_mix_orders.json", as: PerpPayloads.OrderPush.self).first)
+        let report = try PerpPayloads.report(push)
+        #expect(report.clientOrderID == "1116501214318198793" && report.exchangeOrderID == "1116501214293032964")
+        #expect(report.state == .cancelled && report.side == .buy && report.positionSide == .long && report.type == .limit)
+        #expect(report.price == d("35000") && report.baseSize == d("0.003") && report.filledSize == .zero)
+        #expect(report.updatedTime == 1_701_920_595_866_000_000)  // ns
+        #expect(try PerpPayloads.fill(push, clientOrderID: report.clientOrderID) == nil)
+    }
+
     @Test func orderPushReadsEitherClientIdSpelling() throws {
         for key in ["clientOid", "clientOId"] {
             let text = """

@@ -85,6 +85,24 @@ import Testing
         #expect(tickers.arg.instId == "ETHUSDT" && tickers.action == "snapshot")
     }
 
+    @Test func anOrdersPushIsSizedByNewSizeNotBySizeWhichIsItsValue() throws {
+        // A live push (ws_spot_orders_2024.json): 7 EOS at 0.81075 say `"newSize":"7.0000"`,
+        // `"notional":"5.675250"` and `"size":"5.6752"`.
+        let item = try decodePayload(SpotPayloads.OrderPush.self, from: try SpotHarness.fixture("bitget/ws_spot_orders_2024.json"),
+                                     what: "orders")
+        let report = try SpotPayloads.report(item)
+        #expect(report.baseSize == d("7") && report.price == d("0.81075") && report.type == .limit && report.side == .buy)
+        #expect(report.state == .open && report.filledSize == .zero && report.averagePrice == .zero)
+        #expect(report.symbol == "EOSUSDT" && report.clientOrderID == "a2330139-1d04-4d78-98be-07de3cfd1055")
+        #expect(report.createdTime == 1_715_099_824_215_000_000)  // ns
+        #expect(try SpotPayloads.fill(item, clientOrderID: report.clientOrderID) == nil)
+
+        let push = try decodePayload(MarketPayloads.Push<SpotPayloads.OrderPush>.self,
+                                     from: try SpotHarness.fixture("bitget/ws_spot_orders.json"), what: "orders")
+        let older = try SpotPayloads.report(try #require(push.data.first))
+        #expect(older.state == .open && older.price == d("35000") && older.exchangeOrderID == "1116512721422422017")
+    }
+
     @Test func orderPushCarriesTheTradeThatCausedIt() throws {
         // Shape of Bitget's spot `orders` push (api-doc/spot/websocket/private/Order-Channel).
         let text = """

@@ -32,6 +32,14 @@ import Testing
         ],
         // Bitget documents `checksum` for the `books*` channels; the books5 example omits it.
         "ws_books5.json": ["$.data[].checksum": "documented for books channels"],
+        // A canceled order without fills, recorded in 2023; Bitget's 2025 Order-Channel example
+        // (https://www.bjxnyj.com/api-doc/contract/websocket/private/Order-Channel) has
+        // `totalProfits` and `stpMode`, and ccxt's 2024 recording of a filled push
+        // (ccxt/pro/bitget.py, parse_ws_order) has `priceAvg`.
+        "ws_mix_orders.json": [
+            "$.data[].totalProfits": "in Bitget's 2025 example", "$.data[].stpMode": "in Bitget's 2025 example",
+            "$.data[].priceAvg": "in ccxt's 2024 recording of a filled push",
+        ],
     ]
 
     /// Fixture fields the simulator may leave out (legitimately optional), with the reason.
@@ -114,6 +122,8 @@ import Testing
         var isPrivate = false
         /// A signed order (path, body) placed once subscribed, for a channel that pushes only on a fill.
         var orderAfterSubscribing: (path: String, body: String)?
+        /// The fixture is one `data` element (a recording without its envelope).
+        var elementOnly = false
     }
 
     static let wsCases: [WSCase] = [
@@ -127,6 +137,18 @@ import Testing
         .init(file: "ws_spot_fill.json", arg: #"{"instType":"SPOT","channel":"fill","instId":"default"}"#, isPrivate: true,
               orderAfterSubscribing: ("/api/v2/spot/trade/place-order",
                                       #"{"symbol":"BTCUSDT","side":"buy","orderType":"limit","force":"gtc","price":"61000.00","size":"0.01","clientOid":"conf-fill"}"#)),
+        // A limit buy resting under the bid populatedSim left at 59000: the push of a new order.
+        .init(file: "ws_spot_orders.json", arg: #"{"instType":"SPOT","channel":"orders","instId":"default"}"#, isPrivate: true,
+              orderAfterSubscribing: ("/api/v2/spot/trade/place-order",
+                                      #"{"symbol":"BTCUSDT","side":"buy","orderType":"limit","force":"gtc","price":"58000.00","size":"0.01","clientOid":"conf-orders"}"#)),
+        .init(file: "ws_spot_orders_2024.json", arg: #"{"instType":"SPOT","channel":"orders","instId":"default"}"#, isPrivate: true,
+              orderAfterSubscribing: ("/api/v2/spot/trade/place-order",
+                                      #"{"symbol":"BTCUSDT","side":"buy","orderType":"limit","force":"gtc","price":"58000.00","size":"0.01","clientOid":"conf-orders-2"}"#),
+              elementOnly: true),
+        // A futures limit buy resting under the bid populatedSim left at 59900.
+        .init(file: "ws_mix_orders.json", arg: #"{"instType":"USDT-FUTURES","channel":"orders","instId":"default"}"#, isPrivate: true,
+              orderAfterSubscribing: ("/api/v2/mix/order/place-order",
+                                      #"{"symbol":"BTCUSDT","productType":"USDT-FUTURES","marginMode":"crossed","marginCoin":"USDT","size":"0.01","price":"59000.0","side":"buy","orderType":"limit","force":"gtc","clientOid":"conf-mix-orders"}"#)),
         // A market buy into the futures ask populatedSim left at 60000.
         .init(file: "ws_mix_fill.json", arg: #"{"instType":"USDT-FUTURES","channel":"fill","instId":"default"}"#, isPrivate: true,
               orderAfterSubscribing: ("/api/v2/mix/order/place-order",
@@ -196,8 +218,16 @@ import Testing
                 // The first push that carries data (a trade snapshot needs a trade: populatedSim made one).
                 text = try await ws.nextText(where: { $0.action != nil && !$0.dataList.isEmpty })
             }
-            let actual = try JSONShape.parse(text)
-            let problems = ConformanceTests.compare(fixture: fixture, actual: actual, path: "$", file: c.file)
+            var actual = try JSONShape.parse(text)
+            var path = "$"
+            if c.elementOnly {
+                guard case .array(let elements)? = actual.field("data"), let first = elements.first else {
+                    Issue.record("\(c.file): no data element in \(text)")
+                    continue
+                }
+                (actual, path) = (first, "$.data[]")
+            }
+            let problems = ConformanceTests.compare(fixture: fixture, actual: actual, path: path, file: c.file)
             #expect(problems.isEmpty, "\(c.file):\n\(problems.joined(separator: "\n"))")
             await ws.close()
         }

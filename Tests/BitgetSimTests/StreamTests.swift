@@ -284,6 +284,11 @@ import Testing
         #expect(o["fillPrice"] as? String == "60000.00")
         // The orders channel abbreviates the liquidity side (Bitget's example), the fill channel does not.
         #expect(o["tradeScope"] as? String == "T")
+        // `newSize` is the size placed; `size` and `notional` are its value in USDT, to 4 and 6
+        // places (live pushes: ws_spot_orders_2024.json).
+        #expect(o["newSize"] as? String == "0.1")
+        #expect(o["notional"] as? String == "6010.000000")
+        #expect(o["size"] as? String == "6010.0000")
 
         let f = try #require(pushes["fill"]?.dataList.first)
         #expect(f["orderId"] as? String == orderId)
@@ -334,6 +339,9 @@ import Testing
         let order = try await ws.next(where: { $0.isPush("orders") })
         #expect(order.dataList.first?["status"] as? String == "filled")
         #expect(order.dataList.first?["posSide"] as? String == "net")
+        // Spelled `clientOid`, as in live pushes (ws_mix_orders.json).
+        let placedID = (placed["data"] as? [String: Any])?["clientOid"] as? String
+        #expect(placedID != nil && order.dataList.first?["clientOid"] as? String == placedID)
         let account = try await ws.next(where: { $0.isPush("account") && $0.action == "snapshot" && ($0.dataList.first?["marginCoin"] as? String) == "USDT"
             && ($0.dataList.first?["available"] as? String) != "1000000" })
         // 1,000,000 − 750 margin − 9 taker fee (0.06% of 15,000).

@@ -21,10 +21,12 @@ extension Views {
         ]
     }
 
+    /// WebSocket futures `orders` push element. The client id is `clientOid`, as in live pushes
+    /// (ws_mix_orders.json) and what clients read; some of Bitget's examples spell it `clientOId`.
     static func mixOrderPush(_ record: OrderRecord, _ instrument: Instrument, fill: FillRecord?) -> JSONValue {
         var members: [(String, JSONValue)] = [
             ("accBaseVolume", .string(instrument.sizeText(record.filledLots))), ("cTime", .intString(record.cTime)),
-            ("clientOId", .string(record.clientOid)),
+            ("clientOid", .string(record.clientOid)),
             ("feeDetail", [["feeCoin": .string(record.feeCoin), "fee": .string(record.fee.trimmed)]]),
         ]
         if let fill {

@@ -65,14 +65,24 @@ enum Views {
         ]
     }
 
-    /// Spot WebSocket `orders` push element.
+    /// Spot WebSocket `orders` push element. `newSize` is the size as placed (base coin; the
+    /// quote amount of a market buy); `notional` is its value in quote coin to 6 places and
+    /// `size` the same value to 4, not the size: live pushes recorded by ccxt
+    /// (Tests/Fixtures/bitget/ws_spot_orders*.json) show `"newSize":"7.0000"`,
+    /// `"notional":"5.675250"`, `"size":"5.6752"` for 7 EOS at 0.81075. A market sell has no
+    /// price to value it at and says 0.
     static func spotOrderPush(_ record: OrderRecord, _ instrument: Instrument, fill: FillRecord?) -> JSONValue {
+        let value: ExactDecimal = switch (record.isMarket, record.side, record.priceTicks) {
+        case (true, .buy, _): (try? ExactDecimal(record.sizeText)) ?? .zero
+        case (false, _, let ticks?): instrument.notional(ticks * record.lots)
+        default: .zero
+        }
+        func places(_ scale: Int32) -> String { ((try? value.rounded(toScale: scale, .towardZero)) ?? value).description }
         var members: [(String, JSONValue)] = [
             ("instId", .string(record.symbol)), ("orderId", .string(String(record.id))),
             ("clientOid", .string(record.clientOid)),
             ("price", .string(record.priceTicks.map { instrument.priceText($0) } ?? "0")),
-            ("size", .string(record.sizeText)), ("newSize", .string(record.sizeText)),
-            ("notional", .string(record.isMarket && record.side == .buy ? record.sizeText : "0")),
+            ("size", .string(places(4))), ("newSize", .string(record.sizeText)), ("notional", .string(places(6))),
             ("orderType", .string(record.isMarket ? "market" : "limit")), ("force", .string(record.force)),
             ("side", .string(sideText(record.side))),
         ]
@@ -85,7 +95,7 @@ enum Views {
         members += [
             ("accBaseVolume", .string(instrument.sizeText(record.filledLots))), ("priceAvg", .string(priceAvg(record, instrument))),
             ("status", .string(record.status.rawValue)), ("cTime", .intString(record.cTime)), ("uTime", .intString(record.uTime)),
-            ("stpMode", "none"), ("feeDetail", [["feeCoin": .string(record.feeCoin), "fee": .string(record.fee.trimmed)]]),
+            ("feeDetail", [["feeCoin": .string(record.feeCoin), "fee": .string(record.fee.trimmed)]]),
             ("enterPointSource", "API"),
         ]
         return .object(members)
