@@ -87,7 +87,9 @@ async def websocket():
         await asyncio.sleep(2)  # logged in and subscribed
         order = await ex.create_order("BTC/USDT", "limit", "buy", 0.001, round(book["bids"][0][0] * 0.5, 2))
         pushed = await asyncio.wait_for(watching, 15)
-        check("watch_orders (login)", order["id"] in [o["id"] for o in pushed], pushed)
+        # ccxt reads a spot push's size from `newSize` and its client id from `clientOid`.
+        check("watch_orders (login)", any(o["id"] == order["id"] and o["amount"] == 0.001
+                                          and o["clientOrderId"] == order["clientOrderId"] for o in pushed), pushed)
         await ex.cancel_order(order["id"], "BTC/USDT")
         fills = asyncio.ensure_future(ex.watch_my_trades("BTC/USDT"))
         await asyncio.sleep(2)
@@ -102,8 +104,12 @@ async def websocket():
         watching = asyncio.ensure_future(ex.watch_positions([swap]))
         margin = asyncio.ensure_future(ex.watch_balance({"type": "swap"}))
         fills = asyncio.ensure_future(ex.watch_my_trades(swap))
+        orders = asyncio.ensure_future(ex.watch_orders(swap))
         await asyncio.sleep(2)
-        opened = await ex.create_order(swap, "market", "buy", 0.01)
+        opened = await ex.create_order(swap, "market", "buy", 0.01, params={"clientOrderId": "ccxt-check-swap-1"})
+        updates = await asyncio.wait_for(orders, 15)
+        check("watch_orders swap (client id)", any(o["id"] == opened["id"] and o["clientOrderId"] == "ccxt-check-swap-1"
+                                                   and o["amount"] == 0.01 for o in updates), updates)
         pushed = await asyncio.wait_for(watching, 15)
         check("watch_positions (push)", any(p["side"] == "long" and p["contracts"] > 0 and p["leverage"] for p in pushed), pushed)
         futures = await asyncio.wait_for(margin, 15)
