@@ -29,11 +29,15 @@ import Synchronization
 /// sample. Rounds are spaced 110 ms apart so Bitget's 10 requests/s order budget never
 /// queues a request.
 ///
-/// `swift run -c release swiftlet-bench tick-to-order [samples]`
+/// With `orders` above 1 the strategy answers each update with that many requests (places,
+/// then cancels, as a market maker's refresh), and a sample runs to the last one written;
+/// rounds are then `orders` × 110 ms apart.
+///
+/// `swift run -c release swiftlet-bench tick-to-order [samples] [orders]`
 enum TickToOrderBenchmark {
     struct Failure: Error, CustomStringConvertible { let description: String }
 
-    static func run(samples: Int) async throws {
+    static func run(samples: Int, orders: Int = 1) async throws {
         let directory = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
         let cpus = try CPUAffinity.availableCPUs()
         let (simCPUs, hostCPUs) = cpus.count > 1 ? ([cpus.last!], Array(cpus.dropLast())) : ([], [])
@@ -47,7 +51,7 @@ enum TickToOrderBenchmark {
         let (simProcess, baseURL) = try SimulatorProcess.start(arguments: quiet + (simCPUs.isEmpty ? [] : ["--cpus", "\(simCPUs[0])"]))
         defer { simProcess.terminate() }
         let admin = SimulatorAdmin(baseURL: baseURL)
-        let probe = LatencyProbe()
+        let probe = LatencyProbe(requestsPerRound: orders)
         // Logs go to a file through the bot's background writer, as in `swiftlet start`.
         let log = FileLog(path: NSTemporaryDirectory() + "swiftlet-bench-tick-to-order.log")
         let runtime = try HostRuntime(configuration: HostConfiguration(eventLoopCPUs: hostCPUs, probe: probe), logger: log.logger())
@@ -72,7 +76,7 @@ enum TickToOrderBenchmark {
             throw Failure(description: "the spot connector loaded no trading rules within 30 s")
         }
         let strategyLibrary = try PluginLoader.load(path: directory.appendingPathComponent("libTickToOrderStrategy.so").path)
-        try bot.startStrategy(id: "bench", library: strategyLibrary, params: "{}", tick: .seconds(3600))
+        try bot.startStrategy(id: "bench", library: strategyLibrary, params: #"{"orders":\#(orders)}"#, tick: .seconds(3600))
         // The connector's book and the strategy's subscription are live once the first
         // publish reaches them.
         try await admin.post("/admin/publish", "{}")
@@ -84,14 +88,15 @@ enum TickToOrderBenchmark {
             try await admin.post("/admin/trade", #"{"instId":"BTCUSDT","side":"\#(round % 2 == 0 ? "buy" : "sell")","lots":1}"#)
             probe.arm(keep: round >= warmup)
             try await admin.post("/admin/publish", "{}")
-            try await Task.sleep(for: .milliseconds(110))
+            try await Task.sleep(for: .milliseconds(110 * orders))
             if probe.disarm() { missed += 1 }
         }
         let latencies = probe.samples.sorted()
         let placement = hostCPUs.isEmpty
             ? "one CPU: simulator and host share it"
             : "simulator and other threads on CPU \(simCPUs[0]), host event loop on CPU \(hostCPUs.map(String.init).joined(separator: ","))"
-        print("tick-to-order (book update in → order request written), \(latencies.count) samples, \(missed) rounds without a request; \(placement):")
+        let what = orders == 1 ? "order request written" : "the last of \(orders) order requests written"
+        print("tick-to-order (book update in → \(what)), \(latencies.count) samples, \(missed) rounds without \(orders == 1 ? "a request" : "all requests"); \(placement):")
         if !latencies.isEmpty {
             func percentile(_ p: Double) -> Double {
                 Double(Measure.percentile(p, of: latencies)) / 1_000
@@ -138,8 +143,13 @@ final class SimulatorAdmin: Sendable {
     }
 }
 
-/// Pairs the first WebSocket message after `arm` with the next HTTP request written.
+/// Pairs the first WebSocket message after `arm` with the `requestsPerRound`-th HTTP request
+/// written after it.
 final class LatencyProbe: TransportProbe {
+    private let requestsPerRound: Int
+
+    init(requestsPerRound: Int = 1) { self.requestsPerRound = requestsPerRound }
+
     /// Points on the path, in order, after the WebSocket frame's arrival.
     enum Stage: Int, CaseIterable {
         case bus, venueEntered, httpStarted, venueLeft
@@ -157,6 +167,7 @@ final class LatencyProbe: TransportProbe {
         var armed = false
         var keep = false
         var arrival: Int64 = 0
+        var written = 0
         /// The time each stage was reached in the armed round (0: not yet), by `Stage.rawValue`:
         /// a fixed array reset in place, so a mark on the measured path never allocates (a
         /// dictionary filled afresh each round cost the path an allocation and a resize).
@@ -171,6 +182,7 @@ final class LatencyProbe: TransportProbe {
             $0.armed = true
             $0.keep = keep
             $0.arrival = 0
+            $0.written = 0
             for index in $0.marks.indices { $0.marks[index] = 0 }
         }
     }
@@ -186,13 +198,16 @@ final class LatencyProbe: TransportProbe {
     /// Median duration of each stage, and from the last one reached to the request being
     /// written, over the rounds that reached the stages most rounds reached. (The direct
     /// connection writes the request before the connector's `place` returns, so
-    /// `venueLeft` comes after the write.)
+    /// `venueLeft` comes after the write.) The stages are the first order's.
     func stageMedians() -> [(String, Double)] {
         state.withLock { state in
             let lengths = Dictionary(grouping: state.stages, by: \.count)
             guard let (length, rounds) = lengths.max(by: { $0.value.count < $1.value.count }), length > 0 else { return [] }
             let reached = Stage.allCases.prefix(length - 1)
-            let names = reached.map(\.name) + ["→request written" + Self.remainder(after: reached.last)]
+            let last = requestsPerRound == 1
+                ? "→request written" + Self.remainder(after: reached.last)
+                : "→the last of \(requestsPerRound) requests written (the first order's post-write work, then the other \(requestsPerRound - 1))"
+            let names = reached.map(\.name) + [last]
             return names.enumerated().map { index, name in
                 (name, Double(Measure.percentile(0.5, of: rounds.map { $0[index] }.sorted())) / 1_000)
             }
@@ -232,6 +247,8 @@ final class LatencyProbe: TransportProbe {
         let now = Clocks.monotonicNanoseconds()
         state.withLock { state in
             guard state.armed, state.arrival != 0 else { return }
+            state.written += 1
+            guard state.written == requestsPerRound else { return }
             if state.keep {
                 state.samples.append(now - state.arrival)
                 var previous = state.arrival

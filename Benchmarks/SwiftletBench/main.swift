@@ -1,6 +1,6 @@
 import Foundation
 
-/// `swift run -c release swiftlet-bench [abi|books|books-futures|candles|tick-to-order [samples]|reference-path [samples] [gap-ms]|state-save [saves]|http-write|hot-swap [swaps]|spot-memory [seconds]|all]` — prints figures; asserts nothing.
+/// `swift run -c release swiftlet-bench [abi|books|books-futures|candles|tick-to-order [samples] [orders]|reference-path [samples] [gap-ms]|state-save [saves]|http-write|hot-swap [swaps]|spot-memory [seconds]|all]` — prints figures; asserts nothing.
 /// (`all` runs abi, books and candles; spot-memory runs for a minute by default and only on request.)
 let arguments = Array(CommandLine.arguments.dropFirst())
 let selected = Set(arguments.isEmpty ? ["all"] : arguments)
@@ -20,8 +20,8 @@ do {
         try await CandleBenchmark.run()
     }
     if selected.contains("tick-to-order") {
-        let samples = arguments.compactMap { Int($0) }.first ?? 500
-        try await TickToOrderBenchmark.run(samples: samples)
+        let numbers = arguments.compactMap { Int($0) }
+        try await TickToOrderBenchmark.run(samples: numbers.first ?? 500, orders: numbers.dropFirst().first ?? 1)
     }
     if selected.contains("reference-path") {
         let numbers = arguments.compactMap { Int($0) }
