@@ -15,26 +15,17 @@ public import SwiftletCore
 /// `swiftlet history` command) can read the file while the bot writes it.
 public final class TradeJournal: Sendable {
     let writer: any DatabaseWriter
-    /// Checkpoints the log off the writer's thread (nil in memory).
-    let checkpointer: WALCheckpointer?
 
-    private init(writer: any DatabaseWriter, name: String, checkpointer: WALCheckpointer? = nil) throws(PersistenceError) {
+    private init(writer: any DatabaseWriter, name: String) throws(PersistenceError) {
         self.writer = writer
-        self.checkpointer = checkpointer
         try PersistenceError.attempt("trade journal \(name): migrate schema") {
             try Self.migrator.migrate(writer)
         }
     }
 
     /// Opens (creating parent directories and the file if needed) the journal at `path`, in WAL
-    /// mode, and brings its schema up to date. The log is checkpointed by a thread of its own
-    /// once past 16 MiB (``WALCheckpointer``), never by a commit.
+    /// mode, and brings its schema up to date.
     public convenience init(path: String) throws(PersistenceError) {
-        try self.init(path: path, checkpointAbove: 16 << 20, checkEvery: .milliseconds(500))
-    }
-
-    /// ``init(path:)`` with the checkpointer's threshold (bytes of log) and period.
-    convenience init(path: String, checkpointAbove threshold: Int, checkEvery interval: Duration) throws(PersistenceError) {
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -46,18 +37,14 @@ public final class TradeJournal: Sendable {
         configuration.busyMode = .timeout(5)
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
-            // Commits run on the event loop: the checkpointer, not a commit, copies the log back.
-            try db.execute(sql: "PRAGMA wal_autocheckpoint = 0")
         }
         let pool: DatabasePool
-        let checkpointer: WALCheckpointer
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
-            checkpointer = try WALCheckpointer(path: path, threshold: threshold, interval: interval)
         } catch {
             throw PersistenceError("cannot open trade journal \(path): \(PersistenceError.describe(error))")
         }
-        try self.init(writer: pool, name: path, checkpointer: checkpointer)
+        try self.init(writer: pool, name: path)
     }
 
     /// A journal that lives in memory only (tests, dry runs).
