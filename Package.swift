@@ -314,7 +314,9 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
-        .testTarget(name: "SwiftletBotTests", dependencies: ["SwiftletBot", "SwiftletCore", "SwiftletABI", "CSwiftletSDK"]),
+        .testTarget(name: "SwiftletBotTests", dependencies: ["SwiftletBot", "SwiftletCore", "SwiftletABI", "CSwiftletSDK",
+                                                             "SwiftletPersistence", "SwiftletHost",
+                                                             .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(
             name: "BotEndToEndTests",
             dependencies: ["SwiftletBot", "SwiftletHost", "SwiftletCore", "SwiftletPersistence", "SwiftletTransport", "BitgetSim", "SwiftletRunner", "SwiftletConfig", "SwiftletControl",
