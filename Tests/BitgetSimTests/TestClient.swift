@@ -49,11 +49,13 @@ struct RestClient {
     }
 }
 
-/// A quiet simulator (no agents) with fast pushes, for deterministic tests.
-func quietSim(agents: Bool = false, idle: Int = 120) async throws -> BitgetSimulator {
+/// A simulator for tests: no agents unless asked; it publishes the books every 20 ms, or
+/// only when told (`publishNow`) with `periodicPublishing: false`, for a test that must know
+/// which update each push carries.
+func quietSim(agents: Bool = false, idle: Int = 120, periodicPublishing: Bool = true) async throws -> BitgetSimulator {
     var config = SimConfig()
     config.agents = agents
-    config.publishIntervalMs = 20
+    config.publishIntervalMs = periodicPublishing ? 20 : 3_600_000
     config.agentIntervalMs = 20
     config.wsIdleTimeoutSeconds = idle
     config.rateLimits = false

@@ -39,7 +39,9 @@ extension Views {
         members += [
             ("force", .string(record.force)), ("instId", .string(record.symbol)), ("leverage", .string(String(record.leverage))),
             ("marginCoin", .string(record.feeCoin)), ("marginMode", .string(record.marginMode)),
-            ("notionalUsd", .string(instrument.notional((record.priceTicks ?? 0) * record.lots).description)),
+            // A market order has no price to value it at: what it filled at (ccxt's 2024 live
+            // recording of a market order's push says `"notionalUsd":"10.4468"` for 13 at 0.8036).
+            ("notionalUsd", .string(instrument.notional(record.priceTicks.map { $0 * record.lots } ?? record.filledNotional).description)),
             ("orderId", .string(String(record.id))), ("orderType", .string(record.isMarket ? "market" : "limit")),
             ("posMode", .string(record.posMode)), ("posSide", .string(record.posSide)),
             ("price", .string(record.priceTicks.map { instrument.priceText($0) } ?? "0")),
