@@ -84,7 +84,10 @@ struct Demo: AsyncParsableCommand {
                 StrategyConfig(id: "market_maker", plugin: "pure_market_making", paramsJSON:
                     #"{"connector":"bitget","symbol":"\#(symbol)","bid_spread":"0.001","ask_spread":"0.001","order_amount":"0.002","#
                     + #""order_levels":2,"order_level_spread":"0.001","order_refresh_time":"10","filled_order_delay":"5","#
-                    + #""inventory_skew_enabled":true,"inventory_target_base_pct":"0.85"}"#),
+                    // The simulator's account holds about 86% of its BTC/USDT value in BTC: with a
+                    // range of 500 times one side's order size (about 120,000 USDT) the skew shrinks
+                    // the bids rather than leaving only asks, as a range of 1 (240 USDT) would.
+                    + #""inventory_skew_enabled":true,"inventory_target_base_pct":"0.85","inventory_range_multiplier":"500"}"#),
                 StrategyConfig(id: "trend", plugin: "candle_directional", paramsJSON:
                     #"{"connector":"bitget_perpetual","symbol":"\#(symbol)","interval":"1m","fast_period":3,"slow_period":8,"#
                     + #""order_amount":"0.001","stop_loss":"0.01","take_profit":"0.02","time_limit":"300"}"#),
