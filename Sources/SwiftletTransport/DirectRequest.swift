@@ -29,22 +29,38 @@ struct DirectRequest {
     init?(_ request: HTTPRequest, target: HTTPService.Target, allocator: ByteBufferAllocator) {
         guard request.method != "HEAD",
               !request.headers.contains(where: { Self.isFramingHeader($0.name) }) else { return nil }
-        let contentLength: String? = !request.body.isEmpty || request.method == "POST" || request.method == "PUT"
-            ? String(request.body.count) : nil
-        var size = request.method.utf8.count + target.uri.utf8.count + 64 + request.body.count
+        var size = 64 + request.body.count
         for header in request.headers { size += header.name.utf8.count + header.value.utf8.count + 4 }
-        var buffer = allocator.buffer(capacity: size + target.origin.hostHeader.utf8.count)
+        var buffer = allocator.buffer(capacity: size + request.method.utf8.count + target.uri.utf8.count
+                                                + target.origin.hostHeader.utf8.count)
+        Self.writeHead(request, target: target, to: &buffer)
+        if Self.saysLength(method: request.method, bodyCount: request.body.count) {
+            Self.write("Content-Length", String(request.body.count), to: &buffer)
+        }
+        buffer.writeStaticString("\r\n")
+        buffer.writeBytes(request.body)
+        bytes = buffer
+        head = Self.decoderHead(request, target: target)
+    }
+
+    /// The request line, the caller's fields in order, and Host, each line with its CRLF.
+    static func writeHead(_ request: HTTPRequest, target: HTTPService.Target, to buffer: inout ByteBuffer) {
         buffer.writeString(request.method)
         buffer.writeStaticString(" ")
         buffer.writeString(target.uri)
         buffer.writeStaticString(" HTTP/1.1\r\n")
-        for header in request.headers { Self.write(header.name, header.value, to: &buffer) }
-        Self.write("Host", target.origin.hostHeader, to: &buffer)
-        if let contentLength { Self.write("Content-Length", contentLength, to: &buffer) }
-        buffer.writeStaticString("\r\n")
-        buffer.writeBytes(request.body)
-        bytes = buffer
-        head = HTTPRequestHead(version: .http1_1, method: HTTPMethod(rawValue: request.method), uri: target.uri)
+        for header in request.headers { write(header.name, header.value, to: &buffer) }
+        write("Host", target.origin.hostHeader, to: &buffer)
+    }
+
+    /// Whether a request says its Content-Length: with a body, and a POST or PUT always.
+    static func saysLength(method: String, bodyCount: Int) -> Bool {
+        bodyCount > 0 || method == "POST" || method == "PUT"
+    }
+
+    /// What the response decoder is told of `request`.
+    static func decoderHead(_ request: HTTPRequest, target: HTTPService.Target) -> HTTPRequestHead {
+        HTTPRequestHead(version: .http1_1, method: HTTPMethod(rawValue: request.method), uri: target.uri)
     }
 
     private static func write(_ name: String, _ value: String, to buffer: inout ByteBuffer) {

@@ -52,8 +52,8 @@ public final class SignedRequestTemplate: Sendable {
     let signatureField: [UInt8]
     /// What the response decoder must know of each request (its method).
     let requestHead: HTTPRequestHead
-    /// A POST or PUT says its Content-Length even when the body is empty.
-    let alwaysSendsLength: Bool
+    /// Whether a send with no body still says its Content-Length (a POST or PUT).
+    let saysEmptyLength: Bool
 
     init(request: HTTPRequest, target: HTTPService.Target, signing: Signing) throws(TransportError) {
         guard request.method != "HEAD" else {
@@ -78,12 +78,11 @@ public final class SignedRequestTemplate: Sendable {
         origin = target.origin
         infix = Array(signing.infix.utf8)
         signatureField = Array("\r\n\(signing.signatureHeader): ".utf8)
-        requestHead = HTTPRequestHead(version: .http1_1, method: HTTPMethod(rawValue: request.method), uri: target.uri)
-        alwaysSendsLength = request.method == "POST" || request.method == "PUT"
+        requestHead = DirectRequest.decoderHead(request, target: target)
+        saysEmptyLength = DirectRequest.saysLength(method: request.method, bodyCount: 0)
         var head = ByteBuffer()
-        head.writeString("\(request.method) \(target.uri) HTTP/1.1\r\n")
-        for header in request.headers { head.writeString("\(header.name): \(header.value)\r\n") }
-        head.writeString("Host: \(target.origin.hostHeader)\r\n\(signing.timestampHeader): ")
+        DirectRequest.writeHead(request, target: target, to: &head)
+        head.writeString("\(signing.timestampHeader): ")
         self.head = head
     }
 
@@ -108,7 +107,7 @@ public final class SignedRequestTemplate: Sendable {
         buffer.writeBytes(timestamp)
         buffer.writeBytes(signatureField)
         buffer.writeBytes(signature)
-        if !body.isEmpty || alwaysSendsLength {
+        if !body.isEmpty || saysEmptyLength {
             buffer.writeStaticString("\r\nContent-Length: ")
             DecimalDigits.with(Int64(body.count)) { _ = buffer.writeBytes($0) }
         }
