@@ -31,14 +31,6 @@ struct HMACSHA256Signer: Sendable {
     /// The size of a MAC.
     static let macSize = 32
 
-    /// The 32-byte MAC of `message`.
-    func mac(_ message: [UInt8]) -> [UInt8] {
-        [UInt8](unsafeUninitializedCapacity: Self.macSize) { digest, count in
-            message.withUnsafeBytes { mac($0, into: UnsafeMutableRawBufferPointer(digest)) }
-            count = Self.macSize
-        }
-    }
-
     /// Writes the MAC of `message` into the first 32 bytes of `digest`; nothing is allocated.
     func mac(_ message: UnsafeRawBufferPointer, into digest: UnsafeMutableRawBufferPointer) {
         precondition(digest.count >= Self.macSize, "a MAC needs 32 bytes")
@@ -139,12 +131,6 @@ enum Base64 {
 
     /// The length of the encoding of `count` bytes.
     static func encodedCount(_ count: Int) -> Int { (count + 2) / 3 * 4 }
-
-    static func encode(_ bytes: [UInt8]) -> String {
-        String(unsafeUninitializedCapacity: encodedCount(bytes.count)) { out in
-            bytes.withUnsafeBytes { encode($0, into: UnsafeMutableRawBufferPointer(out)) }
-        }
-    }
 
     /// Writes the encoding of `bytes` into `out` (at least `encodedCount(bytes.count)`
     /// bytes) and returns its length.

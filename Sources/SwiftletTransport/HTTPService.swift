@@ -148,21 +148,9 @@ public final class HTTPService: Sendable {
     /// go in the template's two fields. Like ``execute(_:completion:)`` otherwise: on one of
     /// the service's event loops with an idle direct connection the request is written before
     /// this returns. An unknown credential throws `.unknownCredential` and sends nothing.
-    @discardableResult
-    public func execute(
-        _ template: SignedRequestTemplate, timestamp: Int64, body: [UInt8], credentials: CredentialStore,
-        completion: @escaping @Sendable (Result<HTTPResponse, TransportError>) -> Void
-    ) throws(TransportError) -> UInt64 {
-        try body.withUnsafeBytes { body in
-            Result { () throws(TransportError) in
-                try execute(template, timestamp: timestamp, body: body, credentials: credentials, completion: completion)
-            }
-        }.get()
-    }
-
-    /// ``execute(_:timestamp:body:credentials:completion:)`` with a body borrowed for the
-    /// call. On the direct path nothing is allocated but the request's buffer: the digits,
-    /// the signed text and the signature are on the stack.
+    ///
+    /// `body` is borrowed for the call. On the direct path nothing is allocated but the
+    /// request's buffer: the digits, the signed text and the signature are on the stack.
     @discardableResult
     public func execute(
         _ template: SignedRequestTemplate, timestamp: Int64, body: UnsafeRawBufferPointer, credentials: CredentialStore,

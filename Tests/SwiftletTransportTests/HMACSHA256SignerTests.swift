@@ -45,3 +45,21 @@ import Testing
         }
     }
 }
+
+/// The array forms the tests compare with swift-crypto and Foundation.
+private extension HMACSHA256Signer {
+    func mac(_ message: [UInt8]) -> [UInt8] {
+        [UInt8](unsafeUninitializedCapacity: HMACSHA256Signer.macSize) { digest, count in
+            message.withUnsafeBytes { mac($0, into: UnsafeMutableRawBufferPointer(digest)) }
+            count = HMACSHA256Signer.macSize
+        }
+    }
+}
+
+private extension Base64 {
+    static func encode(_ bytes: [UInt8]) -> String {
+        String(unsafeUninitializedCapacity: encodedCount(bytes.count)) { out in
+            bytes.withUnsafeBytes { encode($0, into: UnsafeMutableRawBufferPointer(out)) }
+        }
+    }
+}

@@ -170,3 +170,16 @@ import Testing
         }
     }
 }
+
+private extension HTTPService {
+    /// A send with the body as an array (the service borrows a buffer).
+    @discardableResult
+    func execute(_ template: SignedRequestTemplate, timestamp: Int64, body: [UInt8], credentials: CredentialStore,
+                 completion: @escaping @Sendable (Result<HTTPResponse, TransportError>) -> Void) throws(TransportError) -> UInt64 {
+        try body.withUnsafeBytes { body in
+            Result { () throws(TransportError) in
+                try execute(template, timestamp: timestamp, body: body, credentials: credentials, completion: completion)
+            }
+        }.get()
+    }
+}
