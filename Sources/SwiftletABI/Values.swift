@@ -65,10 +65,7 @@ public enum ABIValue {
     /// Calls `body` with a borrowed `swl_str_t` view of `text`.
     public static func withCString<R>(_ text: String, _ body: (swl_str_t) throws -> R) rethrows -> R {
         var copy = text
-        return try copy.withUTF8 { buffer in
-            try body(swl_str_t(ptr: UnsafeRawPointer(buffer.baseAddress)?.assumingMemoryBound(to: CChar.self),
-                               len: buffer.count))
-        }
+        return try copy.withUTF8 { try body(cString($0)) }
     }
 
     /// Refuses a struct whose `struct_size` is below the ABI 1.0 layout the reader needs.
