@@ -10,9 +10,9 @@ import Testing
 /// How the bot writes its trade database: pending order states behind the event, off the
 /// caller's thread; everything else before the event's delivery returns; always in order.
 struct BotJournalTests {
-    private func order(_ state: OrderState) -> Event {
+    private func order(_ state: OrderState, clientOrderID: String = "swl0x1x1") -> Event {
         Event(context: EventContext(exchangeTime: 1, localTime: 1, source: "bitget", symbol: "BTCUSDT"),
-              payload: .order(OrderUpdate(clientOrderID: "swl0x1x1", exchangeOrderID: state == .pendingCreate ? "" : "9",
+              payload: .order(OrderUpdate(clientOrderID: clientOrderID, exchangeOrderID: state == .pendingCreate ? "" : "9",
                                           state: state, side: .buy, type: .limit, price: dec("60000"), size: dec("0.01"))))
     }
 
@@ -61,6 +61,24 @@ struct BotJournalTests {
         #expect(try journal.orderHistory(source: "bitget", clientOrderID: "swl0x1x1").map(\.update.state)
                 == [.pendingCreate, .open, .pendingCancel])
         #expect(bot.recordFailures == 0)
+        await runtime.shutdown()
+    }
+
+    /// A pending state the database refuses (no client id) is counted as a failed write once
+    /// the queue has run, as a refused acknowledged state is at once; later writes go on.
+    @Test func aPendingStateTheDatabaseRefusesIsCountedAndTheNextWritesGoOn() async throws {
+        let runtime = try HostRuntime()
+        let journal = try TradeJournal.inMemory()
+        let bot = Bot(runtime: runtime, journal: journal)
+        runtime.events.publish(order(.pendingCreate, clientOrderID: ""))
+        bot.journalWritten()
+        #expect(bot.recordFailures == 1)
+        runtime.events.publish(order(.open, clientOrderID: ""))
+        #expect(bot.recordFailures == 2)
+        runtime.events.publish(order(.pendingCreate))
+        runtime.events.publish(order(.open))
+        #expect(try journal.orderHistory(source: "bitget", clientOrderID: "swl0x1x1").map(\.update.state) == [.pendingCreate, .open])
+        #expect(bot.recordFailures == 2)
         await runtime.shutdown()
     }
 }
