@@ -54,7 +54,7 @@ enum TickToOrderBenchmark {
         let probe = LatencyProbe(requestsPerRound: orders)
         // Logs go to a file through the bot's background writer, as in `swiftlet start`.
         let log = FileLog(path: NSTemporaryDirectory() + "swiftlet-bench-tick-to-order.log")
-        let runtime = try HostRuntime(configuration: HostConfiguration(eventLoopCPUs: hostCPUs, probe: probe), logger: log.logger())
+        let runtime = try HostRuntime(configuration: HostConfiguration(eventLoopCPUs: hostCPUs, reservesEventLoopCPUs: true, probe: probe), logger: log.logger())
         runtime.credentials.add(Credential(name: "sim", apiKey: "sim-key", secret: "sim-secret", passphrase: "sim-passphrase"))
         let spot = try PluginLoader.load(path: directory.appendingPathComponent("libBitgetSpot.so").path)
         let webSocketBase = baseURL.replacingOccurrences(of: "http://", with: "ws://")

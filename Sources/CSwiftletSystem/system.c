@@ -7,12 +7,13 @@
 #include <sched.h>
 #include <string.h>
 #include <sys/types.h>
+#include <unistd.h>
 
-int swl_system_thread_cpus(int *cpus, int capacity)
+int swl_system_thread_cpus(int tid, int *cpus, int capacity)
 {
     cpu_set_t set;
     CPU_ZERO(&set);
-    if (sched_getaffinity(0, sizeof set, &set) != 0) return -errno;
+    if (sched_getaffinity((pid_t)tid, sizeof set, &set) != 0) return -errno;
     int count = 0;
     for (int cpu = 0; cpu < CPU_SETSIZE && count < capacity; cpu++) {
         if (CPU_ISSET(cpu, &set)) cpus[count++] = cpu;
@@ -27,9 +28,14 @@ int swl_system_available_cpus(int *cpus, int capacity)
     /* The kernel keeps of a requested set only the CPUs the thread may use. */
     memset(&all, 0xff, sizeof all);
     if (sched_setaffinity(0, sizeof all, &all) != 0) return -errno;
-    int count = swl_system_thread_cpus(cpus, capacity);
+    int count = swl_system_thread_cpus(0, cpus, capacity);
     if (sched_setaffinity(0, sizeof own, &own) != 0) return -errno;
     return count;
+}
+
+int swl_system_thread_id(void)
+{
+    return (int)gettid();
 }
 
 int swl_system_pin_thread(int tid, const int *cpus, int count)
@@ -43,9 +49,14 @@ int swl_system_pin_thread(int tid, const int *cpus, int count)
     return sched_setaffinity((pid_t)tid, sizeof set, &set) == 0 ? 0 : -errno;
 }
 #else
-int swl_system_thread_cpus(int *cpus, int capacity)
+int swl_system_thread_cpus(int tid, int *cpus, int capacity)
 {
-    (void)cpus; (void)capacity;
+    (void)tid; (void)cpus; (void)capacity;
+    return -ENOSYS;
+}
+
+int swl_system_thread_id(void)
+{
     return -ENOSYS;
 }
 

@@ -19,12 +19,17 @@ public struct HostConfiguration: Sendable {
     /// CPUs to pin the event loop threads to, one thread per CPU (in place of
     /// `eventLoopThreads`); empty: not pinned (docs/operations.md#cpu-pinning).
     public var eventLoopCPUs: [Int]
+    /// With `eventLoopCPUs`, also keep every other thread of the process off those CPUs
+    /// while the runtime runs (``CPUReservation``): `swiftlet start` does; a process that
+    /// embeds the host and places its own threads may not want it.
+    public var reservesEventLoopCPUs: Bool
     /// Timestamps of WebSocket arrivals and HTTP writes, for latency benchmarks; nil in production.
     public var probe: (any TransportProbe)?
 
     public init(stateDatabasePath: String? = nil, hostName: String = "swiftlet 0.1.0", eventLoopThreads: Int = 2,
-                eventLoopCPUs: [Int] = [], probe: (any TransportProbe)? = nil) {
+                eventLoopCPUs: [Int] = [], reservesEventLoopCPUs: Bool = false, probe: (any TransportProbe)? = nil) {
         self.probe = probe
+        self.reservesEventLoopCPUs = reservesEventLoopCPUs
         self.stateDatabasePath = stateDatabasePath
         self.hostName = hostName
         self.eventLoopThreads = eventLoopThreads
@@ -46,6 +51,8 @@ public final class HostRuntime: Sendable {
     public let keyValue: KeyValueStore
     public let events: EventBus
     private let eventLoopGroup: MultiThreadedEventLoopGroup
+    /// The event loops' CPUs kept for them, when configured and a CPU is left for the rest.
+    public let cpuReservation: CPUReservation?
 
     public init(configuration: HostConfiguration = HostConfiguration(),
                 logger: Logger = Logger(label: "swiftlet.host")) throws(HostError) {
@@ -58,6 +65,8 @@ public final class HostRuntime: Sendable {
         } else {
             eventLoopGroup = MultiThreadedEventLoopGroup(pinnedCPUIDs: configuration.eventLoopCPUs)
         }
+        cpuReservation = configuration.reservesEventLoopCPUs && !configuration.eventLoopCPUs.isEmpty
+            ? Self.reserve(configuration.eventLoopCPUs, for: eventLoopGroup, logger: logger) : nil
         http = HTTPService(eventLoopGroup: eventLoopGroup, probe: configuration.probe)
         webSockets = WebSocketService(eventLoopGroup: eventLoopGroup, probe: configuration.probe)
         timers = TimerService(eventLoop: eventLoopGroup.next())
@@ -117,6 +126,20 @@ public final class HostRuntime: Sendable {
         return PluginInstance(library: library, config: config, context: context, plugin: created)
     }
 
+    /// Keeps `cpus` for the loops of `group`, sweeping the process's other threads off them
+    /// every second; nil when no CPU would be left for those threads.
+    private static func reserve(_ cpus: [Int], for group: MultiThreadedEventLoopGroup, logger: Logger) -> CPUReservation? {
+        let others = ((try? CPUAffinity.availableCPUs()) ?? []).filter { !cpus.contains($0) }
+        guard !others.isEmpty else {
+            logger.warning("event loops pinned to every CPU available: the process's other threads share them")
+            return nil
+        }
+        let loops = Set(group.makeIterator().compactMap { try? $0.submit { CPUAffinity.currentThreadID() }.wait() })
+        let reservation = CPUReservation(cpus, for: loops, others: others)
+        reservation.start(sweepingEvery: .seconds(1))
+        return reservation
+    }
+
     /// Stops the shared services. Instances must have been destroyed first.
     public func shutdown() async {
         do {
@@ -125,6 +148,7 @@ public final class HostRuntime: Sendable {
             logger.error("plugin state queued by kv_put_deferred is lost: \(error.message)")
         }
         timers.cancelAll()
+        cpuReservation?.end()
         await webSockets.shutdown()
         try? await http.shutdown()
         try? await eventLoopGroup.shutdownGracefully()

@@ -41,7 +41,8 @@ public final class RunningBot: @unchecked Sendable {
                              credentials: [Credential] = [], statePath: String? = nil, journalPath: String? = nil,
                              logger: Logger) async throws -> RunningBot {
         let runtime = try HostRuntime(
-            configuration: HostConfiguration(stateDatabasePath: statePath, eventLoopCPUs: config.eventLoops.cpus), logger: logger)
+            configuration: HostConfiguration(stateDatabasePath: statePath, eventLoopCPUs: config.eventLoops.cpus,
+                                             reservesEventLoopCPUs: true), logger: logger)
         for credential in credentials { runtime.credentials.add(credential) }
         var started: [PluginInstance] = []
         do {

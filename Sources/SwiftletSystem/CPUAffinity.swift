@@ -14,7 +14,20 @@ public enum CPUAffinity {
 
     /// The CPUs the calling thread may run on, in increasing order (threads it starts inherit them).
     public static func allowedCPUs() throws(Failure) -> [Int] {
-        try cpuList("the calling thread's CPU affinity", swl_system_thread_cpus)
+        try cpuList("the calling thread's CPU affinity") { swl_system_thread_cpus(0, $0, $1) }
+    }
+
+    /// The CPUs thread `tid` of this process may run on, in increasing order.
+    public static func allowedCPUs(ofThread tid: Int32) throws(Failure) -> [Int] {
+        try cpuList("thread \(tid)'s CPU affinity") { swl_system_thread_cpus(tid, $0, $1) }
+    }
+
+    /// The calling thread's id, as `/proc/self/task` lists it.
+    public static func currentThreadID() -> Int32 { swl_system_thread_id() }
+
+    /// The ids of this process's threads now, as `/proc/self/task` lists them.
+    public static func threadIDs() -> [Int32] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []).compactMap(Int32.init)
     }
 
     /// Every CPU a thread of this process could be pinned to: online and within its cpuset
@@ -44,8 +57,13 @@ public enum CPUAffinity {
 
     /// Pins the calling thread to `cpus`.
     public static func pinCurrentThread(to cpus: [Int]) throws(Failure) {
-        let status = pin(thread: 0, to: cpus)
-        guard status == 0 else { throw failure(pinning: 0, to: cpus, status) }
+        try pinThread(0, to: cpus)
+    }
+
+    /// Pins thread `tid` of this process (0: the calling thread) to `cpus`.
+    public static func pinThread(_ tid: Int32, to cpus: [Int]) throws(Failure) {
+        let status = pin(thread: tid, to: cpus)
+        guard status == 0 else { throw failure(pinning: tid, to: cpus, status) }
     }
 
     /// Pins every thread of this process to `cpus`: the ones running now, and through
@@ -53,8 +71,7 @@ public enum CPUAffinity {
     /// elsewhere exist.
     public static func pinProcess(to cpus: [Int]) throws(Failure) {
         if let problem = problem(with: cpus) { throw Failure(problem) }
-        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []
-        for tid in tasks.compactMap(Int32.init) {
+        for tid in threadIDs() {
             let status = pin(thread: tid, to: cpus)
             guard status == 0 || status == -ESRCH else {  // ESRCH: the thread ended meanwhile
                 throw failure(pinning: tid, to: cpus, status)

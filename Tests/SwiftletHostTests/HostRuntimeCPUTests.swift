@@ -19,6 +19,49 @@ import Testing
         await runtime.shutdown()
     }
 
+    /// In a process of its own: the reservation moves every thread of the process it runs in.
+    @Test(.enabled(if: ((try? CPUAffinity.availableCPUs().count) ?? 0) >= 2, "needs two CPUs"))
+    func aReservingHostMovesAThreadItsLoopStartsOffTheLoopsCPUAndBackAtShutdown() async throws {
+        let result = await #expect(processExitsWith: .success, observing: [\.standardErrorContent]) {
+            func check(_ condition: Bool, _ what: String) {
+                guard !condition else { return }
+                FileHandle.standardError.write(Data("failed: \(what)\n".utf8))
+                exit(1)
+            }
+            let cpus = try CPUAffinity.availableCPUs()
+            let loopCPU = cpus.last!, others = Array(cpus.dropLast())
+            let runtime = try HostRuntime(configuration: HostConfiguration(eventLoopCPUs: [loopCPU], reservesEventLoopCPUs: true))
+            check(runtime.cpuReservation?.others == others, "reservation leaves \(others)")
+            check(try CPUAffinity.allowedCPUs().allSatisfy(others.contains), "the starting thread moved off CPU \(loopCPU)")
+            // A thread the loop starts inherits the loop's CPU, as libdispatch's workers do.
+            let started = Mutex<(worker: Int32, loop: Int32, inherited: [Int])?>(nil)
+            let release = DispatchSemaphore(value: 0)
+            _ = runtime.timers.start(delay: .zero, interval: nil) { _ in
+                let loop = CPUAffinity.currentThreadID()
+                Thread {
+                    let inherited = (try? CPUAffinity.allowedCPUs()) ?? []
+                    started.withLock { $0 = (CPUAffinity.currentThreadID(), loop, inherited) }
+                    release.wait()
+                }.start()
+            }
+            var deadline = ContinuousClock.now + .seconds(10)
+            while started.withLock({ $0 }) == nil, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
+            let thread = try #require(started.withLock { $0 })
+            check(thread.inherited == [loopCPU], "the worker started on the loop's CPU, got \(thread.inherited)")
+            deadline = ContinuousClock.now + .seconds(10)
+            while try CPUAffinity.allowedCPUs(ofThread: thread.worker) != others, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            check(try CPUAffinity.allowedCPUs(ofThread: thread.worker) == others, "the worker was moved to \(others)")
+            check(try CPUAffinity.allowedCPUs(ofThread: thread.loop) == [loopCPU], "the loop stayed on CPU \(loopCPU)")
+            await runtime.shutdown()
+            check(try CPUAffinity.allowedCPUs(ofThread: thread.worker) == [loopCPU], "the worker is back on CPU \(loopCPU)")
+            release.signal()
+        }
+        let output = String(decoding: result?.standardErrorContent ?? [], as: UTF8.self)
+        #expect(!output.contains("failed:"), "\(output)")
+    }
+
     @Test func aCPUOutsideTheProcessIsRefusedWithTheReason() throws {
         let available = try CPUAffinity.availableCPUs()
         let missing = (0..<4096).first { !available.contains($0) }!

@@ -4,9 +4,12 @@
 /* CPU affinity calls that Swift cannot import from glibc (they need _GNU_SOURCE).
  * Linux only; elsewhere each returns -ENOSYS. */
 
-/* Writes the ids of the CPUs the calling thread may run on to `cpus`, in increasing
- * order, at most `capacity` of them; returns how many, or -errno. */
-int swl_system_thread_cpus(int *cpus, int capacity);
+/* Writes the ids of the CPUs thread `tid` of this process (0: the calling thread) may run
+ * on to `cpus`, in increasing order, at most `capacity` of them; returns how many, or -errno. */
+int swl_system_thread_cpus(int tid, int *cpus, int capacity);
+
+/* The calling thread's id (Linux's tid), or -ENOSYS. */
+int swl_system_thread_id(void);
 
 /* Writes the ids of every CPU a thread of this process could be pinned to (online and in
  * its cpuset, whatever the calling thread's own affinity) to `cpus`, in increasing order,

@@ -1,0 +1,90 @@
+import Dispatch
+import Synchronization
+
+/// CPUs kept for a few threads of this process (the host's pinned event loops): every other
+/// thread that may run on one of them is moved off, and put back when the reservation ends
+/// (docs/operations.md#cpu-pinning).
+///
+/// One sweep is not enough. A thread inherits the CPUs of the thread that starts it, and
+/// libdispatch starts its workers from whichever thread queues work: a pinned event loop
+/// that queues a trade-journal write or a log line starts a worker pinned to the loop's own
+/// CPU, where it competes with the loop for the CPU and its caches. So the threads are swept
+/// at the start and again every interval.
+public final class CPUReservation: Sendable {
+    /// The CPUs kept for the owners.
+    public let reserved: [Int]
+    /// Where a thread confined to reserved CPUs is moved.
+    public let others: [Int]
+    private let owners: Set<Int32>
+    private let threads: @Sendable () -> [Int32]
+    /// Runs the timed sweeps, and `end` after the last of them.
+    private let queue = DispatchQueue(label: "swiftlet.cpu-reservation")
+    /// The CPUs each moved thread had before its first move.
+    private let moved = Mutex<[Int32: [Int]]>([:])
+    /// Read and changed on `queue` only.
+    nonisolated(unsafe) private var timer: DispatchSourceTimer?
+
+    /// - Parameters:
+    ///   - reserved: the CPUs to keep.
+    ///   - owners: the threads they are kept for, never moved.
+    ///   - others: where a thread allowed on reserved CPUs only goes (one also allowed on
+    ///     other CPUs keeps those).
+    ///   - threads: the threads to sweep; every thread of this process by default.
+    public init(_ reserved: [Int], for owners: Set<Int32>, others: [Int],
+                threads: @escaping @Sendable () -> [Int32] = CPUAffinity.threadIDs) {
+        self.reserved = reserved
+        self.owners = owners
+        self.others = others
+        self.threads = threads
+    }
+
+    /// Moves every thread but the owners that may run on a reserved CPU off the reserved
+    /// CPUs; returns the ids of the threads it moved. A thread that ended meanwhile, or
+    /// cannot be read or moved, is left alone.
+    @discardableResult
+    public func sweep() -> [Int32] {
+        var movedNow: [Int32] = []
+        for tid in threads() where !owners.contains(tid) {
+            guard let allowed = try? CPUAffinity.allowedCPUs(ofThread: tid),
+                  allowed.contains(where: reserved.contains) else { continue }
+            let kept = allowed.filter { !reserved.contains($0) }
+            guard (try? CPUAffinity.pinThread(tid, to: kept.isEmpty ? others : kept)) != nil else { continue }
+            moved.withLock { moved in
+                if moved[tid] == nil { moved[tid] = allowed }
+            }
+            movedNow.append(tid)
+        }
+        return movedNow
+    }
+
+    /// Sweeps now, then every `interval` until ``end()``.
+    public func start(sweepingEvery interval: Duration) {
+        sweep()
+        let nanoseconds = Int(interval.components.seconds) * 1_000_000_000 + Int(interval.components.attoseconds / 1_000_000_000)
+        queue.sync {
+            timer?.cancel()
+            let timer = DispatchSource.makeTimerSource(queue: queue)
+            timer.schedule(deadline: .now() + .nanoseconds(nanoseconds), repeating: .nanoseconds(nanoseconds))
+            timer.setEventHandler { [weak self] in self?.sweep() }
+            timer.resume()
+            self.timer = timer
+        }
+    }
+
+    /// Stops sweeping and puts each moved thread that still runs back on the CPUs it had.
+    public func end() {
+        // On the timer's queue: no sweep runs meanwhile, and none after.
+        queue.sync {
+            timer?.cancel()
+            timer = nil
+            let threadsMoved = moved.withLock { moved in
+                defer { moved = [:] }
+                return moved
+            }
+            let running = Set(threads())
+            for (tid, cpus) in threadsMoved where running.contains(tid) {
+                try? CPUAffinity.pinThread(tid, to: cpus)
+            }
+        }
+    }
+}
