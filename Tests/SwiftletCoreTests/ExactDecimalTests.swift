@@ -14,6 +14,25 @@ import Testing
         #expect(throws: DecimalError.self) { try ExactDecimal("") }
     }
 
+    @Test(arguments: [Int64.min, Int64.min + 1, -1_000_000_007, -5, -1, 0, 1, 7, 10, 99, 100, 123_456_789, Int64.max])
+    func descriptionHasEveryDigitAndThePointAtEachScale(_ mantissa: Int64) throws {
+        for scale in Int32(0)...ExactDecimal.maxScale {
+            let value = try ExactDecimal(mantissa: mantissa, scale: scale)
+            // Built independently: the magnitude's digits, zero-padded to one more than the
+            // scale, the point inserted, then the sign.
+            var digits = Array(String(mantissa.magnitude))
+            if scale > 0 {
+                if digits.count <= Int(scale) { digits = Array(repeating: "0", count: Int(scale) + 1 - digits.count) + digits }
+                digits.insert(".", at: digits.count - Int(scale))
+            }
+            let expected = (mantissa < 0 ? "-" : "") + String(digits)
+            #expect(value.description == expected, "mantissa \(mantissa) scale \(scale)")
+            if mantissa.magnitude < 1_000_000_000_000_000_000 {  // the parser takes 18 significant digits
+                #expect(try ExactDecimal(value.description) == value)
+            }
+        }
+    }
+
     @Test func arithmeticIsExactAndReportsOverflow() throws {
         #expect(try dec("0.1") + dec("0.2") == dec("0.3"))
         #expect(try dec("59251.47") * dec("0.0004") == dec("23.700588"))
