@@ -111,6 +111,14 @@ public final class CStorage {
         for block in blocks { block.deallocate() }
     }
 
+    /// Frees everything handed out so far; what was handed out stops being valid.
+    public func reset() {
+        for block in blocks { block.deallocate() }
+        blocks.removeAll(keepingCapacity: true)
+        next = nil
+        end = nil
+    }
+
     /// A `swl_str_t` pointing at a copy of `text` that lives as long as this storage.
     public func string(_ text: String) -> swl_str_t {
         let count = text.utf8.count

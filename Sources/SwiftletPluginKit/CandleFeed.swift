@@ -77,7 +77,7 @@ enum CandleTrampolines {
 
     private static func call(_ raw: UnsafePointer<swl_plugin_t>?, _ record: UnsafeMutablePointer<swl_error_t>?,
                              _ body: (any CandleFeedPlugin, CStorage) throws(PluginError) -> Void) -> swl_status_t {
-        InstanceBox.call(raw, record, as: (any CandleFeedPlugin).self, "a candle feed", body)
+        InstanceBox.call(raw, record, as: \.candleFeed, "a candle feed", body)
     }
 
     private static func key(_ feed: swl_str_t, _ symbol: swl_str_t, _ interval: swl_str_t) throws(PluginError) -> (String, String, String) {

@@ -46,7 +46,7 @@ enum HotSwapTrampolines {
 
     private static func call(_ raw: UnsafePointer<swl_plugin_t>?, _ record: UnsafeMutablePointer<swl_error_t>?,
                              _ body: (any HotSwappable) throws(PluginError) -> Void) -> swl_status_t {
-        InstanceBox.call(raw, record, as: (any HotSwappable).self, "a hot-swappable plugin") { plugin, _ throws(PluginError) in
+        InstanceBox.call(raw, record, as: \.hotSwappable, "a hot-swappable plugin") { plugin, _ throws(PluginError) in
             try body(plugin)
         }
     }

@@ -2,14 +2,29 @@
 /// C trampolines of its lifecycle functions.
 final class InstanceBox {
     let plugin: any SwiftletPlugin
+    /// The plugin as each extension role it plays, cast once: a cast to a protocol looks
+    /// the conformance up, which cost every order about a microsecond, cold.
+    let roles: Roles
     let host: PluginHost
     let table: UnsafeMutablePointer<swl_plugin_t>
     /// Holds the strings of structs handed out by the last call (valid until the next
-    /// call into the instance, ext/trading.h); replaced at every such call.
-    var scratch = CStorage()
+    /// call into the instance, ext/trading.h); emptied at every such call.
+    let scratch = CStorage()
+
+    /// The extension roles a plugin may play; nil for each it does not.
+    struct Roles {
+        let trading: (any TradingConnectorPlugin)?
+        let perpetual: (any PerpetualConnectorPlugin)?
+        let candleFeed: (any CandleFeedPlugin)?
+        let strategy: (any StrategyPlugin)?
+        let hotSwappable: (any HotSwappable)?
+    }
 
     private init(plugin: any SwiftletPlugin, host: PluginHost) {
         self.plugin = plugin
+        roles = Roles(trading: plugin as? any TradingConnectorPlugin, perpetual: plugin as? any PerpetualConnectorPlugin,
+                      candleFeed: plugin as? any CandleFeedPlugin, strategy: plugin as? any StrategyPlugin,
+                      hotSwappable: plugin as? any HotSwappable)
         self.host = host
         table = .allocate(capacity: 1)
         table.initialize(to: swl_plugin_t())
@@ -50,18 +65,18 @@ final class InstanceBox {
         return Unmanaged<InstanceBox>.fromOpaque(data).takeUnretainedValue()
     }
 
-    /// Runs one extension call against the instance as a `Role` (`any TradingConnectorPlugin`,
-    /// ...): checks the instance and its role, resets the per-call scratch storage (strings
+    /// Runs one extension call against the instance in one of its `roles` (`\.trading`,
+    /// ...): checks the instance and its role, empties the per-call scratch storage (strings
     /// handed out by the previous call stop being valid, as the headers say), and turns a
     /// thrown error into the status and the caller's error record.
     static func call<Role>(_ raw: UnsafePointer<swl_plugin_t>?, _ record: UnsafeMutablePointer<swl_error_t>?,
-                           as role: Role.Type, _ roleName: String,
+                           as role: (Roles) -> Role?, _ roleName: String,
                            _ body: (Role, CStorage) throws(PluginError) -> Void) -> swl_status_t {
         guard let box = from(raw) else { return nullInstance(record) }
-        guard let plugin = box.plugin as? Role else {
+        guard let plugin = role(box.roles) else {
             return fail(PluginError(SWL_ERR_UNSUPPORTED, "not \(roleName)"), error: record)
         }
-        box.scratch = CStorage()
+        box.scratch.reset()
         do throws(PluginError) {
             try body(plugin, box.scratch)
             return swl_status_t(SWL_OK)
@@ -89,7 +104,7 @@ enum StrategyTrampolines {
         table.initialize(to: swl_strategy_t())
         table.pointee.struct_size = UInt32(MemoryLayout<swl_strategy_t>.size)
         table.pointee.on_event = { raw, event, record in
-            InstanceBox.call(raw, record, as: (any StrategyPlugin).self, "a strategy") { strategy, _ throws(PluginError) in
+            InstanceBox.call(raw, record, as: \.strategy, "a strategy") { strategy, _ throws(PluginError) in
                 try strategy.onEvent(try EventDecoding.decode(event))
             }
         }

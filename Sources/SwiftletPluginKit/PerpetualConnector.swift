@@ -25,7 +25,7 @@ enum PerpetualTrampolines {
 
     private static func call(_ raw: UnsafePointer<swl_plugin_t>?, _ record: UnsafeMutablePointer<swl_error_t>?,
                              _ body: (any PerpetualConnectorPlugin, CStorage) throws(PluginError) -> Void) -> swl_status_t {
-        InstanceBox.call(raw, record, as: (any PerpetualConnectorPlugin).self, "a perpetual connector", body)
+        InstanceBox.call(raw, record, as: \.perpetual, "a perpetual connector", body)
     }
 
     private static func side(_ value: swl_position_side_t) throws(PluginError) -> PositionSide {

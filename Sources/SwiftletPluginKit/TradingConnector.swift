@@ -37,7 +37,7 @@ enum TradingTrampolines {
 
     private static func call(_ raw: UnsafePointer<swl_plugin_t>?, _ record: UnsafeMutablePointer<swl_error_t>?,
                              _ body: (any TradingConnectorPlugin, CStorage) throws(PluginError) -> Void) -> swl_status_t {
-        InstanceBox.call(raw, record, as: (any TradingConnectorPlugin).self, "a trading connector", body)
+        InstanceBox.call(raw, record, as: \.trading, "a trading connector", body)
     }
 
     private static func channel(_ value: swl_channel_t) throws(PluginError) -> MarketChannel {

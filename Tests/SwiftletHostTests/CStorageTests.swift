@@ -35,4 +35,17 @@ import Testing
             #expect(copied.map(\.mantissa) == values.map(\.mantissa) && copied.map(\.scale) == values.map(\.scale))
         }
     }
+
+    @Test func afterAResetNewCopiesAreIntactAcrossBlocks() {
+        let storage = CStorage()
+        for round in 0..<3 {
+            // Each round more than one block's worth, and one copy larger than a quarter block.
+            let values = (0..<120).map { "round \(round) copy \($0) " + String(repeating: "r", count: $0 % 50) }
+                + [String(repeating: "big\(round)", count: 300)]
+            let copies = values.map { storage.string($0) }
+            for (value, copy) in zip(values, copies) { #expect(text(copy) == value) }
+            storage.reset()
+        }
+        #expect(text(storage.string("after")) == "after")
+    }
 }
