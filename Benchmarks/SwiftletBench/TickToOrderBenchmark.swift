@@ -103,6 +103,14 @@ enum TickToOrderBenchmark {
             }
             print(String(format: "  p50 %.1f µs   p90 %.1f µs   p99 %.1f µs   max %.1f µs",
                          percentile(0.50), percentile(0.90), percentile(0.99), Double(latencies.last!) / 1_000))
+            // The strategy places on one update and cancels on the next; a place does more
+            // (risk checks, quantizing, the body), so the tail is mostly places.
+            for (name, kind) in [("places", LatencyProbe.Kind.place), ("cancels", .cancel)] {
+                let some = probe.samples(of: kind).sorted()
+                guard !some.isEmpty else { continue }
+                func of(_ p: Double) -> Double { Double(Measure.percentile(p, of: some)) / 1_000 }
+                print(String(format: "    %@ (%d): p50 %.1f µs   p90 %.1f µs   p99 %.1f µs", name, some.count, of(0.5), of(0.9), of(0.99)))
+            }
             print("  median time per stage:")
             for (name, micros) in probe.stageMedians() { print("    " + String(format: "%9.1f µs  ", micros) + name) }
         }
@@ -163,9 +171,13 @@ final class LatencyProbe: TransportProbe {
         }
     }
 
+    /// What the round's first request was: the strategy alternates placing and cancelling.
+    enum Kind: Int { case place, cancel }
+
     private struct State {
         var armed = false
         var keep = false
+        var kind: Kind?
         var arrival: Int64 = 0
         var written = 0
         /// The time each stage was reached in the armed round (0: not yet), by `Stage.rawValue`:
@@ -173,6 +185,8 @@ final class LatencyProbe: TransportProbe {
         /// dictionary filled afresh each round cost the path an allocation and a resize).
         var marks = [Int64](repeating: 0, count: Stage.allCases.count)
         var samples: [Int64] = []
+        /// The samples again, by the kind of the round's first request.
+        var samplesByKind: [[Int64]] = [[], []]
         var stages: [[Int64]] = []
     }
     private let state = Mutex(State())
@@ -183,7 +197,15 @@ final class LatencyProbe: TransportProbe {
             $0.keep = keep
             $0.arrival = 0
             $0.written = 0
+            $0.kind = nil
             for index in $0.marks.indices { $0.marks[index] = 0 }
+        }
+    }
+
+    /// Records what the armed round's first request is.
+    func note(_ kind: Kind) {
+        state.withLock { state in
+            if state.armed, state.arrival != 0, state.kind == nil { state.kind = kind }
         }
     }
 
@@ -233,6 +255,7 @@ final class LatencyProbe: TransportProbe {
     }
 
     var samples: [Int64] { state.withLock { $0.samples } }
+    func samples(of kind: Kind) -> [Int64] { state.withLock { $0.samplesByKind[kind.rawValue] } }
 
     func messageArrived(connection: UInt64) {
         let now = Clocks.monotonicNanoseconds()
@@ -251,6 +274,7 @@ final class LatencyProbe: TransportProbe {
             guard state.written == requestsPerRound else { return }
             if state.keep {
                 state.samples.append(now - state.arrival)
+                if let kind = state.kind { state.samplesByKind[kind.rawValue].append(now - state.arrival) }
                 var previous = state.arrival
                 var stages: [Int64] = []
                 for stage in Stage.allCases {
@@ -282,11 +306,13 @@ final class StagedVenue: TradingVenue {
     func instrument(_ symbol: String) throws(ABIError) -> SwiftletCore.Instrument { try live.instrument(symbol) }
     func subscribe(_ channel: MarketChannel, symbol: String) throws(ABIError) { try live.subscribe(channel, symbol: symbol) }
     func place(_ request: OrderRequest) throws(ABIError) {
+        probe.note(.place)
         probe.mark(.venueEntered)
         try live.place(request)
         probe.mark(.venueLeft)
     }
     func cancel(symbol: String, clientOrderID: String) throws(ABIError) {
+        probe.note(.cancel)
         probe.mark(.venueEntered)
         try live.cancel(symbol: symbol, clientOrderID: clientOrderID)
         probe.mark(.venueLeft)
