@@ -33,6 +33,10 @@ import Synchronization
 /// then cancels, as a market maker's refresh), and a sample runs to the last one written;
 /// rounds are then `orders` × 110 ms apart.
 ///
+/// With `SWIFTLET_BENCH_WINDOWS=<file>` set, each sample's window (the frame's arrival and
+/// the write, `CLOCK_MONOTONIC` nanoseconds, and `place` or `cancel`) is written to the file,
+/// one per line, for profiling the measured path alone (docs/strategies.md#places-cancels-and-a-profile-of-the-path-alone).
+///
 /// `swift run -c release swiftlet-bench tick-to-order [samples] [orders]`
 enum TickToOrderBenchmark {
     struct Failure: Error, CustomStringConvertible { let description: String }
@@ -92,6 +96,10 @@ enum TickToOrderBenchmark {
             if probe.disarm() { missed += 1 }
         }
         let latencies = probe.samples.sorted()
+        if let path = ProcessInfo.processInfo.environment["SWIFTLET_BENCH_WINDOWS"] {
+            let lines = probe.windows.map { "\($0.arrival) \($0.written) \($0.kind.map { $0 == .place ? "place" : "cancel" } ?? "-")\n" }
+            try lines.joined().write(toFile: path, atomically: true, encoding: .utf8)
+        }
         let placement = hostCPUs.isEmpty
             ? "one CPU: simulator and host share it"
             : "simulator and other threads on CPU \(simCPUs[0]), host event loop on CPU \(hostCPUs.map(String.init).joined(separator: ","))"
@@ -187,6 +195,8 @@ final class LatencyProbe: TransportProbe {
         var samples: [Int64] = []
         /// The samples again, by the kind of the round's first request.
         var samplesByKind: [[Int64]] = [[], []]
+        /// Each sample's arrival and write times, and kind.
+        var windows: [(arrival: Int64, written: Int64, kind: Kind?)] = []
         var stages: [[Int64]] = []
     }
     private let state = Mutex(State())
@@ -256,6 +266,7 @@ final class LatencyProbe: TransportProbe {
 
     var samples: [Int64] { state.withLock { $0.samples } }
     func samples(of kind: Kind) -> [Int64] { state.withLock { $0.samplesByKind[kind.rawValue] } }
+    var windows: [(arrival: Int64, written: Int64, kind: Kind?)] { state.withLock { $0.windows } }
 
     func messageArrived(connection: UInt64) {
         let now = Clocks.monotonicNanoseconds()
@@ -275,6 +286,7 @@ final class LatencyProbe: TransportProbe {
             if state.keep {
                 state.samples.append(now - state.arrival)
                 if let kind = state.kind { state.samplesByKind[kind.rawValue].append(now - state.arrival) }
+                state.windows.append((state.arrival, now, state.kind))
                 var previous = state.arrival
                 var stages: [Int64] = []
                 for stage in Stage.allCases {

@@ -38,6 +38,10 @@ public final class CPUReservation: Sendable {
         self.threads = threads
     }
 
+    deinit {
+        timer?.cancel()
+    }
+
     /// Moves every thread but the owners that may run on a reserved CPU off the reserved
     /// CPUs; returns the ids of the threads it moved. A thread that ended meanwhile, or
     /// cannot be read or moved, is left alone.
