@@ -53,18 +53,13 @@ public final class MarketBooks: Sendable {
         }
     }
 
-    struct Key: Hashable {
-        let source: String
-        let symbol: String
-    }
-
-    private let books = Mutex<[Key: Book]>([:])
+    private let books = Mutex<[MarketID: Book]>([:])
 
     public init() {}
 
     /// Applies a market event; other events are ignored.
     public func apply(_ event: Event) {
-        let key = Key(source: event.context.source, symbol: event.context.symbol)
+        let key = MarketID(source: event.context.source, symbol: event.context.symbol)
         switch event.payload {
         case .book(let update):
             // Changed in place in the dictionary: a copy taken out and stored back would
@@ -90,7 +85,7 @@ public final class MarketBooks: Sendable {
     /// resync) or one side is empty.
     public func topOfBook(source: String, symbol: String) -> (bid: BookLevel, ask: BookLevel)? {
         books.withLock { all in
-            guard let book = all[Key(source: source, symbol: symbol)], book.live,
+            guard let book = all[MarketID(source: source, symbol: symbol)], book.live,
                   let bid = book.bids.levels.first, let ask = book.asks.levels.first else { return nil }
             return (bid, ask)
         }
@@ -99,7 +94,7 @@ public final class MarketBooks: Sendable {
     /// The mid price if the book is live, else the last trade or ticker price.
     public func mark(source: String, symbol: String) -> ExactDecimal? {
         books.withLock { all in
-            guard let book = all[Key(source: source, symbol: symbol)] else { return nil }
+            guard let book = all[MarketID(source: source, symbol: symbol)] else { return nil }
             if book.live, let bid = book.bids.levels.first, let ask = book.asks.levels.first,
                let sum = try? bid.price + ask.price,
                let mid = try? ExactDecimal.dividing(sum, ExactDecimal(2), scale: min(sum.scale + 1, ExactDecimal.maxScale), .towardZero) {

@@ -5,11 +5,6 @@ import Synchronization
 /// and funding payments: cash flow plus inventory marked at the current price. Feeds
 /// the kill switch and the status view.
 public final class PnLTracker: Sendable {
-    struct Market: Hashable {
-        let source: String
-        let symbol: String
-    }
-
     struct Account {
         /// Quote-asset cash flow: sells and funding in, buys and quote fees out.
         var cash: ExactDecimal = .zero
@@ -18,15 +13,15 @@ public final class PnLTracker: Sendable {
         var fees: ExactDecimal = .zero
     }
 
-    private let accounts = Mutex<[Market: Account]>([:])
+    private let accounts = Mutex<[MarketID: Account]>([:])
 
     public init() {}
 
     /// Books a fill of `symbol` whose base asset is `baseAsset`.
     public func record(_ fill: Fill, source: String, symbol: String, baseAsset: String) throws(DecimalError) {
         let notional = try fill.price * fill.size
-        try accounts.withLock { (all: inout [Market: Account]) throws(DecimalError) in
-            var account = all[Market(source: source, symbol: symbol)] ?? Account()
+        try accounts.withLock { (all: inout [MarketID: Account]) throws(DecimalError) in
+            var account = all[MarketID(source: source, symbol: symbol)] ?? Account()
             switch fill.side {
             case .buy:
                 account.inventory = try account.inventory + fill.size
@@ -42,16 +37,16 @@ public final class PnLTracker: Sendable {
                 account.cash = try account.cash - fill.fee
                 account.fees = try account.fees + fill.fee
             }
-            all[Market(source: source, symbol: symbol)] = account
+            all[MarketID(source: source, symbol: symbol)] = account
         }
     }
 
     /// Books a funding payment (received positive).
     public func record(_ payment: FundingPayment, source: String, symbol: String) throws(DecimalError) {
-        try accounts.withLock { (all: inout [Market: Account]) throws(DecimalError) in
-            var account = all[Market(source: source, symbol: symbol)] ?? Account()
+        try accounts.withLock { (all: inout [MarketID: Account]) throws(DecimalError) in
+            var account = all[MarketID(source: source, symbol: symbol)] ?? Account()
             account.cash = try account.cash + payment.amount
-            all[Market(source: source, symbol: symbol)] = account
+            all[MarketID(source: source, symbol: symbol)] = account
         }
     }
 
