@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import Synchronization
 
 /// CPUs kept for a few threads of this process (the host's pinned event loops): every other
@@ -19,8 +20,9 @@ public final class CPUReservation: Sendable {
     private let threads: @Sendable () -> [Int32]
     /// Runs the timed sweeps, and `end` after the last of them.
     private let queue = DispatchQueue(label: "swiftlet.cpu-reservation")
-    /// The CPUs each moved thread had before its first move.
-    private let moved = Mutex<[Int32: [Int]]>([:])
+    /// The CPUs each moved thread had before its first move, and when the thread started
+    /// (an id the kernel hands to a new thread after the old one ended is not restored).
+    private let moved = Mutex<[Int32: (cpus: [Int], started: String?)]>([:])
     /// Read and changed on `queue` only.
     nonisolated(unsafe) private var timer: DispatchSourceTimer?
 
@@ -53,8 +55,9 @@ public final class CPUReservation: Sendable {
                   allowed.contains(where: reserved.contains) else { continue }
             let kept = allowed.filter { !reserved.contains($0) }
             guard (try? CPUAffinity.pinThread(tid, to: kept.isEmpty ? others : kept)) != nil else { continue }
+            let started = Self.startTime(of: tid)
             moved.withLock { moved in
-                if moved[tid] == nil { moved[tid] = allowed }
+                if moved[tid]?.started != started { moved[tid] = (allowed, started) }
             }
             movedNow.append(tid)
         }
@@ -85,10 +88,18 @@ public final class CPUReservation: Sendable {
                 defer { moved = [:] }
                 return moved
             }
-            let running = Set(threads())
-            for (tid, cpus) in threadsMoved where running.contains(tid) {
-                try? CPUAffinity.pinThread(tid, to: cpus)
+            for (tid, before) in threadsMoved where before.started != nil && Self.startTime(of: tid) == before.started {
+                try? CPUAffinity.pinThread(tid, to: before.cpus)
             }
         }
+    }
+
+    /// When thread `tid` of this process started (field 22 of its `stat`, in clock ticks
+    /// since boot), or nil if it is gone.
+    private static func startTime(of tid: Int32) -> String? {
+        guard let stat = try? String(contentsOfFile: "/proc/self/task/\(tid)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return nil }
+        let fields = stat[stat.index(after: close)...].split(separator: " ")  // from field 3
+        return fields.count > 19 ? String(fields[19]) : nil
     }
 }
