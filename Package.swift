@@ -183,8 +183,7 @@ let package = Package(
         ),
 
         // MARK: plugins (SwiftPM's default Plugins/ is for build plugins: paths are explicit)
-        .target(name: "CBitgetCRC", path: "Plugins/CBitgetCRC"),
-        .target(name: "BitgetCommon", dependencies: ["CBitgetCRC", "CSwiftletSDK", "SwiftletCore", "SwiftletPluginKit"], path: "Plugins/BitgetCommon"),
+        .target(name: "BitgetCommon", dependencies: ["CSwiftletSDK", "SwiftletCore", "SwiftletPluginKit"], path: "Plugins/BitgetCommon"),
         .target(
             name: "BitgetSpotConnector",
             dependencies: ["BitgetCommon", "SwiftletPluginKit"],
@@ -323,7 +322,7 @@ let package = Package(
             dependencies: ["SwiftletBot", "SwiftletHost", "SwiftletCore", "SwiftletPersistence", "SwiftletTransport", "BitgetSim", "SwiftletRunner", "SwiftletConfig", "SwiftletControl",
                            .product(name: "Logging", package: "swift-log")]
         ),
-        .testTarget(name: "BitgetCommonTests", dependencies: ["BitgetCommon", "CBitgetCRC", "CSwiftletSDK", "SwiftletABI", "SwiftletCore"]),
+        .testTarget(name: "BitgetCommonTests", dependencies: ["BitgetCommon", "CSwiftletSDK", "SwiftletABI", "SwiftletCore"]),
         .testTarget(name: "StrategyTests", dependencies: ["PureMarketMakingLogic", "CandleDirectionalLogic", "SwiftletPluginKit"]),
         .testTarget(
             name: "BitgetConnectorTests",

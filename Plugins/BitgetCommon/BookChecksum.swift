@@ -4,9 +4,9 @@
 ///
 /// No string is built and no text is re-read. When a level is stored, the CRC of its
 /// piece `":price:size"` (from zero) is computed once from the frame bytes and kept with
-/// the level. The checksum then chains those pieces with `CRC32.shift` (a carry-less
-/// multiply and four table steps) instead of hashing ~900 bytes per update; the first
-/// piece drops its leading `:` by algebra. The running value after each pair (bid `i`, ask `i`) is also kept, so
+/// the level. The checksum then chains those pieces with `CRC32.shift` (four lookups per
+/// level) instead of hashing ~900 bytes per update; the first piece drops its leading
+/// `:` by algebra. The running value after each pair (bid `i`, ask `i`) is also kept, so
 /// the next checksum resumes after the last pair the update left unchanged.
 struct BookChecksum: Sendable {
     /// Levels per side that the checksum covers.
@@ -64,20 +64,20 @@ struct BookChecksum: Sendable {
     /// the chain itself then takes one shift per pair instead of one per level.
     private static func chain(pairs: Range<Int>, bids: UnsafeBufferPointer<StoredLevel>,
                               asks: UnsafeBufferPointer<StoredLevel>, states: UnsafeMutablePointer<UInt32>) {
-        let tables = CRC32.tables
+        let shifts = CRC32.shiftTables
         let colon = colon(CRC32.tables)
         var isFirst = pairs.lowerBound == 0
         var running = isFirst ? CRC32.initial : states[pairs.lowerBound - 1]
         @inline(__always) func add(crc: UInt32, length: Int) {
             if isFirst {
                 // state(init, "price:size") = shift(init ^ colon, length - 1) ^ piece CRC
-                running = CRC32.shift(running ^ colon, by: length - 1, tables: tables) ^ crc
+                running = CRC32.shift(running ^ colon, by: length - 1, tables: shifts) ^ crc
                 isFirst = false
             } else if length <= CRC32.maxShift {
-                running = CRC32.shift(running, by: length, tables: tables) ^ crc
+                running = CRC32.shift(running, by: length, tables: shifts) ^ crc
             } else {
-                running = CRC32.shift(CRC32.shift(running, by: CRC32.maxShift, tables: tables),
-                                      by: length - CRC32.maxShift, tables: tables) ^ crc
+                running = CRC32.shift(CRC32.shift(running, by: CRC32.maxShift, tables: shifts),
+                                      by: length - CRC32.maxShift, tables: shifts) ^ crc
             }
         }
         for pair in pairs {
@@ -85,7 +85,7 @@ struct BookChecksum: Sendable {
             if hasBid, hasAsk, !isFirst {
                 let bid = bids[bids.count - 1 - pair], ask = asks[asks.count - 1 - pair]
                 let askLength = Int(ask.pieceLength)
-                add(crc: CRC32.shift(bid.pieceCRC, by: askLength, tables: tables) ^ ask.pieceCRC,
+                add(crc: CRC32.shift(bid.pieceCRC, by: askLength, tables: shifts) ^ ask.pieceCRC,
                     length: Int(bid.pieceLength) + askLength)
             } else {
                 if hasBid { add(crc: bids[bids.count - 1 - pair].pieceCRC, length: Int(bids[bids.count - 1 - pair].pieceLength)) }

@@ -1,5 +1,3 @@
-import CBitgetCRC
-
 /// CRC-32 (IEEE 802.3, reflected polynomial 0xEDB88320, as zlib's `crc32`), table-driven
 /// with slice-by-8: eight bytes per step through eight 256-entry tables.
 ///
@@ -7,7 +5,7 @@ import CBitgetCRC
 /// is this CRC of the top-25 text, read as a signed 32-bit integer.
 ///
 /// Besides plain hashing it offers `shift`, which advances a running value over `n` zero
-/// bytes. CRC is linear, so the state after `A` then `B` equals
+/// bytes in four table lookups. CRC is linear, so the state after `A` then `B` equals
 /// `shift(stateAfterA, B.count) ^ update(0, B)`: pieces hashed once can be chained
 /// without touching their bytes again, which is how the book checksum avoids re-hashing
 /// unchanged levels.
@@ -37,15 +35,20 @@ public enum CRC32 {
         return UnsafePointer(tables)
     }()
 
-    /// `x^(8n) mod P` for each `n` in `0...maxShift`, reflected like the running value: what
-    /// `shift` multiplies by. 196 bytes; the four 256-entry tables per `n` that `shift` read
-    /// before were 196 KiB, and a book update arriving after an idle spell paid about 3 µs
-    /// in cache misses for them.
-    nonisolated(unsafe) static let powers: UnsafePointer<UInt32> = {
-        let powers = UnsafeMutablePointer<UInt32>.allocate(capacity: maxShift + 1)
-        powers[0] = 0x8000_0000  // x^0
-        for n in 1...maxShift { powers[n] = advancedOverZeroBytes(powers[n - 1], 1, tables: tables) }
-        return UnsafePointer(powers)
+    /// For each `n` in `0...maxShift`, four 256-entry tables: entry `[n][k][v]` is the
+    /// running value `v << 8k` advanced over `n` zero bytes.
+    nonisolated(unsafe) static let shiftTables: UnsafePointer<UInt32> = {
+        let shifts = UnsafeMutablePointer<UInt32>.allocate(capacity: (maxShift + 1) * 1024)
+        for k in 0..<4 {
+            for v in 0..<256 { shifts[k * 256 + v] = UInt32(v) << (8 * k) }
+        }
+        for n in 1...maxShift {
+            for entry in 0..<1024 {
+                let previous = shifts[(n - 1) * 1024 + entry]
+                shifts[n * 1024 + entry] = (previous >> 8) ^ tables[Int(previous & 0xFF)]
+            }
+        }
+        return UnsafePointer(shifts)
     }()
 
     /// Feeds `bytes` into a running value (start from `initial`).
@@ -64,26 +67,15 @@ public enum CRC32 {
     /// `running` advanced over `count` zero bytes (`count` in `0...maxShift`).
     public static func shift(_ running: UInt32, by count: Int) -> UInt32 {
         precondition(count >= 0 && count <= maxShift, "CRC32.shift covers 0...\(maxShift) bytes")
-        return shift(running, by: count, tables: tables)
+        return shift(running, by: count, tables: shiftTables)
     }
 
-    /// `shift` with the tables already in hand (hot loops hoist them): `running · x^(8·count)
-    /// mod P`. The carry-less product of the two reflected 32-bit values, moved up one bit, is
-    /// the reflected 64-bit product: its low half is the part of degree 32 and up, which four
-    /// zero bytes through the table bring below 32; its high half is already below.
+    /// `shift` with the tables already in hand (hot loops hoist them).
     @inline(__always)
-    static func shift(_ running: UInt32, by count: Int, tables t: UnsafePointer<UInt32>) -> UInt32 {
-        let product = bitget_clmul32(running, powers[count]) << 1
-        return advancedOverZeroBytes(UInt32(truncatingIfNeeded: product), 4, tables: t)
-            ^ UInt32(truncatingIfNeeded: product >> 32)
-    }
-
-    /// `running` fed `count` zero bytes, a byte at a time.
-    @inline(__always)
-    private static func advancedOverZeroBytes(_ running: UInt32, _ count: Int, tables t: UnsafePointer<UInt32>) -> UInt32 {
-        var crc = running
-        for _ in 0..<count { crc = (crc >> 8) ^ t[Int(crc & 0xFF)] }
-        return crc
+    static func shift(_ running: UInt32, by count: Int, tables: UnsafePointer<UInt32>) -> UInt32 {
+        let t = tables + count * 1024
+        return t[Int(running & 0xFF)] ^ t[256 + Int((running >> 8) & 0xFF)]
+            ^ t[512 + Int((running >> 16) & 0xFF)] ^ t[768 + Int(running >> 24)]
     }
 
     /// `update` with the tables already in hand (hot loops hoist them).

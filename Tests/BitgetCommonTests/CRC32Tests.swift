@@ -1,5 +1,4 @@
 import BitgetCommon
-import CBitgetCRC
 import Testing
 
 @Suite struct CRC32Tests {
@@ -29,31 +28,5 @@ import Testing
         let chained = CRC32.shift(afterFirst, by: second.count) ^ secondAlone
         #expect(CRC32.finish(chained) == crc("97000.01:1.017041:96999.99:0.000490"))
         #expect(CRC32.shift(0x1234_5678, by: 0) == 0x1234_5678)
-    }
-
-    @Test func shiftEqualsFeedingThatManyZeroBytesForEveryLength() {
-        var generator = SystemRandomNumberGenerator()
-        for count in 0...CRC32.maxShift {
-            let zeros = [UInt8](repeating: 0, count: count)
-            let values: [UInt32] = [0, 1, 0x8000_0000, 0xFFFF_FFFF, generator.next(), generator.next()]
-            for running in values {
-                let fed = zeros.withUnsafeBytes { CRC32.update(running, $0) }
-                #expect(CRC32.shift(running, by: count) == fed, "running \(running) over \(count) zero bytes")
-            }
-        }
-    }
-
-    /// The instruction (where the CPU has it), the C loop and a product computed here agree.
-    @Test func carryLessProductsAgreeWithTheInstructionTheLoopAndABitwiseProduct() {
-        var generator = SystemRandomNumberGenerator()
-        let edges: [UInt32] = [0, 1, 0x8000_0000, 0xFFFF_FFFF, 0xEDB8_8320]
-        var pairs = edges.flatMap { a in edges.map { (a, $0) } }
-        for _ in 0..<500 { pairs.append((generator.next(), generator.next())) }
-        for (a, b) in pairs {
-            var expected: UInt64 = 0
-            for bit in 0..<32 where (a >> bit) & 1 == 1 { expected ^= UInt64(b) << bit }
-            #expect(bitget_clmul32(a, b) == expected, "\(a) × \(b)")
-            #expect(bitget_clmul32_portable(a, b) == expected, "\(a) × \(b)")
-        }
     }
 }
