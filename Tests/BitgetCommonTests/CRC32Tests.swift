@@ -29,4 +29,16 @@ import Testing
         #expect(CRC32.finish(chained) == crc("97000.01:1.017041:96999.99:0.000490"))
         #expect(CRC32.shift(0x1234_5678, by: 0) == 0x1234_5678)
     }
+
+    @Test func shiftEqualsFeedingThatManyZeroBytesForEveryLength() {
+        var generator = SystemRandomNumberGenerator()
+        for count in 0...CRC32.maxShift {
+            let zeros = [UInt8](repeating: 0, count: count)
+            let values: [UInt32] = [0, 1, 0x8000_0000, 0xFFFF_FFFF, generator.next(), generator.next()]
+            for running in values {
+                let fed = zeros.withUnsafeBytes { CRC32.update(running, $0) }
+                #expect(CRC32.shift(running, by: count) == fed, "running \(running) over \(count) zero bytes")
+            }
+        }
+    }
 }
