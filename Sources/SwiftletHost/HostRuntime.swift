@@ -134,14 +134,13 @@ public final class HostRuntime: Sendable {
             logger.warning("event loops pinned to every CPU available: the process's other threads share them")
             return nil
         }
-        let loopCount = group.makeIterator().reduce(0) { count, _ in count + 1 }
-        let loops = Set(group.makeIterator().compactMap { try? $0.submit { CPUAffinity.currentThreadID() }.wait() })
+        let loopThreads = group.makeIterator().map { try? $0.submit { CPUAffinity.currentThreadID() }.wait() }
         // A loop whose thread is not known would be swept off its own CPU.
-        guard loops.count == loopCount, !loops.contains(where: { $0 <= 0 }) else {
+        guard loopThreads.allSatisfy({ ($0 ?? 0) > 0 }) else {
             logger.warning("the event loops' threads could not all be identified: the process's other threads share their CPUs")
             return nil
         }
-        let reservation = CPUReservation(cpus, for: loops, others: others)
+        let reservation = CPUReservation(cpus, for: Set(loopThreads.compactMap { $0 }), others: others)
         reservation.start(sweepingEvery: .seconds(1))
         return reservation
     }
