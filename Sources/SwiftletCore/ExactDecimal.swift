@@ -96,30 +96,31 @@ public struct ExactDecimal: Sendable, Hashable, Comparable, CustomStringConverti
 
     /// The value in plain notation with exactly `scale` fractional digits.
     ///
-    /// Written byte by byte, right to left, into the string's own storage: every order body
+    /// Written into the string's own storage from the mantissa's digits: every order body
     /// carries two of these, and `String(Int)` followed by a padded copy and an insert by
     /// `String.Index` (which walks characters) cost an order about 3 µs on a cold path.
     public var description: String {
-        var magnitude = mantissa.magnitude
-        var digitCount = 1
-        var rest = magnitude / 10
-        while rest > 0 { digitCount += 1; rest /= 10 }
-        let fraction = Int(scale)
-        let integerDigits = max(digitCount - fraction, 1)
-        let length = (mantissa < 0 ? 1 : 0) + integerDigits + (fraction > 0 ? 1 + fraction : 0)
-        return String(unsafeUninitializedCapacity: length) { text in
-            var index = length
-            for place in 0..<(integerDigits + fraction) {
-                if place == fraction, fraction > 0 {
-                    index -= 1
-                    text[index] = UInt8(ascii: ".")
+        DecimalDigits.with(mantissa) { text in
+            let sign = mantissa < 0 ? 1 : 0
+            let digits = text.count - sign
+            let fraction = Int(scale)
+            // Zeros in front, so that at least one digit precedes the point.
+            let zeros = max(fraction + 1 - digits, 0)
+            let length = text.count + zeros + (fraction > 0 ? 1 : 0)
+            return String(unsafeUninitializedCapacity: length) { out in
+                var at = 0
+                if sign == 1 { out[0] = UInt8(ascii: "-"); at = 1 }
+                let written = zeros + digits
+                for index in 0..<written {
+                    if fraction > 0, index == written - fraction {
+                        out[at] = UInt8(ascii: ".")
+                        at += 1
+                    }
+                    out[at] = index < zeros ? UInt8(ascii: "0") : text[sign + index - zeros]
+                    at += 1
                 }
-                index -= 1
-                text[index] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: magnitude % 10)
-                magnitude /= 10
+                return length
             }
-            if mantissa < 0 { text[0] = UInt8(ascii: "-") }
-            return length
         }
     }
 

@@ -3,6 +3,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import NIOSSL
+import SwiftletCore
 import Synchronization
 import WebSocketKit  // re-exports NIOHTTP1.HTTPHeaders
 

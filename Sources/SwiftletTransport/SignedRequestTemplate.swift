@@ -1,5 +1,6 @@
 import NIOCore
 import NIOHTTP1
+import SwiftletCore
 
 /// A signed request checked and serialized once, then sent many times with a timestamp,
 /// a body and the signature ``HTTPService`` computes for them: the order path of exchanges
@@ -123,27 +124,5 @@ public final class SignedRequestTemplate: Sendable {
         request.headers.append(HTTPHeader(name: signing.signatureHeader, value: signature))
         request.body = body
         return request
-    }
-}
-
-/// The decimal digits of an integer, written on the stack (a send writes two: the timestamp
-/// and the Content-Length).
-enum DecimalDigits {
-    /// Calls `body` with the ASCII decimal digits of `value`, with a "-" if negative.
-    static func with<R, E: Error>(_ value: Int64, _ body: (UnsafeRawBufferPointer) throws(E) -> R) throws(E) -> R {
-        try withUnsafeTemporaryAllocation(byteCount: 20, alignment: 1) { digits throws(E) in
-            var start = digits.count
-            var rest = value.magnitude
-            repeat {
-                start -= 1
-                digits[start] = UInt8(ascii: "0") + UInt8(rest % 10)
-                rest /= 10
-            } while rest > 0
-            if value < 0 {
-                start -= 1
-                digits[start] = UInt8(ascii: "-")
-            }
-            return try body(UnsafeRawBufferPointer(rebasing: digits[start...]))
-        }
     }
 }

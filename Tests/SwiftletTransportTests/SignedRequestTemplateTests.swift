@@ -75,12 +75,6 @@ import Testing
         await server.stop()
     }
 
-    @Test func timestampsAndLengthsAreWrittenAsTheirDecimalDigits() {
-        for value: Int64 in [0, 7, 10, 99, 100, 1_733_000_000_123, -1, -40, .max, .min] {
-            #expect(DecimalDigits.with(value) { String(decoding: $0, as: UTF8.self) } == String(value))
-        }
-    }
-
     @Test func aGetWithoutBodySignsTheTimestampAndInfixAndSaysNoLength() async throws {
         let server = try await ScriptedHTTPServer.start()
         let connections = DirectConnectionTests()
