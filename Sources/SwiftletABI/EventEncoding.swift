@@ -9,14 +9,9 @@ public enum EventEncoding {
         // The header's strings point into the event's own; a book's levels go on the stack.
         // Book events reach every strategy, and copying them to the heap (the levels mapped
         // into two arrays, a storage with a block of its own) took five allocations each.
-        var source = event.context.source, symbol = event.context.symbol
-        return try source.withUTF8 { source in
-            symbol.withUTF8 { symbol in
-                Result { () throws(E) -> R in
-                    try encode(event, source: ABIValue.cString(source), symbol: ABIValue.cString(symbol), body)
-                }
-            }
-        }.get()
+        try ABIValue.withCStrings(event.context.source, event.context.symbol) { source, symbol throws(E) in
+            try encode(event, source: source, symbol: symbol, body)
+        }
     }
 
     private static func encode<R, E: Error>(_ event: Event, source: swl_str_t, symbol: swl_str_t,

@@ -71,15 +71,10 @@ public enum TradingValues {
     public static func withCOrderRequest<R, E: Error>(
         _ request: OrderRequest, _ body: (UnsafeMutablePointer<swl_order_request_t>) throws(E) -> R
     ) throws(E) -> R {
-        var symbol = request.symbol, clientOrderID = request.clientOrderID
-        return try symbol.withUTF8 { symbolBytes in
-            clientOrderID.withUTF8 { idBytes in
-                Result { () throws(E) -> R in
-                    var c = cOrderRequest(request, symbol: ABIValue.cString(symbolBytes), clientOrderID: ABIValue.cString(idBytes))
-                    return try body(&c)
-                }
-            }
-        }.get()
+        try ABIValue.withCStrings(request.symbol, request.clientOrderID) { symbol, clientOrderID throws(E) in
+            var c = cOrderRequest(request, symbol: symbol, clientOrderID: clientOrderID)
+            return try body(&c)
+        }
     }
 
     /// A borrowed C order request as Swift; refuses unknown enum values.

@@ -68,6 +68,20 @@ public enum ABIValue {
         return try copy.withUTF8 { try body(cString($0)) }
     }
 
+    /// Calls `body` with borrowed `swl_str_t` views of two strings (valid only inside it):
+    /// how an event's source and symbol, or an order's symbol and client id, cross without
+    /// being copied.
+    public static func withCStrings<R, E: Error>(_ first: String, _ second: String,
+                                                  _ body: (swl_str_t, swl_str_t) throws(E) -> R) throws(E) -> R {
+        var first = first, second = second
+        // `withUTF8` rethrows untyped errors: the typed one crosses it as a `Result`.
+        return try first.withUTF8 { firstBytes in
+            second.withUTF8 { secondBytes in
+                Result { () throws(E) -> R in try body(cString(firstBytes), cString(secondBytes)) }
+            }
+        }.get()
+    }
+
     /// Refuses a struct whose `struct_size` is below the ABI 1.0 layout the reader needs.
     public static func requireStructSize(_ size: UInt32, _ needed: Int, _ name: StaticString) throws(ABIError) {
         guard Int(size) >= needed else {

@@ -33,4 +33,20 @@ import Testing
         }
         #expect(throws: ABIError.self) { try ABIValue.string(swl_str_t(ptr: nil, len: 3), field: "text") }
     }
+
+    @Test func twoStringsAreLentTogetherAndATypedErrorComesOutAsThrown() throws {
+        let read = try ABIValue.withCStrings("BTCUSDT", "prix € ✓") { first, second throws(ABIError) -> [String] in
+            [try ABIValue.string(first, field: "first"), try ABIValue.string(second, field: "second")]
+        }
+        #expect(read == ["BTCUSDT", "prix € ✓"])
+        #expect(ABIValue.withCStrings("", "x") { first, second in [first.len, second.len] } == [0, 1])
+        let thrown = Result { () throws(ABIError) -> Int in
+            try ABIValue.withCStrings("a", "b") { _, _ throws(ABIError) -> Int in throw ABIError(SWL_ERR_NOT_FOUND, "inside") }
+        }
+        guard case .failure(let error) = thrown else {
+            Issue.record("nothing was thrown")
+            return
+        }
+        #expect(error.status == swl_status_t(SWL_ERR_NOT_FOUND) && error.message == "inside")
+    }
 }
