@@ -65,13 +65,12 @@ public final class CPUReservation: Sendable {
     }
 
     /// Sweeps now, then every `interval` until ``end()``.
-    public func start(sweepingEvery interval: Duration) {
+    public func start(sweepingEvery interval: DispatchTimeInterval) {
         sweep()
-        let nanoseconds = Int(interval.components.seconds) * 1_000_000_000 + Int(interval.components.attoseconds / 1_000_000_000)
         queue.sync {
             timer?.cancel()
             let timer = DispatchSource.makeTimerSource(queue: queue)
-            timer.schedule(deadline: .now() + .nanoseconds(nanoseconds), repeating: .nanoseconds(nanoseconds))
+            timer.schedule(deadline: .now() + interval, repeating: interval)
             timer.setEventHandler { [weak self] in self?.sweep() }
             timer.resume()
             self.timer = timer
