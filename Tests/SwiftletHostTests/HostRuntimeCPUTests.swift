@@ -1,4 +1,6 @@
 import Foundation
+import InMemoryLogging
+import Logging
 import SwiftletHost
 import SwiftletSystem
 import Synchronization
@@ -59,6 +61,19 @@ import Testing
             check(try CPUAffinity.allowedCPUs(ofThread: thread.worker) == [loopCPU], "the worker is back on CPU \(loopCPU)")
             release.signal()
         }
+    }
+
+    /// Loops on every CPU there is leave none for the other threads: nothing is moved (so
+    /// this runs in the test's own process), and the runtime says so in its log.
+    @Test func loopsOnEveryCPUReserveNothingAndSaySo() async throws {
+        let log = InMemoryLogHandler()
+        let runtime = try HostRuntime(configuration: HostConfiguration(eventLoopCPUs: try CPUAffinity.availableCPUs(),
+                                                                       reservesEventLoopCPUs: true),
+                                      logger: Logger(label: "cpu-test") { _ in log })
+        #expect(runtime.cpuReservation == nil)
+        #expect(log.entries.contains { $0.level == .warning
+            && "\($0.message)" == "event loops pinned to every CPU available: the process's other threads share them" })
+        await runtime.shutdown()
     }
 
     @Test func aCPUOutsideTheProcessIsRefusedWithTheReason() throws {
