@@ -97,7 +97,7 @@ enum TickToOrderBenchmark {
         }
         let latencies = probe.samples.sorted()
         if let path = ProcessInfo.processInfo.environment["SWIFTLET_BENCH_WINDOWS"] {
-            let lines = probe.windows.map { "\($0.arrival) \($0.written) \($0.kind.map { $0 == .place ? "place" : "cancel" } ?? "-")\n" }
+            let lines = probe.windows.map { "\($0.arrival) \($0.written) \($0.kind?.rawValue ?? "-")\n" }
             try lines.joined().write(toFile: path, atomically: true, encoding: .utf8)
         }
         let placement = hostCPUs.isEmpty
@@ -180,7 +180,7 @@ final class LatencyProbe: TransportProbe {
     }
 
     /// What the round's first request was: the strategy alternates placing and cancelling.
-    enum Kind: Int { case place, cancel }
+    enum Kind: String { case place, cancel }
 
     private struct State {
         var armed = false
@@ -192,11 +192,8 @@ final class LatencyProbe: TransportProbe {
         /// a fixed array reset in place, so a mark on the measured path never allocates (a
         /// dictionary filled afresh each round cost the path an allocation and a resize).
         var marks = [Int64](repeating: 0, count: Stage.allCases.count)
-        var samples: [Int64] = []
-        /// The samples again, by the kind of the round's first request.
-        var samplesByKind: [[Int64]] = [[], []]
         /// Each sample's arrival and write times, and kind.
-        var windows: [(arrival: Int64, written: Int64, kind: Kind?)] = []
+        var windows: [Window] = []
         var stages: [[Int64]] = []
     }
     private let state = Mutex(State())
@@ -264,9 +261,17 @@ final class LatencyProbe: TransportProbe {
         }
     }
 
-    var samples: [Int64] { state.withLock { $0.samples } }
-    func samples(of kind: Kind) -> [Int64] { state.withLock { $0.samplesByKind[kind.rawValue] } }
-    var windows: [(arrival: Int64, written: Int64, kind: Kind?)] { state.withLock { $0.windows } }
+    /// One sample: from the frame's arrival to the request written.
+    struct Window {
+        let arrival: Int64
+        let written: Int64
+        let kind: Kind?
+        var latency: Int64 { written - arrival }
+    }
+
+    var windows: [Window] { state.withLock { $0.windows } }
+    var samples: [Int64] { windows.map(\.latency) }
+    func samples(of kind: Kind) -> [Int64] { windows.filter { $0.kind == kind }.map(\.latency) }
 
     func messageArrived(connection: UInt64) {
         let now = Clocks.monotonicNanoseconds()
@@ -284,9 +289,7 @@ final class LatencyProbe: TransportProbe {
             state.written += 1
             guard state.written == requestsPerRound else { return }
             if state.keep {
-                state.samples.append(now - state.arrival)
-                if let kind = state.kind { state.samplesByKind[kind.rawValue].append(now - state.arrival) }
-                state.windows.append((state.arrival, now, state.kind))
+                state.windows.append(Window(arrival: state.arrival, written: now, kind: state.kind))
                 var previous = state.arrival
                 var stages: [Int64] = []
                 for stage in Stage.allCases {
