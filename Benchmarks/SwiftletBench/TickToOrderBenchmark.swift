@@ -33,15 +33,20 @@ import Synchronization
 /// then cancels, as a market maker's refresh), and a sample runs to the last one written;
 /// rounds are then `orders` × 110 ms apart.
 ///
+/// The host keeps its loop's CPU awake (`keepsEventLoopCPUsAwake`, docs/operations.md#keeping-the-loops-cpus-awake),
+/// as a bot configured for latency does: between rounds the loop waits 110 ms, long enough
+/// for an idle CPU to halt and, on a virtual machine, to lose its caches to the hypervisor.
+/// `--no-keep-awake` lets it idle, for comparison.
+///
 /// With `SWIFTLET_BENCH_WINDOWS=<file>` set, each sample's window (the frame's arrival and
 /// the write, `CLOCK_MONOTONIC` nanoseconds, and `place` or `cancel`) is written to the file,
 /// one per line, for profiling the measured path alone (docs/strategies.md#places-cancels-and-a-profile-of-the-path-alone).
 ///
-/// `swift run -c release swiftlet-bench tick-to-order [samples] [orders]`
+/// `swift run -c release swiftlet-bench tick-to-order [samples] [orders] [--no-keep-awake]`
 enum TickToOrderBenchmark {
     struct Failure: Error, CustomStringConvertible { let description: String }
 
-    static func run(samples: Int, orders: Int = 1) async throws {
+    static func run(samples: Int, orders: Int = 1, keepAwake: Bool = true) async throws {
         let directory = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
         let cpus = try CPUAffinity.availableCPUs()
         let (simCPUs, hostCPUs) = cpus.count > 1 ? ([cpus.last!], Array(cpus.dropLast())) : ([], [])
@@ -58,7 +63,8 @@ enum TickToOrderBenchmark {
         let probe = LatencyProbe(requestsPerRound: orders)
         // Logs go to a file through the bot's background writer, as in `swiftlet start`.
         let log = FileLog(path: NSTemporaryDirectory() + "swiftlet-bench-tick-to-order.log")
-        let runtime = try HostRuntime(configuration: HostConfiguration(eventLoopCPUs: hostCPUs, reservesEventLoopCPUs: true, probe: probe), logger: log.logger())
+        let runtime = try HostRuntime(configuration: HostConfiguration(eventLoopCPUs: hostCPUs, reservesEventLoopCPUs: true,
+                                                                         keepsEventLoopCPUsAwake: keepAwake && !hostCPUs.isEmpty, probe: probe), logger: log.logger())
         runtime.credentials.add(Credential(name: "sim", apiKey: "sim-key", secret: "sim-secret", passphrase: "sim-passphrase"))
         let spot = try PluginLoader.load(path: directory.appendingPathComponent("libBitgetSpot.so").path)
         let webSocketBase = baseURL.replacingOccurrences(of: "http://", with: "ws://")
@@ -103,6 +109,7 @@ enum TickToOrderBenchmark {
         let placement = hostCPUs.isEmpty
             ? "one CPU: simulator and host share it"
             : "simulator and other threads on CPU \(simCPUs[0]), host event loop on CPU \(hostCPUs.map(String.init).joined(separator: ","))"
+                + (keepAwake ? ", kept awake" : ", allowed to idle")
         let what = orders == 1 ? "order request written" : "the last of \(orders) order requests written"
         print("tick-to-order (book update in → \(what)), \(latencies.count) samples, \(missed) rounds without \(orders == 1 ? "a request" : "all requests"); \(placement):")
         if !latencies.isEmpty {

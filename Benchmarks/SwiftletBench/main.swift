@@ -1,6 +1,6 @@
 import Foundation
 
-/// `swift run -c release swiftlet-bench [abi|books|books-futures|candles|tick-to-order [samples] [orders]|reference-path [samples] [gap-ms]|state-save [saves]|http-write|hot-swap [swaps]|spot-memory [seconds]|all]` — prints figures; asserts nothing.
+/// `swift run -c release swiftlet-bench [abi|books|books-futures|candles|tick-to-order [samples] [orders] [--no-keep-awake]|reference-path [samples] [gap-ms]|state-save [saves]|http-write|hot-swap [swaps]|spot-memory [seconds]|all]` — prints figures; asserts nothing.
 /// (`all` runs abi, books and candles; spot-memory runs for a minute by default and only on request.)
 let arguments = Array(CommandLine.arguments.dropFirst())
 let selected = Set(arguments.isEmpty ? ["all"] : arguments)
@@ -21,7 +21,8 @@ do {
     }
     if selected.contains("tick-to-order") {
         let numbers = arguments.compactMap { Int($0) }
-        try await TickToOrderBenchmark.run(samples: numbers.first ?? 500, orders: numbers.dropFirst().first ?? 1)
+        try await TickToOrderBenchmark.run(samples: numbers.first ?? 500, orders: numbers.dropFirst().first ?? 1,
+                                           keepAwake: !arguments.contains("--no-keep-awake"))
     }
     if selected.contains("reference-path") {
         let numbers = arguments.compactMap { Int($0) }

@@ -48,6 +48,12 @@ int swl_system_pin_thread(int tid, const int *cpus, int count)
     }
     return sched_setaffinity((pid_t)tid, sizeof set, &set) == 0 ? 0 : -errno;
 }
+
+int swl_system_lower_to_idle_priority(void)
+{
+    struct sched_param param = { .sched_priority = 0 };
+    return sched_setscheduler(0, SCHED_IDLE, &param) == 0 ? 0 : -errno;
+}
 #else
 int swl_system_thread_cpus(int tid, int *cpus, int capacity)
 {
@@ -69,6 +75,11 @@ int swl_system_available_cpus(int *cpus, int capacity)
 int swl_system_pin_thread(int tid, const int *cpus, int count)
 {
     (void)tid; (void)cpus; (void)count;
+    return -ENOSYS;
+}
+
+int swl_system_lower_to_idle_priority(void)
+{
     return -ENOSYS;
 }
 #endif

@@ -55,9 +55,10 @@ extension BotConfig {
             eventLoops: try fields["event_loops"].map(eventLoopConfig) ?? EventLoopConfig())
     }
 
-    /// `event_loops`: `cpus`, distinct CPU ids this process may run on.
+    /// `event_loops`: `cpus`, distinct CPU ids this process may run on; `keep_awake`, only
+    /// with `cpus`.
     private static func eventLoopConfig(_ node: ConfigNode) throws(ConfigError) -> EventLoopConfig {
-        let fields = try node.mapping(allowed: ["cpus"])
+        let fields = try node.mapping(allowed: ["cpus", "keep_awake"])
         var cpus: [Int] = []
         if let cpusNode = fields["cpus"] {
             for item in try cpusNode.sequence() {
@@ -67,7 +68,11 @@ extension BotConfig {
             }
             if let problem = CPUAffinity.problem(with: cpus) { throw cpusNode.error(problem) }
         }
-        return EventLoopConfig(cpus: cpus)
+        let keepAwake = try fields["keep_awake"]?.bool() ?? false
+        if keepAwake && cpus.isEmpty {
+            throw fields["keep_awake"]!.error("needs event_loops.cpus, the CPUs to keep awake")
+        }
+        return EventLoopConfig(cpus: cpus, keepAwake: keepAwake)
     }
 
     private static func connectorConfig(_ node: ConfigNode) throws(ConfigError) -> ConnectorConfig {

@@ -132,8 +132,11 @@ public struct RiskConfig: Sendable, Equatable {
 public struct EventLoopConfig: Sendable, Equatable {
     /// CPUs the event loops are pinned to, one loop per CPU; empty: two loops, not pinned.
     public var cpus: [Int]
+    /// Keep those CPUs from going idle (docs/operations.md#keeping-the-loops-cpus-awake).
+    public var keepAwake: Bool
 
-    public init(cpus: [Int] = []) {
+    public init(cpus: [Int] = [], keepAwake: Bool = false) {
         self.cpus = cpus
+        self.keepAwake = keepAwake
     }
 }

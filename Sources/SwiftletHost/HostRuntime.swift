@@ -23,13 +23,19 @@ public struct HostConfiguration: Sendable {
     /// while the runtime runs (``CPUReservation``): `swiftlet start` does; a process that
     /// embeds the host and places its own threads may not want it.
     public var reservesEventLoopCPUs: Bool
+    /// With `eventLoopCPUs`, keep those CPUs from going idle while the runtime runs
+    /// (``IdleSpinners``): the latency of a bot that waits long between frames, bought with
+    /// CPUs that read as fully busy (docs/operations.md#keeping-the-loops-cpus-awake).
+    public var keepsEventLoopCPUsAwake: Bool
     /// Timestamps of WebSocket arrivals and HTTP writes, for latency benchmarks; nil in production.
     public var probe: (any TransportProbe)?
 
     public init(stateDatabasePath: String? = nil, hostName: String = "swiftlet 0.1.0", eventLoopThreads: Int = 2,
-                eventLoopCPUs: [Int] = [], reservesEventLoopCPUs: Bool = false, probe: (any TransportProbe)? = nil) {
+                eventLoopCPUs: [Int] = [], reservesEventLoopCPUs: Bool = false, keepsEventLoopCPUsAwake: Bool = false,
+                probe: (any TransportProbe)? = nil) {
         self.probe = probe
         self.reservesEventLoopCPUs = reservesEventLoopCPUs
+        self.keepsEventLoopCPUsAwake = keepsEventLoopCPUsAwake
         self.stateDatabasePath = stateDatabasePath
         self.hostName = hostName
         self.eventLoopThreads = eventLoopThreads
@@ -53,11 +59,16 @@ public final class HostRuntime: Sendable {
     private let eventLoopGroup: MultiThreadedEventLoopGroup
     /// The event loops' CPUs kept for them, when configured and a CPU is left for the rest.
     public let cpuReservation: CPUReservation?
+    /// What keeps the event loops' CPUs awake, when configured.
+    public let idleSpinners: IdleSpinners?
 
     public init(configuration: HostConfiguration = HostConfiguration(),
                 logger: Logger = Logger(label: "swiftlet.host")) throws(HostError) {
         self.configuration = configuration
         self.logger = logger
+        if configuration.keepsEventLoopCPUsAwake && configuration.eventLoopCPUs.isEmpty {
+            throw HostError("keeping the event loops' CPUs awake needs the CPUs they are pinned to (eventLoopCPUs)")
+        }
         if configuration.eventLoopCPUs.isEmpty {
             eventLoopGroup = MultiThreadedEventLoopGroup(numberOfThreads: max(1, configuration.eventLoopThreads))
         } else if let problem = CPUAffinity.problem(with: configuration.eventLoopCPUs) {
@@ -65,8 +76,16 @@ public final class HostRuntime: Sendable {
         } else {
             eventLoopGroup = MultiThreadedEventLoopGroup(pinnedCPUIDs: configuration.eventLoopCPUs)
         }
+        do {
+            idleSpinners = configuration.keepsEventLoopCPUsAwake ? try IdleSpinners(on: configuration.eventLoopCPUs) : nil
+        } catch {
+            try? eventLoopGroup.syncShutdownGracefully()
+            throw HostError("cannot keep the event loops' CPUs awake: \(error)")
+        }
         cpuReservation = configuration.reservesEventLoopCPUs && !configuration.eventLoopCPUs.isEmpty
-            ? Self.reserve(configuration.eventLoopCPUs, for: eventLoopGroup, logger: logger) : nil
+            ? Self.reserve(configuration.eventLoopCPUs, for: eventLoopGroup, spinners: idleSpinners?.threadIDs ?? [],
+                           logger: logger)
+            : nil
         http = HTTPService(eventLoopGroup: eventLoopGroup, probe: configuration.probe)
         webSockets = WebSocketService(eventLoopGroup: eventLoopGroup, probe: configuration.probe)
         timers = TimerService(eventLoop: eventLoopGroup.next())
@@ -126,9 +145,11 @@ public final class HostRuntime: Sendable {
         return PluginInstance(library: library, config: config, context: context, plugin: created)
     }
 
-    /// Keeps `cpus` for the loops of `group`, sweeping the process's other threads off them
-    /// every second; nil when no CPU would be left for those threads.
-    private static func reserve(_ cpus: [Int], for group: MultiThreadedEventLoopGroup, logger: Logger) -> CPUReservation? {
+    /// Keeps `cpus` for the loops of `group` and the threads `spinners`, sweeping the
+    /// process's other threads off them every second; nil when no CPU would be left for those
+    /// threads.
+    private static func reserve(_ cpus: [Int], for group: MultiThreadedEventLoopGroup, spinners: [Int32],
+                                logger: Logger) -> CPUReservation? {
         let others = ((try? CPUAffinity.availableCPUs()) ?? []).filter { !cpus.contains($0) }
         guard !others.isEmpty else {
             logger.warning("event loops pinned to every CPU available: the process's other threads share them")
@@ -140,7 +161,7 @@ public final class HostRuntime: Sendable {
             logger.warning("the event loops' threads could not all be identified: the process's other threads share their CPUs")
             return nil
         }
-        let reservation = CPUReservation(cpus, for: Set(loopThreads.compactMap { $0 }), others: others)
+        let reservation = CPUReservation(cpus, for: Set(loopThreads.compactMap { $0 } + spinners), others: others)
         reservation.start(sweepingEvery: .seconds(1))
         return reservation
     }
@@ -154,6 +175,7 @@ public final class HostRuntime: Sendable {
         }
         timers.cancelAll()
         cpuReservation?.end()
+        idleSpinners?.stop()
         await webSockets.shutdown()
         try? await http.shutdown()
         try? await eventLoopGroup.shutdownGracefully()

@@ -42,7 +42,9 @@ public final class RunningBot: @unchecked Sendable {
                              logger: Logger) async throws -> RunningBot {
         let runtime = try HostRuntime(
             configuration: HostConfiguration(stateDatabasePath: statePath, eventLoopCPUs: config.eventLoops.cpus,
-                                             reservesEventLoopCPUs: true), logger: logger)
+                                             reservesEventLoopCPUs: true,
+                                             keepsEventLoopCPUsAwake: config.eventLoops.keepAwake),
+            logger: logger)
         for credential in credentials { runtime.credentials.add(credential) }
         var started: [PluginInstance] = []
         do {

@@ -97,7 +97,7 @@ public enum CPUAffinity {
         Failure("cannot pin thread \(tid) to CPU \(cpus.map(String.init).joined(separator: ", ")): \(describe(-status))")
     }
 
-    private static func describe(_ code: Int32) -> String {
+    static func describe(_ code: Int32) -> String {
         String(cString: strerror(code))
     }
 }

@@ -146,7 +146,11 @@ import Testing
                   message: "CPU 0 is listed twice"),
         BadConfig(yaml: connector + "event_loops: { cpus: [] }\n", path: "event_loops.cpus", message: "needs at least one CPU"),
         BadConfig(yaml: connector + "event_loops: { cpu: [0] }\n", path: "event_loops.cpu",
-                  message: "unknown key (expected one of: cpus)"),
+                  message: "unknown key (expected one of: cpus, keep_awake)"),
+        BadConfig(yaml: connector + "event_loops: { keep_awake: true }\n", path: "event_loops.keep_awake",
+                  message: "needs event_loops.cpus, the CPUs to keep awake"),
+        BadConfig(yaml: connector + "event_loops: { cpus: [0], keep_awake: yes please }\n", path: "event_loops.keep_awake",
+                  message: #"expected true or false, got "yes please""#),
         BadConfig(yaml: connector + "risk: { max_loss: 5 }\n", path: "risk.max_loss",
                   message: "unknown key (expected one of: max_order_size, max_order_notional, kill_switch_loss)"),
         BadConfig(yaml: connector + "control: { socket: }\n", path: "control.socket", message: "is required and must not be empty"),
@@ -176,6 +180,8 @@ import Testing
         let allowed = try CPUAffinity.availableCPUs()
         let config = try BotConfig.parse(yaml: Self.connector + "event_loops: { cpus: [\(allowed[0])] }\n")
         #expect(config.eventLoops == EventLoopConfig(cpus: [allowed[0]]))
+        let awake = try BotConfig.parse(yaml: Self.connector + "event_loops: { cpus: [\(allowed[0])], keep_awake: true }\n")
+        #expect(awake.eventLoops == EventLoopConfig(cpus: [allowed[0]], keepAwake: true))
         #expect(try BotConfig.parse(yaml: Self.connector).eventLoops == EventLoopConfig())
         let missing = (0..<4096).first { !allowed.contains($0) }!
         #expect { try BotConfig.parse(yaml: Self.connector + "event_loops: { cpus: [\(missing)] }\n") } throws: { error in

@@ -23,7 +23,7 @@ import Testing
 
     /// In a process of its own: the reservation moves every thread of the process it runs in.
     @Test(.enabled(if: ((try? CPUAffinity.availableCPUs().count) ?? 0) >= 2, "needs two CPUs"))
-    func aReservingHostMovesAThreadItsLoopStartsOffTheLoopsCPUAndBackAtShutdown() async throws {
+    func aReservingHostMovesAThreadItsLoopStartsOffTheLoopsCPUAndBackAtShutdownAndKeepsItsSpinnerThere() async throws {
         await #expect(processExitsWith: .success) {
             // The child's issues reach this test; it stops at the first.
             func check(_ condition: Bool, _ what: String) {
@@ -33,8 +33,11 @@ import Testing
             }
             let cpus = try CPUAffinity.availableCPUs()
             let loopCPU = cpus.last!, others = Array(cpus.dropLast())
-            let runtime = try HostRuntime(configuration: HostConfiguration(eventLoopCPUs: [loopCPU], reservesEventLoopCPUs: true))
+            let runtime = try HostRuntime(configuration: HostConfiguration(eventLoopCPUs: [loopCPU], reservesEventLoopCPUs: true,
+                                                                           keepsEventLoopCPUsAwake: true))
             check(runtime.cpuReservation?.others == others, "reservation leaves \(others)")
+            let spinner = try #require(runtime.idleSpinners?.threadIDs.first)
+            check(runtime.idleSpinners?.cpus == [loopCPU], "the loop's CPU is kept awake")
             check(try CPUAffinity.allowedCPUs().allSatisfy(others.contains), "the starting thread moved off CPU \(loopCPU)")
             // A thread the loop starts inherits the loop's CPU, as libdispatch's workers do.
             let started = Mutex<(worker: Int32, loop: Int32, inherited: [Int])?>(nil)
@@ -57,7 +60,9 @@ import Testing
             }
             check(try CPUAffinity.allowedCPUs(ofThread: thread.worker) == others, "the worker was moved to \(others)")
             check(try CPUAffinity.allowedCPUs(ofThread: thread.loop) == [loopCPU], "the loop stayed on CPU \(loopCPU)")
+            check(try CPUAffinity.allowedCPUs(ofThread: spinner) == [loopCPU], "the spinner stayed on CPU \(loopCPU)")
             await runtime.shutdown()
+            check(!CPUAffinity.threadIDs().contains(spinner), "the spinner returned at shutdown")
             check(try CPUAffinity.allowedCPUs(ofThread: thread.worker) == [loopCPU], "the worker is back on CPU \(loopCPU)")
             release.signal()
         }
@@ -74,6 +79,12 @@ import Testing
         #expect(log.entries.contains { $0.level == .warning
             && "\($0.message)" == "event loops pinned to every CPU available: the process's other threads share them" })
         await runtime.shutdown()
+    }
+
+    @Test func keepingCPUsAwakeNeedsPinnedLoops() {
+        #expect { try HostRuntime(configuration: HostConfiguration(keepsEventLoopCPUsAwake: true)) } throws: { error in
+            (error as? HostError)?.message == "keeping the event loops' CPUs awake needs the CPUs they are pinned to (eventLoopCPUs)"
+        }
     }
 
     @Test func aCPUOutsideTheProcessIsRefusedWithTheReason() throws {

@@ -1,7 +1,7 @@
 #ifndef CSWIFTLET_SYSTEM_H
 #define CSWIFTLET_SYSTEM_H
 
-/* CPU affinity calls that Swift cannot import from glibc (they need _GNU_SOURCE).
+/* CPU affinity and scheduling calls that Swift cannot import from glibc (they need _GNU_SOURCE).
  * Linux only; elsewhere each returns -ENOSYS. */
 
 /* Writes the ids of the CPUs thread `tid` of this process (0: the calling thread) may run
@@ -20,5 +20,21 @@ int swl_system_available_cpus(int *cpus, int capacity);
 /* Restricts thread `tid` (0: the calling thread) to the `count` CPUs in `cpus`;
  * returns 0, or -errno (EINVAL: an id outside 0..<1024 or a set the thread cannot use). */
 int swl_system_pin_thread(int tid, const int *cpus, int count);
+
+/* Lowers the calling thread to SCHED_IDLE, the lowest priority Linux has: it runs only when
+ * its CPU has nothing else to run, and another thread woken there preempts it at once.
+ * Returns 0, or -errno. */
+int swl_system_lower_to_idle_priority(void);
+
+/* Tells the CPU its thread is spin-waiting (x86 PAUSE, arm64 YIELD): the loop then draws
+ * less power and leaves the core's resources to a hyperthread sibling. */
+static inline void swl_system_spin_pause(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    __asm__ __volatile__("yield");
+#endif
+}
 
 #endif
