@@ -62,6 +62,8 @@ import Testing
             check(try CPUAffinity.allowedCPUs(ofThread: thread.loop) == [loopCPU], "the loop stayed on CPU \(loopCPU)")
             check(try CPUAffinity.allowedCPUs(ofThread: spinner) == [loopCPU], "the spinner stayed on CPU \(loopCPU)")
             await runtime.shutdown()
+            deadline = ContinuousClock.now + .seconds(10)  // it has returned; the kernel drops it soon after
+            while CPUAffinity.threadIDs().contains(spinner), ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
             check(!CPUAffinity.threadIDs().contains(spinner), "the spinner returned at shutdown")
             check(try CPUAffinity.allowedCPUs(ofThread: thread.worker) == [loopCPU], "the worker is back on CPU \(loopCPU)")
             release.signal()
