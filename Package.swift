@@ -331,3 +331,11 @@ let package = Package(
         ),
     ]
 )
+
+// Release builds optimize across the package's own modules: generic helpers of one module
+// (decimals, ABI values, the host's signing and sending) are specialized and inlined where
+// another calls them on the order path, instead of run unspecialized through metadata
+// lookups (docs/strategies.md#tick-to-order-latency).
+for target in package.targets where target.type != .system && target.type != .plugin && target.type != .binary {
+    target.swiftSettings = (target.swiftSettings ?? []) + [.unsafeFlags(["-cross-module-optimization"], .when(configuration: .release))]
+}

@@ -53,7 +53,7 @@ public final class Bot: HostExtensionProvider, @unchecked Sendable {
         var retiring: [PluginInstance] = []
     }
     let state = Mutex(State())
-    private let session: String
+    private let clientOrderIDs: ClientOrderIDs
 
     /// - Parameters:
     ///   - journal: the trade database; nil keeps nothing.
@@ -63,8 +63,7 @@ public final class Bot: HostExtensionProvider, @unchecked Sendable {
         self.risk = RiskGate(limits: limits)
         self.journal = journal
         self.logger = logger ?? runtime.logger
-        // Client order ids carry the session start (base 36 ms), so ids never repeat across restarts.
-        session = String(UInt64(Clocks.wallNanoseconds() / 1_000_000), radix: 36)
+        clientOrderIDs = ClientOrderIDs(sessionStart: UInt64(Clocks.wallNanoseconds() / 1_000_000))
         let token = runtime.events.subscribe { [weak self] event in self?.ingest(event) }
         busToken.withLock { $0 = token }
     }
@@ -108,7 +107,7 @@ public final class Bot: HostExtensionProvider, @unchecked Sendable {
         }
         let index = state.withLock { $0.strategies.count }
         let instance = try runtime.instantiate(library, name: id, config: params, extensions: self)
-        let strategy = RunningStrategy(id: id, instance: instance, index: index)
+        let strategy = RunningStrategy(id: id, instance: instance, clientOrderIDPrefix: clientOrderIDs.prefix(strategy: index))
         state.withLock { $0.strategies.append(strategy) }
         do {
             try instance.start()
@@ -334,12 +333,10 @@ public final class Bot: HostExtensionProvider, @unchecked Sendable {
         for strategy in strategies where strategy.wants(event) { strategy.post(event) }
     }
 
-    /// The strategy whose index an id the bot generated this session carries
-    /// ("swl<index>x<session>x<counter>"), for events that outlive the owners entry.
+    /// The strategy an id the bot generated this session names (``ClientOrderIDs``), for
+    /// events that outlive the owners entry.
     private func ownerByID(_ id: String, _ strategies: [RunningStrategy]) -> RunningStrategy? {
-        let parts = id.split(separator: "x")
-        guard parts.count == 3, parts[0].hasPrefix("swl"), parts[1] == session,
-              let index = Int(parts[0].dropFirst(3)), strategies.indices.contains(index) else { return nil }
+        guard let index = clientOrderIDs.strategyIndex(of: id), strategies.indices.contains(index) else { return nil }
         return strategies[index]
     }
 
@@ -394,7 +391,7 @@ public final class Bot: HostExtensionProvider, @unchecked Sendable {
                 state.orderCounter += 1
                 return state.orderCounter
             }
-            request.clientOrderID = "swl\(strategy.index)x\(session)x\(String(counter, radix: 36))"
+            request.clientOrderID = ClientOrderIDs.id(prefix: strategy.clientOrderIDPrefix, counter: counter)
         }
         let id = request.clientOrderID
         let taken = state.withLock { state -> Bool in

@@ -11,8 +11,9 @@ public final class RunningStrategy: Sendable {
     public let id: String
     /// The instance running it (a hot swap replaces it).
     public var instance: PluginInstance { delivery.withLock { $0.instance } }
-    /// Its place in the bot, used in the client order ids it is given.
-    let index: Int
+    /// What the client order ids it is given start with: its place in the bot, and the
+    /// bot's session (``ClientOrderIDs``).
+    let clientOrderIDPrefix: String
 
     private struct Delivery {
         var instance: PluginInstance
@@ -60,10 +61,10 @@ public final class RunningStrategy: Sendable {
         }
     }
 
-    init(id: String, instance: PluginInstance, index: Int) {
+    init(id: String, instance: PluginInstance, clientOrderIDPrefix: String) {
         self.id = id
         self.delivery = Mutex(Delivery(instance: instance))
-        self.index = index
+        self.clientOrderIDPrefix = clientOrderIDPrefix
     }
 
     /// Queues `event` for the strategy, or keeps it back while a hot swap runs.
