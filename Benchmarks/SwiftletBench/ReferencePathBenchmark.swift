@@ -7,13 +7,14 @@ import SwiftletSystem
 /// HTTP request) written the shortest way in C, in one function on one thread, against an
 /// exchange thread over loopback TCP, with the same CPU placement and the same 110 ms
 /// between rounds. What it reads is what this machine charges for that work after an idle
-/// gap, before any framework, plugin boundary or allocation adds to it.
+/// gap, before any framework, plugin boundary or allocation adds to it. Like `tick-to-order`,
+/// it keeps the bot thread's CPU awake (``IdleSpinners``) unless given `--no-keep-awake`.
 ///
-/// `swift run -c release swiftlet-bench reference-path [samples] [gap-ms]`
+/// `swift run -c release swiftlet-bench reference-path [samples] [gap-ms] [--no-keep-awake]`
 enum ReferencePathBenchmark {
     struct Failure: Error, CustomStringConvertible { let description: String }
 
-    static func run(samples: Int, gapMilliseconds: Int, corpusPath: String) throws {
+    static func run(samples: Int, gapMilliseconds: Int, corpusPath: String, keepAwake: Bool = true) throws {
         let warmup = 20
         let frames = try firstLines(of: corpusPath, count: samples + warmup + 1)
         guard frames.count == samples + warmup + 1 else {
@@ -21,6 +22,8 @@ enum ReferencePathBenchmark {
         }
         let cpus = try CPUAffinity.availableCPUs()
         let (exchangeCPU, botCPU) = cpus.count > 1 ? (Int32(cpus.last!), Int32(cpus.first!)) : (Int32(-1), Int32(-1))
+        let spinners = keepAwake && botCPU >= 0 ? try IdleSpinners(on: [Int(botCPU)]) : nil
+        defer { spinners?.stop() }
         var results = [swl_reference_sample](repeating: swl_reference_sample(), count: samples)
         var error = [CChar](repeating: 0, count: 256)
         let status = withCStrings(frames) { pointers in
@@ -31,7 +34,8 @@ enum ReferencePathBenchmark {
             throw Failure(description: "reference path: " + String(decoding: error.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) },
                                                                    as: UTF8.self))
         }
-        let placement = botCPU < 0 ? "one CPU" : "exchange thread on CPU \(exchangeCPU), bot thread on CPU \(botCPU)"
+        let placement = botCPU < 0 ? "one CPU"
+            : "exchange thread on CPU \(exchangeCPU), bot thread on CPU \(botCPU)" + (spinners != nil ? ", kept awake" : ", allowed to idle")
         print("reference path in C (frame read → order request written, no framework), \(samples) samples, "
               + "\(gapMilliseconds) ms apart; \(placement):")
         let afterRead = results.map { $0.apply + $0.checksum + $0.order + $0.write }.sorted()

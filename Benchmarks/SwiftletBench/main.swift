@@ -1,6 +1,6 @@
 import Foundation
 
-/// `swift run -c release swiftlet-bench [abi|books|books-futures|candles|tick-to-order [samples] [orders] [--no-keep-awake]|reference-path [samples] [gap-ms]|state-save [saves]|http-write|hot-swap [swaps]|spot-memory [seconds]|all]` — prints figures; asserts nothing.
+/// `swift run -c release swiftlet-bench [abi|books|books-futures|candles|tick-to-order [samples] [orders] [--no-keep-awake]|reference-path [samples] [gap-ms] [--no-keep-awake]|state-save [saves]|http-write|hot-swap [swaps]|spot-memory [seconds]|all]` — prints figures; asserts nothing.
 /// (`all` runs abi, books and candles; spot-memory runs for a minute by default and only on request.)
 let arguments = Array(CommandLine.arguments.dropFirst())
 let selected = Set(arguments.isEmpty ? ["all"] : arguments)
@@ -27,7 +27,8 @@ do {
     if selected.contains("reference-path") {
         let numbers = arguments.compactMap { Int($0) }
         try ReferencePathBenchmark.run(samples: numbers.first ?? 500, gapMilliseconds: numbers.dropFirst().first ?? 110,
-                                       corpusPath: Corpus.path(for: "reference-path"))
+                                       corpusPath: Corpus.path(for: "reference-path"),
+                                       keepAwake: !arguments.contains("--no-keep-awake"))
     }
     if selected.contains("state-save") {
         let saves = arguments.compactMap { Int($0) }.first ?? 300
