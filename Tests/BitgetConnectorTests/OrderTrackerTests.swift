@@ -31,6 +31,19 @@ import Testing
         #expect(tracker.entry("c1")?.snapshot.filledSize == d("1"))
     }
 
+    @Test func roomMadeUpFrontHoldsThatManyOrdersWithoutGrowing() {
+        #expect(OrderTracker().orderCapacity < 600)
+        var tracker = OrderTracker(orderCapacity: 600)
+        let room = tracker.orderCapacity
+        #expect(room >= 600)
+        for index in 0..<600 {
+            _ = tracker.addPending(pending("c\(index)"))
+            _ = tracker.accepted("c\(index)", exchangeID: "e-c\(index)", time: Int64(index))
+        }
+        #expect(tracker.orderCapacity == room)
+        #expect(tracker.clientID(forExchangeID: "e-c599") == "c599")
+    }
+
     @Test func cancelInFlightIsReportedAndCanBeRefused() {
         var tracker = OrderTracker()
         _ = tracker.addPending(pending())

@@ -31,7 +31,11 @@ public final class ConnectorCore {
     public let rest: BitgetREST
     /// `SPOT`, or a futures productType such as `USDT-FUTURES`.
     public let instType: String
-    public var orders = OrderTracker()
+    /// Room for the final orders kept (``finalOrdersKept``, and the tenth more pruning allows)
+    /// and for open ones, so tracking an order on the order path does not grow its tables.
+    public var orders = OrderTracker(orderCapacity: 1_024)
+    /// Final orders kept in memory and in the saved state, the newest ones.
+    public static let finalOrdersKept = 500
     /// `seq` must advance by exactly one per update, as in the recorded Bitget feed (bench corpus).
     public var books = BookTracker(sequencePolicy: .consecutive)
     /// Reused for every book event, so emitting one allocates nothing.
@@ -877,7 +881,7 @@ public final class ConnectorCore {
     public func saveState() {
         _ = cancelPendingSave()
         guard !quiesced else { return }
-        orders.pruneFinal(keep: 500)
+        orders.pruneFinal(keep: Self.finalOrdersKept)
         do {
             try savedState.save(orders: orders.entries.values, trades: orders.rememberedTrades.suffix(5000)) { key, value throws(PluginError) in
                 try host.storeLater(value, forKey: key)

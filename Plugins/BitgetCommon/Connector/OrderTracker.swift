@@ -67,9 +67,18 @@ public struct OrderTracker: Sendable {
     /// How many trade ids are remembered for dedupe (oldest forgotten first).
     public let tradeMemory: Int
 
-    public init(tradeMemory: Int = 20_000) {
+    /// - Parameters:
+    ///   - orderCapacity: orders to make room for up front. A table that grows copies every
+    ///     entry it holds, and tracking an order is on the order path: room for as many as
+    ///     are kept keeps that copy off it.
+    public init(tradeMemory: Int = 20_000, orderCapacity: Int = 0) {
         self.tradeMemory = tradeMemory
+        entries.reserveCapacity(orderCapacity)
+        clientIDByExchangeID.reserveCapacity(orderCapacity)
     }
+
+    /// Orders the tables hold without growing.
+    public var orderCapacity: Int { min(entries.capacity, clientIDByExchangeID.capacity) }
 
     /// The entry for a client order id.
     public func entry(_ clientOrderID: String) -> Entry? { entries[clientOrderID] }
