@@ -75,7 +75,8 @@ public final class CredentialStore: Sendable {
     /// nothing for it.
     func withSignature<R>(credential name: String, algorithm: SignatureAlgorithm, payload: UnsafeRawBufferPointer,
                           _ body: (UnsafeRawBufferPointer) throws(TransportError) -> R) throws(TransportError) -> R {
-        let signer = try lookup(name).signer
+        // The signer alone: copying the whole credential out retains and releases its strings.
+        guard let signer = credentials.withLock({ $0[name]?.signer }) else { throw Self.unknown(name) }
         let room = HMACSHA256Signer.macSize + Base64.encodedCount(HMACSHA256Signer.macSize)
         return try withUnsafeTemporaryAllocation(byteCount: room, alignment: 1) {
             scratch throws(TransportError) in
@@ -112,9 +113,11 @@ public final class CredentialStore: Sendable {
     }
 
     func lookup(_ name: String) throws(TransportError) -> Credential {
-        guard let credential = credentials.withLock({ $0[name] }) else {
-            throw TransportError(.unknownCredential, "no credential named \(String(reflecting: name))")
-        }
+        guard let credential = credentials.withLock({ $0[name] }) else { throw Self.unknown(name) }
         return credential
+    }
+
+    private static func unknown(_ name: String) -> TransportError {
+        TransportError(.unknownCredential, "no credential named \(String(reflecting: name))")
     }
 }
