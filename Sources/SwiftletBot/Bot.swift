@@ -53,7 +53,7 @@ public final class Bot: HostExtensionProvider, @unchecked Sendable {
         var retiring: [PluginInstance] = []
     }
     let state = Mutex(State())
-    private let clientOrderIDs: ClientOrderIDs
+    private let clientOrderIDs: BotClientOrderIDs
 
     /// - Parameters:
     ///   - journal: the trade database; nil keeps nothing.
@@ -63,7 +63,7 @@ public final class Bot: HostExtensionProvider, @unchecked Sendable {
         self.risk = RiskGate(limits: limits)
         self.journal = journal
         self.logger = logger ?? runtime.logger
-        clientOrderIDs = ClientOrderIDs(sessionStart: UInt64(Clocks.wallNanoseconds() / 1_000_000))
+        clientOrderIDs = BotClientOrderIDs(sessionStart: UInt64(Clocks.wallNanoseconds() / 1_000_000))
         let token = runtime.events.subscribe { [weak self] event in self?.ingest(event) }
         busToken.withLock { $0 = token }
     }
@@ -333,7 +333,7 @@ public final class Bot: HostExtensionProvider, @unchecked Sendable {
         for strategy in strategies where strategy.wants(event) { strategy.post(event) }
     }
 
-    /// The strategy an id the bot generated this session names (``ClientOrderIDs``), for
+    /// The strategy an id the bot generated this session names (``BotClientOrderIDs``), for
     /// events that outlive the owners entry.
     private func ownerByID(_ id: String, _ strategies: [RunningStrategy]) -> RunningStrategy? {
         guard let index = clientOrderIDs.strategyIndex(of: id), strategies.indices.contains(index) else { return nil }
@@ -391,7 +391,7 @@ public final class Bot: HostExtensionProvider, @unchecked Sendable {
                 state.orderCounter += 1
                 return state.orderCounter
             }
-            request.clientOrderID = ClientOrderIDs.id(prefix: strategy.clientOrderIDPrefix, counter: counter)
+            request.clientOrderID = BotClientOrderIDs.id(prefix: strategy.clientOrderIDPrefix, counter: counter)
         }
         let id = request.clientOrderID
         let taken = state.withLock { state -> Bool in

@@ -12,7 +12,7 @@ public final class RunningStrategy: Sendable {
     /// The instance running it (a hot swap replaces it).
     public var instance: PluginInstance { delivery.withLock { $0.instance } }
     /// What the client order ids it is given start with: its place in the bot, and the
-    /// bot's session (``ClientOrderIDs``).
+    /// bot's session (``BotClientOrderIDs``).
     let clientOrderIDPrefix: String
 
     private struct Delivery {

@@ -35,7 +35,7 @@ public final class ConnectorCore {
     /// and for open ones, so tracking an order on the order path does not grow its tables.
     public var orders = OrderTracker(orderCapacity: 1_024)
     /// Final orders kept in memory and in the saved state, the newest ones.
-    public static let finalOrdersKept = 500
+    static let finalOrdersKept = 500
     /// `seq` must advance by exactly one per update, as in the recorded Bitget feed (bench corpus).
     public var books = BookTracker(sequencePolicy: .consecutive)
     /// Reused for every book event, so emitting one allocates nothing.

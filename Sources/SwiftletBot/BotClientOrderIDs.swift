@@ -2,7 +2,7 @@
 /// "swl<strategy index>x<session>x<counter>", with the session (the bot's start, in ms since
 /// 1970) and the counter in base 36. Ids never repeat across restarts, and name the strategy
 /// that placed the order after the bot no longer tracks it.
-struct ClientOrderIDs: Sendable {
+struct BotClientOrderIDs: Sendable {
     /// The bot's start, in base 36.
     let session: String
 
