@@ -4,6 +4,7 @@
 #include <errno.h>
 
 #if defined(__linux__)
+#include <pthread.h>
 #include <sched.h>
 #include <string.h>
 #include <sys/types.h>
@@ -49,6 +50,11 @@ int swl_system_pin_thread(int tid, const int *cpus, int count)
     return sched_setaffinity((pid_t)tid, sizeof set, &set) == 0 ? 0 : -errno;
 }
 
+int swl_system_name_thread(const char *name)
+{
+    return -pthread_setname_np(pthread_self(), name);
+}
+
 int swl_system_lower_to_idle_priority(void)
 {
     struct sched_param param = { .sched_priority = 0 };
@@ -75,6 +81,12 @@ int swl_system_available_cpus(int *cpus, int capacity)
 int swl_system_pin_thread(int tid, const int *cpus, int count)
 {
     (void)tid; (void)cpus; (void)count;
+    return -ENOSYS;
+}
+
+int swl_system_name_thread(const char *name)
+{
+    (void)name;
     return -ENOSYS;
 }
 

@@ -66,6 +66,7 @@ public final class IdleSpinners: Sendable {
         let ready = DispatchSemaphore(value: 0)
         let thread = Thread {
             defer { done.signal() }
+            _ = swl_system_name_thread("swl-idle-\(cpu)")  // Foundation's `Thread.name` is not the kernel's
             let outcome = Result { () throws(CPUAffinity.Failure) -> Int32 in
                 if let problem = CPUAffinity.problem(with: [cpu]) { throw CPUAffinity.Failure(problem) }
                 try CPUAffinity.pinCurrentThread(to: [cpu])
@@ -80,7 +81,6 @@ public final class IdleSpinners: Sendable {
             guard case .success = outcome else { return }
             while !stopping.value.load(ordering: .relaxed) { swl_system_spin_pause() }
         }
-        thread.name = "swiftlet-idle-\(cpu)"
         thread.start()
         ready.wait()
         return started.withLock { $0! }

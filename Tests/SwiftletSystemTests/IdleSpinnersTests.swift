@@ -11,6 +11,7 @@ import Testing
         #expect(spinners.threadIDs.count == 1)
         #expect(try CPUAffinity.allowedCPUs(ofThread: tid) == [cpu])
         #expect(KernelThread(tid)?.policy == Self.schedIdle)
+        #expect(try String(contentsOfFile: "/proc/self/task/\(tid)/comm", encoding: .utf8) == "swl-idle-\(cpu)\n")
         // It spins: its CPU time grows (slowly, if the suite keeps the CPU busy).
         let deadline = ContinuousClock.now + .seconds(30)
         while (KernelThread(tid)?.cpuTicks ?? 0) == 0, ContinuousClock.now < deadline {

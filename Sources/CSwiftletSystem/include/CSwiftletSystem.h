@@ -26,6 +26,10 @@ int swl_system_pin_thread(int tid, const int *cpus, int count);
  * Returns 0, or -errno. */
 int swl_system_lower_to_idle_priority(void);
 
+/* Names the calling thread (what `top -H` and /proc/self/task/<tid>/comm show; at most 15
+ * bytes). Returns 0, or -errno. */
+int swl_system_name_thread(const char *name);
+
 /* Tells the CPU its thread is spin-waiting (x86 PAUSE, arm64 YIELD): the loop then draws
  * less power and leaves the core's resources to a hyperthread sibling. */
 static inline void swl_system_spin_pause(void)
