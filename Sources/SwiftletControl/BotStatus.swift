@@ -15,15 +15,37 @@ public struct BotStatus: Codable, Sendable, Equatable {
     public var killSwitch: KillSwitchStatus
     /// Seconds since the bot started.
     public var uptimeSeconds: Int
+    /// Where the host's event loops run, when pinned (`event_loops` in `bot.yml`); nil when not.
+    public var eventLoops: EventLoopStatus?
 
     /// Makes a status report.
     public init(connectors: [ConnectorStatus] = [], strategies: [StrategyStatus] = [], pnl: [MarketPnL] = [],
-                killSwitch: KillSwitchStatus = KillSwitchStatus(), uptimeSeconds: Int = 0) {
+                killSwitch: KillSwitchStatus = KillSwitchStatus(), uptimeSeconds: Int = 0,
+                eventLoops: EventLoopStatus? = nil) {
         self.connectors = connectors
         self.strategies = strategies
         self.pnl = pnl
         self.killSwitch = killSwitch
         self.uptimeSeconds = uptimeSeconds
+        self.eventLoops = eventLoops
+    }
+}
+
+/// The CPUs the host's event loops are pinned to, and what is done to keep them for the loops
+/// (docs/operations.md#cpu-pinning).
+public struct EventLoopStatus: Codable, Sendable, Equatable {
+    /// One loop per CPU.
+    public var cpus: [Int]
+    /// The bot's other threads are kept off those CPUs.
+    public var reserved: Bool
+    /// The CPUs are kept from going idle.
+    public var keptAwake: Bool
+
+    /// Makes an event-loop report.
+    public init(cpus: [Int], reserved: Bool, keptAwake: Bool) {
+        self.cpus = cpus
+        self.reserved = reserved
+        self.keptAwake = keptAwake
     }
 }
 

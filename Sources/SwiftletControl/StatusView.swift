@@ -5,14 +5,20 @@ public enum StatusView {
     /// The width every line fits in.
     public static let width = 100
 
-    /// Uptime and kill switch, then connectors, balances, open orders, positions,
+    /// Uptime, kill switch and pinned event loops, then connectors, balances, open orders, positions,
     /// strategies and PnL; an empty section says "none".
     public static func render(_ status: BotStatus) -> String {
         var sections: [String] = []
         let killSwitch = status.killSwitch.tripped
             ? "TRIPPED" + (status.killSwitch.reason.map { " (\($0))" } ?? "")
             : "armed"
-        sections.append(clip("uptime \(uptime(status.uptimeSeconds))   kill switch: \(killSwitch)"))
+        var first = "uptime \(uptime(status.uptimeSeconds))   kill switch: \(killSwitch)"
+        if let loops = status.eventLoops {
+            let kept = [loops.reserved ? "reserved" : nil, loops.keptAwake ? "kept awake" : nil].compactMap { $0 }
+            first += "   event loops: CPU \(loops.cpus.map(String.init).joined(separator: ","))"
+                + (kept.isEmpty ? "" : " (\(kept.joined(separator: ", ")))")
+        }
+        sections.append(clip(first))
         sections.append(section("CONNECTORS", header: ["ID", "PLUGIN", "VERSION", "MODE", "HEALTH"],
                                 rows: status.connectors.map {
                                     [$0.id, $0.plugin, $0.version, $0.paper ? "paper" : "live", $0.health.rawValue]

@@ -6,7 +6,8 @@ import SwiftletPersistence
 
 extension RunningBot: BotControl {
     /// A snapshot for `swiftlet status`: per connector its health, balances, open orders
-    /// and positions; the strategies; PnL per market from the trade journal; the kill switch.
+    /// and positions; the strategies; PnL per market from the trade journal; the kill switch;
+    /// the event loops' CPUs.
     public func status() async -> BotStatus {
         var connectors: [ConnectorStatus] = []
         let health = bot.health
@@ -44,9 +45,13 @@ extension RunningBot: BotControl {
             }
         }
         let reason = bot.risk.killReason
+        let loopCPUs = runtime.configuration.eventLoopCPUs
         return BotStatus(connectors: connectors, strategies: strategies, pnl: pnl,
                          killSwitch: KillSwitchStatus(tripped: reason != nil, reason: reason),
-                         uptimeSeconds: Int(Date().timeIntervalSince(startedAt)))
+                         uptimeSeconds: Int(Date().timeIntervalSince(startedAt)),
+                         eventLoops: loopCPUs.isEmpty ? nil
+                            : EventLoopStatus(cpus: loopCPUs, reserved: runtime.cpuReservation != nil,
+                                              keptAwake: runtime.idleSpinners != nil))
     }
 
     private func quoteAsset(of market: Market) -> String? {

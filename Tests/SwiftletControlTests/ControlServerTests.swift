@@ -64,7 +64,8 @@ func withServer(_ server: ControlServer, _ body: () async throws -> Void) async 
         strategies: [StrategyStatus(id: "mm1", plugin: "pure_market_making", version: "1.0.0", state: .running)],
         pnl: [MarketPnL(market: "bitget:BTCUSDT", realized: try! ExactDecimal("1.5"), unrealized: try! ExactDecimal("-0.25"),
                         fees: try! ExactDecimal("0.0123"))],
-        killSwitch: KillSwitchStatus(), uptimeSeconds: 42)
+        killSwitch: KillSwitchStatus(), uptimeSeconds: 42,
+        eventLoops: EventLoopStatus(cpus: [1], reserved: true, keptAwake: true))
 
     @Test func statusAndStopOverTheSocket() async throws {
         let socket = temporarySocketPath()

@@ -12,11 +12,17 @@ import Testing
                                                  health: .reconnecting))
         status.killSwitch = KillSwitchStatus(tripped: true, reason: "loss 100.5 USDT reached kill_switch_loss 100")
         status.uptimeSeconds = 90_061
+        status.eventLoops = nil
         let text = StatusView.render(status)
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         #expect(lines.allSatisfy { $0.count <= StatusView.width })
         #expect(lines.allSatisfy { !$0.hasSuffix(" ") })
         #expect(lines[0] == "uptime 1d 01:01:01   kill switch: TRIPPED (loss 100.5 USDT reached kill_switch_loss 100)")
+        status.killSwitch = KillSwitchStatus()
+        status.eventLoops = EventLoopStatus(cpus: [2, 3], reserved: true, keptAwake: true)
+        #expect(StatusView.render(status).hasPrefix("uptime 1d 01:01:01   kill switch: armed   event loops: CPU 2,3 (reserved, kept awake)\n"))
+        status.eventLoops = EventLoopStatus(cpus: [1], reserved: false, keptAwake: false)
+        #expect(StatusView.render(status).hasPrefix("uptime 1d 01:01:01   kill switch: armed   event loops: CPU 1\n"))
         #expect(text.contains("""
             CONNECTORS
             ID           PLUGIN            VERSION       MODE   HEALTH
