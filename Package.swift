@@ -319,7 +319,7 @@ let package = Package(
                                                              .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(
             name: "BotEndToEndTests",
-            dependencies: ["SwiftletBot", "SwiftletHost", "SwiftletCore", "SwiftletPersistence", "SwiftletTransport", "BitgetSim", "SwiftletRunner", "SwiftletConfig", "SwiftletControl",
+            dependencies: ["SwiftletBot", "SwiftletHost", "SwiftletCore", "SwiftletPersistence", "SwiftletTransport", "BitgetSim", "SwiftletRunner", "SwiftletConfig", "SwiftletControl", "SwiftletSystem",
                            .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(name: "BitgetCommonTests", dependencies: ["BitgetCommon", "CSwiftletSDK", "SwiftletABI", "SwiftletCore"]),

@@ -6,6 +6,7 @@ import SwiftletControl
 import SwiftletCore
 import SwiftletHost
 import SwiftletRunner
+import SwiftletSystem
 import SwiftletTransport
 import Testing
 
@@ -76,6 +77,27 @@ import Testing
         await sim.shutdown()
     }
 
+    /// In a process of its own: a bot with pinned loops moves every other thread of its process.
+    @Test(.enabled(if: ((try? CPUAffinity.availableCPUs().count) ?? 0) >= 2, "needs two CPUs"))
+    func aBotWithPinnedLoopsKeptAwakeSaysSoInItsStatus() async throws {
+        await #expect(processExitsWith: .success) {
+            let loopCPU = try #require(try CPUAffinity.availableCPUs().last)
+            let sim = try await Self.simulator()
+            var config = Self.config(sim)
+            config.eventLoops = EventLoopConfig(cpus: [loopCPU], keepAwake: true)
+            let journal = Self.temporaryJournal()
+            let running = try await Self.start(config, journal: journal)
+            let status = await running.status()
+            await running.stop()
+            await sim.shutdown()
+            try? FileManager.default.removeItem(atPath: journal)
+            if status.eventLoops != EventLoopStatus(cpus: [loopCPU], reserved: true, keptAwake: true) {
+                Issue.record("event loops reported as \(String(describing: status.eventLoops))")
+                exit(1)
+            }
+        }
+    }
+
     @Test func aConfiguredBotQuotesReportsItsStatusAndHotSwapsThroughTheControlAPI() async throws {
         let sim = try await Self.simulator()
         let journal = Self.temporaryJournal()
@@ -86,6 +108,7 @@ import Testing
                 return open.contains { $0.side == .buy } && open.contains { $0.side == .sell }
             }
             var status = await running.status()
+            #expect(status.eventLoops == nil)  // not pinned
             #expect(status.connectors.map(\.version) == ["1.0.0"])
             #expect(status.connectors.first?.openOrders.count == 2)
             #expect(status.strategies.map(\.id) == ["mm"])
