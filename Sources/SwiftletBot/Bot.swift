@@ -39,7 +39,7 @@ public final class Bot: HostExtensionProvider, @unchecked Sendable {
         var feeds: [String: CandleClient] = [:]
         var strategies: [RunningStrategy] = []
         var owners: [String: RunningStrategy] = [:]
-        var instruments: [MarketID: Instrument] = [:]
+        var instruments: [Market: Instrument] = [:]
         var health: [String: ConnectionState] = [:]
         var orderCounter: UInt64 = 0
         var recordFailures = 0
@@ -271,7 +271,7 @@ public final class Bot: HostExtensionProvider, @unchecked Sendable {
     /// fill and holds its instance lock, so a miss is handled on the bot's queue instead.
     private func bookFill(_ fill: Fill, event: Event) {
         let source = event.context.source, symbol = event.context.symbol
-        if let known = state.withLock({ $0.instruments[MarketID(source: source, symbol: symbol)] }) {
+        if let known = state.withLock({ $0.instruments[Market(source: source, symbol: symbol)] }) {
             bookFill(fill, source: source, symbol: symbol, baseAsset: known.baseAsset)
             return
         }
@@ -366,7 +366,7 @@ public final class Bot: HostExtensionProvider, @unchecked Sendable {
     /// Trading rules, cached per venue and symbol (the connector re-quantizes every order
     /// with its own current rules, so a cached copy only ever judges, never sends).
     func rules(source: String, symbol: String) throws(ABIError) -> Instrument {
-        let key = MarketID(source: source, symbol: symbol)
+        let key = Market(source: source, symbol: symbol)
         if let known = state.withLock({ $0.instruments[key] }) { return known }
         let found = try venue(source).instrument(symbol)
         state.withLock { $0.instruments[key] = found }

@@ -1,4 +1,5 @@
 public import SwiftletCore
+import SwiftletPersistence
 import Synchronization
 
 /// The host's view of the markets: full order books rebuilt from the connectors' book
@@ -53,13 +54,13 @@ public final class MarketBooks: Sendable {
         }
     }
 
-    private let books = Mutex<[MarketID: Book]>([:])
+    private let books = Mutex<[Market: Book]>([:])
 
     public init() {}
 
     /// Applies a market event; other events are ignored.
     public func apply(_ event: Event) {
-        let key = MarketID(source: event.context.source, symbol: event.context.symbol)
+        let key = Market(source: event.context.source, symbol: event.context.symbol)
         switch event.payload {
         case .book(let update):
             // Changed in place in the dictionary: a copy taken out and stored back would
@@ -85,7 +86,7 @@ public final class MarketBooks: Sendable {
     /// resync) or one side is empty.
     public func topOfBook(source: String, symbol: String) -> (bid: BookLevel, ask: BookLevel)? {
         books.withLock { all in
-            guard let book = all[MarketID(source: source, symbol: symbol)], book.live,
+            guard let book = all[Market(source: source, symbol: symbol)], book.live,
                   let bid = book.bids.levels.first, let ask = book.asks.levels.first else { return nil }
             return (bid, ask)
         }
@@ -94,7 +95,7 @@ public final class MarketBooks: Sendable {
     /// The mid price if the book is live, else the last trade or ticker price.
     public func mark(source: String, symbol: String) -> ExactDecimal? {
         books.withLock { all in
-            guard let book = all[MarketID(source: source, symbol: symbol)] else { return nil }
+            guard let book = all[Market(source: source, symbol: symbol)] else { return nil }
             if book.live, let bid = book.bids.levels.first, let ask = book.asks.levels.first,
                let sum = try? bid.price + ask.price,
                let mid = try? ExactDecimal.dividing(sum, ExactDecimal(2), scale: min(sum.scale + 1, ExactDecimal.maxScale), .towardZero) {

@@ -1,4 +1,5 @@
 public import SwiftletCore
+import SwiftletPersistence
 import Synchronization
 
 /// Profit and loss of the bot since it started, in the quote asset, from its own fills
@@ -13,15 +14,15 @@ public final class PnLTracker: Sendable {
         var fees: ExactDecimal = .zero
     }
 
-    private let accounts = Mutex<[MarketID: Account]>([:])
+    private let accounts = Mutex<[Market: Account]>([:])
 
     public init() {}
 
     /// Books a fill of `symbol` whose base asset is `baseAsset`.
     public func record(_ fill: Fill, source: String, symbol: String, baseAsset: String) throws(DecimalError) {
         let notional = try fill.price * fill.size
-        try accounts.withLock { (all: inout [MarketID: Account]) throws(DecimalError) in
-            var account = all[MarketID(source: source, symbol: symbol)] ?? Account()
+        try accounts.withLock { (all: inout [Market: Account]) throws(DecimalError) in
+            var account = all[Market(source: source, symbol: symbol)] ?? Account()
             switch fill.side {
             case .buy:
                 account.inventory = try account.inventory + fill.size
@@ -37,16 +38,16 @@ public final class PnLTracker: Sendable {
                 account.cash = try account.cash - fill.fee
                 account.fees = try account.fees + fill.fee
             }
-            all[MarketID(source: source, symbol: symbol)] = account
+            all[Market(source: source, symbol: symbol)] = account
         }
     }
 
     /// Books a funding payment (received positive).
     public func record(_ payment: FundingPayment, source: String, symbol: String) throws(DecimalError) {
-        try accounts.withLock { (all: inout [MarketID: Account]) throws(DecimalError) in
-            var account = all[MarketID(source: source, symbol: symbol)] ?? Account()
+        try accounts.withLock { (all: inout [Market: Account]) throws(DecimalError) in
+            var account = all[Market(source: source, symbol: symbol)] ?? Account()
             account.cash = try account.cash + payment.amount
-            all[MarketID(source: source, symbol: symbol)] = account
+            all[Market(source: source, symbol: symbol)] = account
         }
     }
 
