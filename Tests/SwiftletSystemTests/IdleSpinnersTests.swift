@@ -47,7 +47,6 @@ import Testing
         #expect(KernelThread(tid) != nil)
         spinners = nil
         #expect(await KernelThread.ends(tid))
-        _ = spinners
     }
 
     /// Linux's `SCHED_IDLE`.
