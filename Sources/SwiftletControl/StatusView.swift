@@ -5,8 +5,8 @@ public enum StatusView {
     /// The width every line fits in.
     public static let width = 100
 
-    /// Uptime, kill switch and pinned event loops, then connectors, balances, open orders, positions,
-    /// strategies and PnL; an empty section says "none".
+    /// Uptime, kill switch and pinned event loops, then connectors, balances, open orders,
+    /// positions, strategies and PnL; an empty section says "none".
     public static func render(_ status: BotStatus) -> String {
         var sections: [String] = []
         let killSwitch = status.killSwitch.tripped
