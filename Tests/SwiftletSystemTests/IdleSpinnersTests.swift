@@ -2,8 +2,9 @@ import Foundation
 import SwiftletSystem
 import Testing
 
-/// `IdleSpinners`, checked through what the kernel reports of their threads.
-@Suite struct IdleSpinnersTests {
+/// `IdleSpinners`, checked through what the kernel reports of their threads. One test at a
+/// time: a test that looks for spinners left running must not see another test's.
+@Suite(.serialized) struct IdleSpinnersTests {
     @Test func eachSpinnerRunsOnItsCPUAtIdlePriorityUntilStopped() async throws {
         let cpu = try #require(try CPUAffinity.availableCPUs().last)
         let spinners = try IdleSpinners(on: [cpu])
