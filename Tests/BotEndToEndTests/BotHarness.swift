@@ -119,8 +119,13 @@ final class BotHarness: @unchecked Sendable {
         }
         await runtime.shutdown()
         await sim.shutdown()
-        try? FileManager.default.removeItem(atPath: journalPath)
+        removeDatabase(atPath: journalPath)
     }
+}
+
+/// Removes the SQLite database at `path` with its write-ahead log and shared-memory files.
+func removeDatabase(atPath path: String) {
+    for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
 }
 
 /// Polls `condition` every 50 ms until it holds; fails naming `what` after `timeout`, with

@@ -7,7 +7,9 @@ import Testing
 /// label and metadata; `flush` waits for them.
 struct FileLogTests {
     @Test func linesFromManyThreadsArriveWholeAndInEachThreadsOrder() async throws {
-        let path = NSTemporaryDirectory() + "swiftlet-filelog-\(UUID().uuidString)/bot.log"
+        let directory = NSTemporaryDirectory() + "swiftlet-filelog-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let path = directory + "/bot.log"
         let log = FileLog(path: path)
         var logger = log.logger(label: "test")
         logger[metadataKey: "plugin"] = "bitget"

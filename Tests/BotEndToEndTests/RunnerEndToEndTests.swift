@@ -70,7 +70,7 @@ import Testing
             } catch {
                 #expect("\(error)".contains(expected), "\(error)")
             }
-            try? FileManager.default.removeItem(atPath: journal)
+            removeDatabase(atPath: journal)
         }
         // Every refused start released its connections.
         try await waitUntil("no WebSocket left open at the simulator", timeout: .seconds(10)) { sim.webSocketConnections == 0 }
@@ -90,7 +90,7 @@ import Testing
             let status = await running.status()
             await running.stop()
             await sim.shutdown()
-            try? FileManager.default.removeItem(atPath: journal)
+            removeDatabase(atPath: journal)
             if status.eventLoops != EventLoopStatus(cpus: [loopCPU], reserved: true, keptAwake: true) {
                 Issue.record("event loops reported as \(String(describing: status.eventLoops))")
                 exit(1)
@@ -136,6 +136,6 @@ import Testing
         // Stopping cancelled the quotes at the exchange.
         #expect(sim.account(apiKey: "k1")?.openOrders.isEmpty == true)
         await sim.shutdown()
-        try? FileManager.default.removeItem(atPath: journal)
+        removeDatabase(atPath: journal)
     }
 }

@@ -12,6 +12,12 @@ import Testing
         return directory.appendingPathComponent("nested/credentials.vault").path
     }
 
+    /// Removes the directory ``temporaryPath()`` made up for `path`.
+    static func removeTree(of path: String) {
+        let root = URL(fileURLWithPath: path).deletingLastPathComponent().deletingLastPathComponent()
+        try? FileManager.default.removeItem(at: root)
+    }
+
     static func refusedAsWrongPasswordOrCorrupted(_ body: () throws(VaultError) -> Void) {
         do {
             try body()
@@ -24,6 +30,7 @@ import Testing
 
     @Test func roundTripAcrossOpen() throws {
         let path = Self.temporaryPath()
+        defer { Self.removeTree(of: path) }
         var vault = try CredentialVault.create(path: path, password: "correct horse", parameters: Self.light)
         #expect(vault.names.isEmpty)
         try vault.store(name: "bitget", credential: Self.bitget)
@@ -40,6 +47,7 @@ import Testing
 
     @Test func standardParametersRoundTrip() throws {
         let path = Self.temporaryPath()
+        defer { Self.removeTree(of: path) }
         var vault = try CredentialVault.create(path: path, password: "pw")
         try vault.store(name: "bitget", credential: Self.bitget)
         #expect(try CredentialVault.open(path: path, password: "pw").credential(named: "bitget") == Self.bitget)
@@ -48,6 +56,7 @@ import Testing
 
     @Test func storeReplacesAndRemoveDeletes() throws {
         let path = Self.temporaryPath()
+        defer { Self.removeTree(of: path) }
         var vault = try CredentialVault.create(path: path, password: "pw", parameters: Self.light)
         try vault.store(name: "bitget", credential: Self.bitget)
         let replacement = VaultCredential(apiKey: "new", secret: "s", passphrase: "p")
@@ -64,6 +73,7 @@ import Testing
 
     @Test func wrongPasswordIsRefused() throws {
         let path = Self.temporaryPath()
+        defer { Self.removeTree(of: path) }
         var vault = try CredentialVault.create(path: path, password: "right", parameters: Self.light)
         try vault.store(name: "bitget", credential: Self.bitget)
         Self.refusedAsWrongPasswordOrCorrupted { () throws(VaultError) in
@@ -71,6 +81,7 @@ import Testing
         }
         // Also for an empty vault (the check box catches it).
         let emptyPath = Self.temporaryPath()
+        defer { Self.removeTree(of: emptyPath) }
         _ = try CredentialVault.create(path: emptyPath, password: "right", parameters: Self.light)
         Self.refusedAsWrongPasswordOrCorrupted { () throws(VaultError) in
             _ = try CredentialVault.open(path: emptyPath, password: "Right")
@@ -93,6 +104,7 @@ import Testing
     @Test(arguments: [0, 12, 20, -1]) func tamperedCiphertextIsRefused(offset: Int) throws {
         // 0: nonce, 12: first ciphertext byte, 20: inside the ciphertext, -1: last tag byte.
         let path = Self.temporaryPath()
+        defer { Self.removeTree(of: path) }
         var vault = try CredentialVault.create(path: path, password: "pw", parameters: Self.light)
         try vault.store(name: "bitget", credential: Self.bitget)
         try Self.tamper(path) { json in
@@ -109,6 +121,7 @@ import Testing
 
     @Test func tamperedSaltOrMovedEntryIsRefused() throws {
         let path = Self.temporaryPath()
+        defer { Self.removeTree(of: path) }
         var vault = try CredentialVault.create(path: path, password: "pw", parameters: Self.light)
         try vault.store(name: "bitget", credential: Self.bitget)
         let original = try Data(contentsOf: URL(fileURLWithPath: path))
@@ -134,6 +147,7 @@ import Testing
 
     @Test func malformedFilesAreRefusedWithoutCrashing() throws {
         let path = Self.temporaryPath()
+        defer { Self.removeTree(of: path) }
         _ = try CredentialVault.create(path: path, password: "pw", parameters: Self.light)
         let original = try Data(contentsOf: URL(fileURLWithPath: path))
         let cases: [(Data, VaultError.Kind)] = [
@@ -154,6 +168,7 @@ import Testing
 
     @Test func fileIsMode0600AndCreateRefusesToOverwrite() throws {
         let path = Self.temporaryPath()
+        defer { Self.removeTree(of: path) }
         var vault = try CredentialVault.create(path: path, password: "pw", parameters: Self.light)
         #expect(PrivateFile.mode(of: path) == 0o600)
         #expect(PrivateFile.mode(of: (path as NSString).deletingLastPathComponent) == 0o700)
