@@ -57,12 +57,13 @@ let package = Package(
         ),
         .target(name: "SwiftletCore"),
         .target(name: "CSwiftletSystem"),
+        .target(name: "CSwiftletSHA256"),
         .target(name: "SwiftletSystem", dependencies: ["CSwiftletSystem"]),
         .target(name: "SwiftletABI", dependencies: ["CSwiftletSDK", "SwiftletCore"]),
         .target(
             name: "SwiftletTransport",
             dependencies: [
-                "SwiftletCore",
+                "SwiftletCore", "CSwiftletSHA256",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "WebSocketKit", package: "websocket-kit"),
                 .product(name: "NIOCore", package: "swift-nio"),

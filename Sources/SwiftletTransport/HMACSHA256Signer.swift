@@ -1,3 +1,4 @@
+import CSwiftletSHA256
 import Crypto
 
 /// HMAC-SHA256 with one key, for signing order requests (RFC 2104 over FIPS 180-4 SHA-256).
@@ -8,23 +9,40 @@ import Crypto
 /// updates, BoringSSL contexts) and Foundation's Base64 made signing cost 26 µs of the
 /// tick-to-order path, for 0.9 µs warm. This one keeps the two keyed states as eight words
 /// each and hashes on the stack: 1.3 µs warm, and the path's hand-over stage 15–25 µs
-/// shorter (docs/strategies.md#a-signing-path-of-its-own). Tests check it against
-/// swift-crypto and RFC 4231. Constant-time in the key's and the message's contents: no
-/// branch or table index depends on them (only on the message's length).
+/// shorter (docs/strategies.md#a-signing-path-of-its-own). On a CPU with SHA extensions
+/// (x86-64 SHA-NI) the compression function runs on them (``Compression``): 0.29 µs warm
+/// for a 250-byte request, against 1.25 µs for the portable code. Tests check it
+/// against swift-crypto and RFC 4231. Constant-time in the key's and the message's
+/// contents: no branch or table index depends on them (only on the message's length).
 struct HMACSHA256Signer: Sendable {
+    /// How the signer runs SHA-256's compression function.
+    enum Compression: Sendable {
+        /// On the CPU's SHA extensions (x86-64 SHA-NI, in C: `CSwiftletSHA256`, since Swift
+        /// has no intrinsics for them): one instruction does two rounds.
+        case shaExtensions
+        /// Portable Swift.
+        case portable
+
+        /// The fastest this CPU has.
+        static let best: Compression = swl_sha256_has_extensions() ? .shaExtensions : .portable
+    }
+
     /// SHA-256 state after the key XOR ipad block, and after the key XOR opad block.
     private let inner: InlineArray<8, UInt32>
     private let outer: InlineArray<8, UInt32>
+    let compression: Compression
 
     /// Keys the signer; a key longer than a block is hashed first, as RFC 2104 says.
-    init(key: [UInt8]) {
+    /// `compression` is for tests: the portable code can run on any CPU.
+    init(key: [UInt8], compression: Compression = .best) {
+        self.compression = compression
         var block = key.count > 64 ? Array(SHA256.hash(data: key)) : key
         block += [UInt8](repeating: 0, count: 64 - block.count)
         var state = Self.initialState
-        Self.compress(&state, block.map { $0 ^ 0x36 })
+        Self.compress(&state, block.map { $0 ^ 0x36 }, compression)
         inner = state
         state = Self.initialState
-        Self.compress(&state, block.map { $0 ^ 0x5C })
+        Self.compress(&state, block.map { $0 ^ 0x5C }, compression)
         outer = state
     }
 
@@ -36,9 +54,9 @@ struct HMACSHA256Signer: Sendable {
         precondition(digest.count >= Self.macSize, "a MAC needs 32 bytes")
         withUnsafeTemporaryAllocation(byteCount: Self.macSize, alignment: 1) { innerDigest in
             var state = inner
-            Self.finish(&state, message, into: innerDigest)
+            Self.finish(&state, message, into: innerDigest, compression)
             state = outer
-            Self.finish(&state, UnsafeRawBufferPointer(innerDigest), into: digest)
+            Self.finish(&state, UnsafeRawBufferPointer(innerDigest), into: digest, compression)
         }
     }
 
@@ -62,12 +80,9 @@ struct HMACSHA256Signer: Sendable {
     /// Hashes `message` into `state`, which has absorbed one key block before it, pads, and
     /// writes the 32-byte digest into `digest`.
     private static func finish(_ state: inout InlineArray<8, UInt32>, _ message: UnsafeRawBufferPointer,
-                               into digest: UnsafeMutableRawBufferPointer) {
-        var offset = 0
-        while message.count - offset >= 64 {
-            compress(&state, UnsafeRawBufferPointer(rebasing: message[offset..<(offset + 64)]))
-            offset += 64
-        }
+                               into digest: UnsafeMutableRawBufferPointer, _ compression: Compression) {
+        let offset = message.count / 64 * 64
+        compress(&state, UnsafeRawBufferPointer(rebasing: message[0..<offset]), compression)
         // The rest, 0x80, zeros, and the length in bits: one block, or two if the rest
         // leaves fewer than 9 bytes.
         let rest = message.count - offset
@@ -78,21 +93,37 @@ struct HMACSHA256Signer: Sendable {
             for index in 0..<rest { tail[index] = message[offset + index] }
             tail[rest] = 0x80
             for index in 0..<8 { tail[tailLength - 1 - index] = UInt8(truncatingIfNeeded: bits >> (8 * UInt64(index))) }
-            let bytes = UnsafeRawBufferPointer(tail)
-            compress(&state, UnsafeRawBufferPointer(rebasing: bytes[0..<64]))
-            if tailLength == 128 { compress(&state, UnsafeRawBufferPointer(rebasing: bytes[64..<128])) }
+            compress(&state, UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(tail)[0..<tailLength]), compression)
         }
         for word in 0..<8 {
             for byte in 0..<4 { digest[word * 4 + byte] = UInt8(truncatingIfNeeded: state[word] >> (24 - 8 * UInt32(byte))) }
         }
     }
 
-    private static func compress(_ state: inout InlineArray<8, UInt32>, _ block: [UInt8]) {
-        block.withUnsafeBytes { compress(&state, $0) }
+    private static func compress(_ state: inout InlineArray<8, UInt32>, _ block: [UInt8], _ compression: Compression) {
+        block.withUnsafeBytes { compress(&state, $0, compression) }
     }
 
-    /// One 64-byte block of the SHA-256 compression function.
-    private static func compress(_ state: inout InlineArray<8, UInt32>, _ block: UnsafeRawBufferPointer) {
+    /// Runs `blocks` (a whole number of 64-byte blocks, perhaps none) through the
+    /// compression function.
+    private static func compress(_ state: inout InlineArray<8, UInt32>, _ blocks: UnsafeRawBufferPointer,
+                                 _ compression: Compression) {
+        guard let start = blocks.baseAddress, !blocks.isEmpty else { return }
+        switch compression {
+        case .shaExtensions:
+            var words = state.mutableSpan
+            words.withUnsafeMutableBufferPointer { words in
+                swl_sha256_compress_with_extensions(words.baseAddress!, start.assumingMemoryBound(to: UInt8.self), blocks.count / 64)
+            }
+        case .portable:
+            for offset in stride(from: 0, to: blocks.count, by: 64) {
+                compressPortably(&state, UnsafeRawBufferPointer(rebasing: blocks[offset..<(offset + 64)]))
+            }
+        }
+    }
+
+    /// One 64-byte block of the SHA-256 compression function, in Swift.
+    private static func compressPortably(_ state: inout InlineArray<8, UInt32>, _ block: UnsafeRawBufferPointer) {
         var w = InlineArray<64, UInt32>(repeating: 0)
         for t in 0..<16 {
             w[t] = UInt32(block[4 * t]) << 24 | UInt32(block[4 * t + 1]) << 16 | UInt32(block[4 * t + 2]) << 8 | UInt32(block[4 * t + 3])
