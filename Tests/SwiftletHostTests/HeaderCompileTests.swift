@@ -37,6 +37,7 @@ import Testing
     func headerCompilesAlone(header: String, language: Language) throws {
         let directory = try TestSupport.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
+        defer { try? FileManager.default.removeItem(at: directory) }
         // One declaration besides the include: some headers are macro-only, and an empty
         // translation unit is itself a -pedantic error in C.
         let source = directory.appendingPathComponent("tu.\(language.fileExtension)")
@@ -76,6 +77,7 @@ import Testing
     @Test(arguments: HeaderCompileTests.pluginBuilds)
     func cPluginBuildsStandaloneAndExportsOnlyTheEntry(build: PluginBuild) throws {
         let directory = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
         defer { try? FileManager.default.removeItem(at: directory) }
         let library = directory.appendingPathComponent("libplugin.so").path
         let compiled = try TestSupport.run("cc", [

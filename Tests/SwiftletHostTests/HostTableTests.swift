@@ -90,7 +90,9 @@ import Testing
         let log = InMemoryLogHandler()
         let runtime = try HostRuntime(logger: Logger(label: "test") { _ in log })
         runtime.credentials.add(Credential(name: "main", apiKey: "bg_key", secret: "s3cret", passphrase: "phrase"))
-        let output = try TestSupport.temporaryDirectory().appendingPathComponent("older.so")
+        let directory = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let output = directory.appendingPathComponent("older.so")
         try TestSupport.compileCPlugin(TestSupport.fixture("plugins/misbehaving.c"), defines: ["ABI_MINOR=1"], output: output)
         let library = try PluginLoader.load(path: output.path)
         #expect(library.info.abiMinor == 1)
@@ -285,6 +287,7 @@ import Testing
 
     @Test func keyValueStateIsNamespacedByPluginAndSurvivesANewRuntime() throws {
         let directory = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
         let database = directory.appendingPathComponent("state.sqlite").path
         do {
             let runtime = try HostRuntime(configuration: HostConfiguration(stateDatabasePath: database))
@@ -326,6 +329,7 @@ import Testing
 
     @Test func aDeferredPutIsReadAtOnceAndWrittenBeforeTheRuntimeShutsDown() async throws {
         let directory = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
         let database = directory.appendingPathComponent("state.sqlite").path
         let runtime = try HostRuntime(configuration: HostConfiguration(stateDatabasePath: database))
         let instance = try vessel(runtime)

@@ -15,6 +15,7 @@ import Testing
 
     private func refusal(_ defines: [String], name: String = #function) throws -> PluginRefusal {
         let directory = try TestSupport.temporaryDirectory(name)
+        defer { try? FileManager.default.removeItem(at: directory) }
         let path = try build(defines, in: directory, name: "bad")
         do {
             let library = try PluginLoader.load(path: path)
@@ -28,6 +29,7 @@ import Testing
 
     @Test func validPluginLoads() throws {
         let directory = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
         let library = try PluginLoader.load(path: try build([], in: directory, name: "good"))
         #expect(library.info.id == "misbehaving")
         #expect(library.info.version == "1.0.0")
@@ -37,12 +39,14 @@ import Testing
 
     @Test func newerMinorIsAccepted() throws {
         let directory = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
         let library = try PluginLoader.load(path: try build(["NEWER_MINOR"], in: directory, name: "newer"))
         #expect(library.info.abiMinor > 0)
     }
 
     @Test func notASharedLibrary() throws {
         let directory = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("libgarbage.so").path
         try Data("this is not an ELF file".utf8).write(to: URL(fileURLWithPath: path))
         #expect(throws: PluginRefusal.self) { try PluginLoader.load(path: path) }
@@ -53,6 +57,7 @@ import Testing
 
     @Test func truncatedLibrary() throws {
         let directory = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
         let good = try build([], in: directory, name: "whole")
         let bytes = try Data(contentsOf: URL(fileURLWithPath: good))
         let path = directory.appendingPathComponent("libtruncated.so").path
@@ -109,6 +114,7 @@ import Testing
 
     @Test func duplicateIDAndVersionIsRefusedAndOthersStillLoad() throws {
         let root = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
         _ = try build([], in: root.appendingPathComponent("misbehaving/1.0.0"), name: "first")
         _ = try build([], in: root.appendingPathComponent("misbehaving/1.0.0-copy"), name: "second")
         _ = try build(["PLUGIN_VERSION=\"1.1.0\""], in: root.appendingPathComponent("misbehaving/1.1.0"), name: "newer")
@@ -125,6 +131,7 @@ import Testing
 
     @Test func createFailureCarriesThePluginsMessage() throws {
         let directory = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
         let library = try PluginLoader.load(path: try build(["CREATE_FAILS", "PLUGIN_ID=\"create_fails\""],
                                                             in: directory, name: "createfails"))
         let runtime = try HostRuntime()

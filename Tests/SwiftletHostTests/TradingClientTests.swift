@@ -10,6 +10,7 @@ struct TradingClientTests {
     /// of a batch, past it is outside the memory; for the others, the next id).
     @Test func anIdLengthPastItsBufferIsCutToTheBuffer() async throws {
         let directory = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("liboverlong_ids.so")
         try TestSupport.compileCPlugin(TestSupport.fixture("plugins/overlong_ids.c"), output: path)
         let runtime = try HostRuntime()

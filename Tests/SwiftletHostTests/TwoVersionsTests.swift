@@ -22,6 +22,7 @@ import Testing
 
     @Test func twoVersionsLoadedAtOnceKeepTheirOwnCodeAndState() async throws {
         let directory = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
         _ = try compileProbe(version2: false, into: directory)
         _ = try compileProbe(version2: true, into: directory)
         let exported = try TestSupport.run("nm", ["-D", "--defined-only",
