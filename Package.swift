@@ -144,7 +144,7 @@ let package = Package(
             path: "Benchmarks/SwiftletBench"
         ),
         // The tick-to-order work in plain C, the floor `swiftlet-bench reference-path` measures.
-        .target(name: "ReferencePath", path: "Benchmarks/ReferencePath", publicHeadersPath: "include"),
+        .target(name: "ReferencePath", dependencies: ["CSwiftletSHA256"], path: "Benchmarks/ReferencePath", publicHeadersPath: "include"),
         .target(
             name: "TickToOrderStrategy",
             path: "Benchmarks/TickToOrderStrategy",

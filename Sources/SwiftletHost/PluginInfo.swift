@@ -1,4 +1,4 @@
-public import CSwiftletSDK
+import CSwiftletSDK
 
 /// What a plugin library provides (`swl_plugin_kind_t`).
 public struct PluginKinds: OptionSet, Sendable, Hashable, CustomStringConvertible {

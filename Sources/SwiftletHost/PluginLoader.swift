@@ -1,4 +1,4 @@
-public import CSwiftletSDK
+import CSwiftletSDK
 import Foundation
 import SwiftletABI
 #if canImport(Glibc)
