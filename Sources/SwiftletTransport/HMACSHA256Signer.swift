@@ -31,7 +31,7 @@ struct HMACSHA256Signer: Sendable {
     /// SHA-256 state after the key XOR ipad block, and after the key XOR opad block.
     private let inner: InlineArray<8, UInt32>
     private let outer: InlineArray<8, UInt32>
-    let compression: Compression
+    private let compression: Compression
 
     /// Keys the signer; a key longer than a block is hashed first, as RFC 2104 says.
     /// `compression` is for tests: the portable code can run on any CPU.
