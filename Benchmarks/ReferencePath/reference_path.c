@@ -1,7 +1,8 @@
 // The tick-to-order work written the shortest way in C, as a floor for `tick-to-order`:
 // what one function with no framework, no plugin boundary and no allocation pays on this
-// machine for the same book update, checksum, signed order and socket write. Everything is
-// hand-written (SHA-256, CRC-32, number formatting) so nothing but this file's code and the
+// machine for the same book update, checksum, signed order and socket write. Everything but
+// SHA-256's compression function (the host's signer's own, `CSwiftletSHA256`) is
+// hand-written here (HMAC, CRC-32, number formatting), so nothing but this code and the
 // kernel's runs on the path; it is a measuring stick, not code the bot uses.
 #define _GNU_SOURCE
 #include "reference_path.h"
